@@ -1,0 +1,84 @@
+// Whole-model entry: load an .onnx file (graph only, never tensor payloads), bind symbolic dims,
+// run shape inference (onnx's, plus the rules in ops/), and estimate every node.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "wsest/estimate.h"
+#include "wsest/node_view.h"
+#include "wsest/result.h"
+#include "wsest/target.h"
+
+namespace wsest {
+
+struct ModelOptions {
+  std::map<std::string, int64_t> dims;                       // --dim name=value
+  std::map<std::string, std::vector<int64_t>> input_shapes;  // --input name=d0,d1,...
+  // When false (the CLI's default), a graph input dim that stays symbolic is an error naming the
+  // first node that reads it; when true, it stays symbolic and dependent estimates are Unknown.
+  bool allow_symbolic = false;
+};
+
+class Model {
+ public:
+  static Result<Model> Load(const std::string& path, const ModelOptions& options = {});
+  // Parses serialized ModelProto bytes; `label` names the model in messages.
+  static Result<Model> FromBytes(const std::string& bytes, const std::string& label, const ModelOptions& options = {});
+
+  // Re-binds dims and re-runs shape inference on the already-parsed graph.
+  Result<Model> Rebind(const ModelOptions& options) const;
+
+  const std::string& path() const;
+  // Nodes of the main graph in topological order (ORT's default execution order).
+  const std::vector<NodeView>& nodes() const;
+  // Graph inputs (not initializers) and outputs, shaped.
+  const std::vector<TensorInfo>& inputs() const;
+  const std::vector<TensorInfo>& outputs() const;
+  // Symbolic dim names seen on graph inputs, bound or not.
+  const std::vector<std::string>& symbolic_dims() const;
+  // Weights: total bytes of the initializers, from their declared dims and dtypes.
+  uint64_t initializer_bytes() const;
+
+  struct Impl;
+
+ private:
+  explicit Model(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+  std::shared_ptr<const Impl> impl_;
+};
+
+struct NodeEstimate {
+  size_t index = 0;  // position in Model::nodes()
+  std::string name;
+  std::string op_type;
+  std::string domain;
+  Estimate estimate;
+};
+
+struct ModelSummary {
+  size_t nodes = 0;
+  size_t estimated = 0;  // not unknown
+  size_t unknown = 0;
+  uint64_t workspace_max_bytes = 0;
+  uint64_t workspace_sum_bytes = 0;
+  std::optional<size_t> largest_node;  // index of the node with the most workspace
+  Exactness exactness = Exactness::kExact;  // combined over estimated nodes
+};
+
+struct ModelEstimate {
+  std::string model_path;
+  std::string device;
+  std::string ep;  // "onnxruntime-cuda 1.29.0"
+  std::vector<NodeEstimate> nodes;
+  ModelSummary summary;
+};
+
+Result<ModelEstimate> EstimateModel(const Model& model, const Target& target);
+
+const char* Version();
+
+}  // namespace wsest

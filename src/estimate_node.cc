@@ -1,0 +1,42 @@
+#include <fmt/format.h>
+
+#include <exception>
+
+#include "wsest/registry.h"
+
+namespace wsest {
+
+const EstimatorEntry* FindEstimator(const std::string& domain, const std::string& op_type, int opset) {
+  const std::string& d = IsOnnxDomain(domain) ? std::string() : domain;
+  for (const auto& entry : EstimatorTable()) {
+    if (op_type == entry.op_type && d == entry.domain && entry.since_version <= opset && opset <= entry.until_version)
+      return &entry;
+  }
+  return nullptr;
+}
+
+Result<Estimate> EstimateNode(const NodeView& node, const Target& target) {
+  const EstimatorEntry* entry = FindEstimator(node.domain, node.op_type, node.opset);
+  if (entry == nullptr) {
+    return Estimate::Unknown(fmt::format("no estimator for {}{}{} at opset {} (wsest mirrors {} {})",
+                                         node.domain.empty() ? "" : node.domain, node.domain.empty() ? "" : ".",
+                                         node.op_type, node.opset, kEpName, kEpRelease));
+  }
+  if (entry->estimate == nullptr) return Estimate::NoScratch(fmt::format("{} {}", kEpRelease, entry->kernel));
+
+  Result<Estimate> result = InvalidArgument("");
+  try {
+    result = entry->estimate(node, target);
+  } catch (const std::exception& e) {
+    // Estimators do not throw by design; a throw is a wsest bug, reported rather than crashing the host.
+    return Error{ErrorCode::kInternal, fmt::format("{}: estimator failed: {}", node.Label(), e.what())};
+  }
+  if (!result.ok()) return result;
+  if (const auto& buffer = result->overflowed_buffer()) {
+    return OutOfRange(fmt::format("{}: the byte count of buffer '{}' of variant '{}' overflows 64 bits; check the "
+                                  "input dims", node.Label(), *buffer, result->variant));
+  }
+  return result;
+}
+
+}  // namespace wsest

@@ -1,0 +1,582 @@
+// Model loading, dim binding, shape inference and the NodeView of every node.
+#include "wsest/model.h"
+
+#include <fmt/format.h>
+#include <onnx/defs/schema.h>
+#include <onnx/onnx_pb.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <queue>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "ops/schemas.h"
+#include "src/text.h"
+#include "wsest/bytes.h"
+#include "wsest/registry.h"
+
+namespace wsest {
+
+// Newest IR version accepted (onnx's IR_VERSION 11 is the one ORT 1.29.0 reads; onnx.proto Version).
+constexpr int64_t kMaxIrVersion = 11;
+// Initializers with at most this many int elements get their values in TensorInfo::int_values.
+constexpr int64_t kMaxInlineIntValues = 1024;
+
+struct Model::Impl {
+  std::string path;
+  std::shared_ptr<const onnx::ModelProto> unbound;  // as loaded, tensor payloads dropped
+  std::vector<NodeView> nodes;
+  std::vector<TensorInfo> inputs;
+  std::vector<TensorInfo> outputs;
+  std::vector<std::string> symbolic_dims;
+  uint64_t initializer_bytes = 0;
+};
+
+namespace {
+
+using onnx::ModelProto;
+using onnx::NodeProto;
+using onnx::TensorProto;
+using onnx::TypeProto;
+
+std::string NodeLabel(const NodeProto& node, size_t index) {
+  return node.name().empty() ? fmt::format("{} node #{} (unnamed)", node.op_type(), index)
+                             : fmt::format("{} '{}'", node.op_type(), node.name());
+}
+
+std::string DomainOf(const NodeProto& node) { return node.domain() == "ai.onnx" ? std::string() : node.domain(); }
+
+Result<std::shared_ptr<ModelProto>> Parse(const std::string& bytes, const std::string& label) {
+  if (bytes.empty()) return InvalidArgument(fmt::format("{}: the file is empty, not an ONNX model", label));
+  if (bytes.size() > static_cast<size_t>(INT_MAX)) {
+    return InvalidArgument(fmt::format(
+        "{}: {} bytes is over protobuf's 2 GiB limit for one message; save the model with its weights as "
+        "external data (onnx.save_model(..., save_as_external_data=True)) and wsest reads only the graph",
+        label, bytes.size()));
+  }
+  auto model = std::make_shared<ModelProto>();
+  google::protobuf::io::ArrayInputStream raw(bytes.data(), static_cast<int>(bytes.size()));
+  google::protobuf::io::CodedInputStream coded(&raw);
+  coded.SetTotalBytesLimit(INT_MAX);
+  coded.SetRecursionLimit(256);  // deeply nested subgraphs fail cleanly instead of exhausting the stack
+  if (!model->ParseFromCodedStream(&coded) || !coded.ConsumedEntireMessage()) {
+    return InvalidArgument(fmt::format("{}: not a valid ONNX model (protobuf parse failed: truncated or not a "
+                                       "ModelProto)", label));
+  }
+  if (!model->has_graph() || model->opset_import_size() == 0 || model->ir_version() <= 0) {
+    return InvalidArgument(fmt::format("{}: not an ONNX model (no {})", label,
+                                       !model->has_graph() ? "graph" : model->ir_version() <= 0 ? "ir_version"
+                                                                                                 : "opset_import"));
+  }
+  if (model->ir_version() > kMaxIrVersion) {
+    return InvalidArgument(fmt::format("{}: IR version {} is newer than the newest supported ({})", label,
+                                       model->ir_version(), kMaxIrVersion));
+  }
+  for (const auto& op : model->opset_import()) {
+    const int max = ops::MaxKnownOpset(op.domain());
+    if (max > 0 && op.version() > max) {
+      return InvalidArgument(fmt::format("{}: opset {} of domain '{}' is newer than the newest supported ({})",
+                                         label, op.version(), op.domain().empty() ? "ai.onnx" : op.domain(), max));
+    }
+  }
+  return model;
+}
+
+// Keeps dims and dtype of every initializer and the values of small integer ones; drops payloads.
+void DropPayloads(onnx::GraphProto* graph) {
+  for (auto& t : *graph->mutable_initializer()) {
+    const bool small_int = (t.data_type() == TensorProto::INT64 || t.data_type() == TensorProto::INT32) &&
+                           t.data_location() != TensorProto::EXTERNAL;
+    int64_t n = 1;
+    for (int64_t d : t.dims()) n = d > 0 && n <= kMaxInlineIntValues ? n * d : (d == 0 ? 0 : kMaxInlineIntValues + 1);
+    if (small_int && n <= kMaxInlineIntValues) continue;
+    t.clear_raw_data();
+    t.clear_float_data();
+    t.clear_int32_data();
+    t.clear_int64_data();
+    t.clear_double_data();
+    t.clear_uint64_data();
+    t.clear_string_data();
+  }
+  for (auto& node : *graph->mutable_node())
+    for (auto& attr : *node.mutable_attribute()) {
+      if (attr.has_g()) DropPayloads(attr.mutable_g());
+      for (auto& g : *attr.mutable_graphs()) DropPayloads(&g);
+    }
+}
+
+std::optional<std::vector<int64_t>> IntValues(const TensorProto& t) {
+  if (t.data_type() != TensorProto::INT64 && t.data_type() != TensorProto::INT32) return std::nullopt;
+  if (t.data_location() == TensorProto::EXTERNAL) return std::nullopt;
+  int64_t n = 1;
+  for (int64_t d : t.dims()) {
+    if (d < 0 || __builtin_mul_overflow(n, d, &n) || n > kMaxInlineIntValues) return std::nullopt;
+  }
+  std::vector<int64_t> out;
+  if (!t.raw_data().empty()) {
+    const size_t width = t.data_type() == TensorProto::INT64 ? 8 : 4;
+    if (t.raw_data().size() != static_cast<size_t>(n) * width) return std::nullopt;
+    for (int64_t i = 0; i < n; ++i) {
+      if (width == 8) {
+        int64_t v;
+        std::memcpy(&v, t.raw_data().data() + i * 8, 8);
+        out.push_back(v);
+      } else {
+        int32_t v;
+        std::memcpy(&v, t.raw_data().data() + i * 4, 4);
+        out.push_back(v);
+      }
+    }
+  } else if (t.data_type() == TensorProto::INT64) {
+    out.assign(t.int64_data().begin(), t.int64_data().end());
+  } else {
+    out.assign(t.int32_data().begin(), t.int32_data().end());
+  }
+  if (static_cast<int64_t>(out.size()) != n) return std::nullopt;
+  return out;
+}
+
+TensorInfo InfoFromTensor(const TensorProto& t) {
+  TensorInfo info;
+  info.name = t.name();
+  info.dtype = static_cast<DataType>(t.data_type());
+  info.has_shape = true;
+  for (int64_t d : t.dims()) info.dims.push_back(Dim::Known(d));
+  info.is_initializer = true;
+  info.int_values = IntValues(t);
+  return info;
+}
+
+void FillFromType(const TypeProto& type, TensorInfo* info) {
+  if (!type.has_tensor_type()) return;
+  const auto& tt = type.tensor_type();
+  if (tt.elem_type() != 0) info->dtype = static_cast<DataType>(tt.elem_type());
+  if (!tt.has_shape()) return;
+  info->has_shape = true;
+  info->dims.clear();
+  for (const auto& d : tt.shape().dim()) {
+    if (d.has_dim_value())
+      info->dims.push_back(Dim::Known(d.dim_value()));
+    else
+      info->dims.push_back(Dim::Symbolic(d.dim_param()));
+  }
+}
+
+// Kahn's algorithm, always taking the ready node that comes first in the file, so a graph already
+// in topological order keeps its order. A cycle is an error naming a node on it.
+Result<std::vector<int>> TopologicalOrder(const onnx::GraphProto& graph, const std::string& label) {
+  const int n = graph.node_size();
+  std::unordered_map<std::string, int> producer;
+  for (int i = 0; i < n; ++i) {
+    for (const auto& out : graph.node(i).output()) {
+      if (out.empty()) continue;
+      if (!producer.emplace(out, i).second) {
+        return InvalidArgument(fmt::format("{}: {}: output '{}' is also produced by {}", label,
+                                           NodeLabel(graph.node(i), i), out,
+                                           NodeLabel(graph.node(producer[out]), producer[out])));
+      }
+    }
+  }
+  std::unordered_set<std::string> available;
+  for (const auto& in : graph.input()) available.insert(in.name());
+  for (const auto& t : graph.initializer()) available.insert(t.name());
+  for (const auto& t : graph.sparse_initializer()) available.insert(t.values().name());
+
+  std::vector<int> pending(n, 0);
+  std::vector<std::vector<int>> consumers(n);
+  for (int i = 0; i < n; ++i) {
+    std::set<int> deps;
+    for (const auto& in : graph.node(i).input()) {
+      if (in.empty() || available.count(in)) continue;
+      auto it = producer.find(in);
+      if (it == producer.end()) {
+        return InvalidArgument(fmt::format("{}: {}: input '{}' is not produced by any node, initializer or graph "
+                                           "input", label, NodeLabel(graph.node(i), i), in));
+      }
+      deps.insert(it->second);
+    }
+    // Outer-scope names used inside subgraphs are dependencies too, but only of the main graph's
+    // own values; names a subgraph defines itself are not in `producer` and are skipped.
+    for (const auto& attr : graph.node(i).attribute()) {
+      std::vector<const onnx::GraphProto*> subgraphs;
+      if (attr.has_g()) subgraphs.push_back(&attr.g());
+      for (const auto& g : attr.graphs()) subgraphs.push_back(&g);
+      for (const auto* g : subgraphs)
+        for (const auto& sub_node : g->node())
+          for (const auto& in : sub_node.input()) {
+            auto it = producer.find(in);
+            if (it != producer.end() && it->second != i) deps.insert(it->second);
+          }
+    }
+    pending[i] = static_cast<int>(deps.size());
+    for (int d : deps) consumers[d].push_back(i);
+  }
+  std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
+  for (int i = 0; i < n; ++i)
+    if (pending[i] == 0) ready.push(i);
+  std::vector<int> order;
+  order.reserve(n);
+  while (!ready.empty()) {
+    const int i = ready.top();
+    ready.pop();
+    order.push_back(i);
+    for (int c : consumers[i])
+      if (--pending[c] == 0) ready.push(c);
+  }
+  if (static_cast<int>(order.size()) != n) {
+    for (int i = 0; i < n; ++i) {
+      if (pending[i] > 0) {
+        return InvalidArgument(fmt::format("{}: the graph has a cycle through {}", label, NodeLabel(graph.node(i), i)));
+      }
+    }
+  }
+  return order;
+}
+
+// Required inputs per the node's schema (onnx's or ops/'s); nodes of unknown ops are not checked.
+Result<bool> CheckRequiredInputs(const onnx::GraphProto& graph, const std::unordered_map<std::string, int>& opsets,
+                                 const std::string& label) {
+  const auto& registry = ops::SchemaRegistry();
+  for (int i = 0; i < graph.node_size(); ++i) {
+    const auto& node = graph.node(i);
+    auto opset = opsets.find(DomainOf(node));
+    if (opset == opsets.end()) continue;
+    const auto* schema = registry.GetSchema(node.op_type(), opset->second, DomainOf(node));
+    if (schema == nullptr) continue;
+    const auto& formals = schema->inputs();
+    for (size_t k = 0; k < formals.size(); ++k) {
+      if (formals[k].GetOption() != onnx::OpSchema::Single) continue;
+      if (static_cast<int>(k) >= node.input_size() || node.input(static_cast<int>(k)).empty()) {
+        return InvalidArgument(fmt::format("{}: {}: required input {} ('{}') is missing", label, NodeLabel(node, i),
+                                           k, formals[k].GetName()));
+      }
+    }
+  }
+  return true;
+}
+
+Result<bool> BindInputs(ModelProto* model, const ModelOptions& options, const std::string& label,
+                        std::vector<std::string>* symbolic_names) {
+  auto* graph = model->mutable_graph();
+  std::unordered_set<std::string> initializer_names;
+  for (const auto& t : graph->initializer()) initializer_names.insert(t.name());
+
+  std::set<std::string> used_dims;
+  std::set<std::string> used_inputs;
+  for (auto& input : *graph->mutable_input()) {
+    if (initializer_names.count(input.name())) continue;  // IR < 4 lists weights as inputs too
+    auto given = options.input_shapes.find(input.name());
+    if (!input.type().has_tensor_type()) {
+      // Sequences, maps and optionals keep their type; only tensors take --input shapes.
+      if (given != options.input_shapes.end())
+        return InvalidArgument(fmt::format("{}: --input {}: the input is not a tensor", label, input.name()));
+      continue;
+    }
+    auto* tt = input.mutable_type()->mutable_tensor_type();
+    if (given != options.input_shapes.end()) {
+      used_inputs.insert(input.name());
+      auto* shape = tt->mutable_shape();
+      if (tt->has_shape() && shape->dim_size() != static_cast<int>(given->second.size())) {
+        return InvalidArgument(fmt::format("{}: --input {}: {} dims given, the model declares rank {}", label,
+                                           input.name(), given->second.size(), shape->dim_size()));
+      }
+      shape->clear_dim();
+      for (int64_t d : given->second) {
+        if (d < 0) return InvalidArgument(fmt::format("{}: --input {}: negative dim {}", label, input.name(), d));
+        shape->add_dim()->set_dim_value(d);
+      }
+      continue;
+    }
+    if (!tt->has_shape()) continue;
+    for (int k = 0; k < tt->shape().dim_size(); ++k) {
+      auto* dim = tt->mutable_shape()->mutable_dim(k);
+      if (dim->has_dim_value()) {
+        if (dim->dim_value() < 0) {
+          return InvalidArgument(fmt::format("{}: graph input '{}' dim {} is negative ({})", label, input.name(), k,
+                                             dim->dim_value()));
+        }
+        continue;
+      }
+      if (dim->dim_param().empty()) continue;
+      const std::string symbol = dim->dim_param();
+      if (std::find(symbolic_names->begin(), symbolic_names->end(), symbol) == symbolic_names->end())
+        symbolic_names->push_back(symbol);
+      auto bound = options.dims.find(symbol);
+      if (bound == options.dims.end()) continue;
+      used_dims.insert(symbol);
+      dim->set_dim_value(bound->second);  // clears dim_param (oneof)
+    }
+  }
+  for (const auto& [name, value] : options.dims) {
+    if (value < 0) return InvalidArgument(fmt::format("--dim {}={}: a dim cannot be negative", name, value));
+    if (!used_dims.count(name)) {
+      return InvalidArgument(fmt::format("--dim {}: {} has no symbolic dim named '{}'{}{}", name, label, name,
+                                         DidYouMean(name, *symbolic_names),
+                                         symbolic_names->empty() ? std::string("; it has no symbolic dims")
+                                                                 : fmt::format("; its symbolic dims are: {}",
+                                                                               fmt::join(*symbolic_names, ", "))));
+    }
+  }
+  for (const auto& [name, dims] : options.input_shapes) {
+    if (!used_inputs.count(name)) {
+      std::vector<std::string> names;
+      for (const auto& in : graph->input())
+        if (!initializer_names.count(in.name())) names.push_back(in.name());
+      return InvalidArgument(fmt::format("--input {}: {} has no graph input named '{}'{}", name, label, name,
+                                         DidYouMean(name, names)));
+    }
+  }
+  return true;
+}
+
+// The first node reading graph input `input`, for messages.
+std::string FirstConsumer(const onnx::GraphProto& graph, const std::string& input) {
+  for (int i = 0; i < graph.node_size(); ++i)
+    for (const auto& in : graph.node(i).input())
+      if (in == input) return NodeLabel(graph.node(i), i);
+  return "no node";
+}
+
+Result<bool> CheckAllBound(const onnx::GraphProto& graph, const std::string& label) {
+  std::unordered_set<std::string> initializer_names;
+  for (const auto& t : graph.initializer()) initializer_names.insert(t.name());
+  for (const auto& input : graph.input()) {
+    if (initializer_names.count(input.name()) || !input.type().has_tensor_type()) continue;
+    const auto& tt = input.type().tensor_type();
+    if (!tt.has_shape()) {
+      return FailedPrecondition(fmt::format(
+          "{}: {}: graph input '{}' has no shape; give it with --input {}=d0,d1,...", label,
+          FirstConsumer(graph, input.name()), input.name(), input.name()));
+    }
+    for (int k = 0; k < tt.shape().dim_size(); ++k) {
+      const auto& d = tt.shape().dim(k);
+      if (d.has_dim_value()) continue;
+      if (!d.dim_param().empty()) {
+        return FailedPrecondition(fmt::format(
+            "{}: {}: input '{}' dim {} is the symbolic dim '{}', which has no value; bind it with --dim {}=VALUE",
+            label, FirstConsumer(graph, input.name()), input.name(), k, d.dim_param(), d.dim_param()));
+      }
+      return FailedPrecondition(fmt::format(
+          "{}: {}: input '{}' dim {} has neither a value nor a name; give the shape with --input {}=d0,d1,...", label,
+          FirstConsumer(graph, input.name()), input.name(), k, input.name()));
+    }
+  }
+  return true;
+}
+
+AttributeValue AttrValue(const onnx::AttributeProto& a, bool* supported) {
+  *supported = true;
+  switch (a.type()) {
+    case onnx::AttributeProto::INT: return a.i();
+    case onnx::AttributeProto::FLOAT: return a.f();
+    case onnx::AttributeProto::STRING: return a.s();
+    case onnx::AttributeProto::INTS: return std::vector<int64_t>(a.ints().begin(), a.ints().end());
+    case onnx::AttributeProto::FLOATS: return std::vector<float>(a.floats().begin(), a.floats().end());
+    case onnx::AttributeProto::STRINGS: return std::vector<std::string>(a.strings().begin(), a.strings().end());
+    default: *supported = false; return int64_t{0};
+  }
+}
+
+Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto> unbound, const std::string& label,
+                                                const ModelOptions& options) {
+  auto model = std::make_shared<ModelProto>(*unbound);
+  auto impl = std::make_shared<Model::Impl>();
+  impl->path = label;
+  impl->unbound = unbound;
+
+  std::unordered_map<std::string, int> opsets;
+  for (const auto& op : model->opset_import()) opsets[op.domain() == "ai.onnx" ? "" : op.domain()] = op.version();
+
+  {
+    auto bound = BindInputs(model.get(), options, label, &impl->symbolic_dims);
+    if (!bound.ok()) return bound.error();
+  }
+  if (!options.allow_symbolic) {
+    auto all_bound = CheckAllBound(model->graph(), label);
+    if (!all_bound.ok()) return all_bound.error();
+  }
+  WSEST_ASSIGN_OR_RETURN(std::vector<int> order, TopologicalOrder(model->graph(), label));
+  {
+    auto required = CheckRequiredInputs(model->graph(), opsets, label);
+    if (!required.ok()) return required.error();
+  }
+
+  std::unordered_map<std::string, onnx::TensorShapeProto> propagated;
+  try {
+    // error_mode 1: a contradiction between shapes is an error; data propagation lets Reshape and
+    // Expand see shapes computed by Shape/Gather/Concat chains.
+    onnx::ShapeInferenceOptions inference_options(/*check_type=*/false, /*error_mode=*/1, /*data_prop=*/true);
+    onnx::shape_inference::InferShapes(*model, &ops::SchemaRegistry(), inference_options, &propagated);
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    while (!what.empty() && (what.back() == '\n' || what.back() == ' ')) what.pop_back();
+    return InvalidArgument(fmt::format("{}: shape inference failed: {}", label, what));
+  }
+
+  const auto& graph = model->graph();
+  std::unordered_map<std::string, TensorInfo> values;
+  for (const auto& t : graph.initializer()) values[t.name()] = InfoFromTensor(t);
+  Bytes weights;
+  for (const auto& t : graph.initializer()) {
+    Bytes b(static_cast<uint64_t>(std::max<int64_t>(0, ElementSize(static_cast<DataType>(t.data_type())))));
+    for (int64_t d : t.dims()) b *= Bytes::FromDim(d);
+    weights += b;
+  }
+  if (weights.overflow()) return OutOfRange(fmt::format("{}: the initializers' total size overflows 64 bits", label));
+  impl->initializer_bytes = weights.value();
+
+  auto remember = [&](const onnx::ValueInfoProto& vi) {
+    auto& info = values[vi.name()];
+    info.name = vi.name();
+    FillFromType(vi.type(), &info);
+  };
+  for (const auto& vi : graph.input()) remember(vi);
+  for (const auto& vi : graph.value_info()) remember(vi);
+  for (const auto& vi : graph.output()) remember(vi);
+  // Constant nodes are weights too, and small integer ones carry values (Reshape shapes, axes).
+  for (const auto& node : graph.node()) {
+    if (node.op_type() != "Constant" || !IsOnnxDomain(node.domain()) || node.output_size() != 1) continue;
+    auto& info = values[node.output(0)];
+    info.is_initializer = true;
+    for (const auto& a : node.attribute()) {
+      if (a.name() == "value" && a.has_t()) info.int_values = IntValues(a.t());
+      if (a.name() == "value_ints") info.int_values = std::vector<int64_t>(a.ints().begin(), a.ints().end());
+      if (a.name() == "value_int") info.int_values = std::vector<int64_t>{a.i()};
+    }
+  }
+  // Values computed by data propagation (Shape -> Gather -> Concat ...).
+  for (const auto& [name, shape] : propagated) {
+    auto it = values.find(name);
+    if (it == values.end() || it->second.int_values) continue;
+    std::vector<int64_t> ints;
+    bool complete = true;
+    for (const auto& d : shape.dim()) {
+      if (!d.has_dim_value()) {
+        complete = false;
+        break;
+      }
+      ints.push_back(d.dim_value());
+    }
+    if (complete) it->second.int_values = std::move(ints);
+  }
+
+  auto info_of = [&](const std::string& name) {
+    if (name.empty()) return TensorInfo{};
+    auto it = values.find(name);
+    if (it != values.end()) return it->second;
+    TensorInfo info;
+    info.name = name;
+    return info;
+  };
+
+  impl->nodes.reserve(order.size());
+  for (int i : order) {
+    const auto& node = graph.node(i);
+    NodeView view;
+    view.name = node.name();
+    view.op_type = node.op_type();
+    view.domain = DomainOf(node);
+    auto opset = opsets.find(view.domain);
+    view.opset = opset == opsets.end() ? 0 : opset->second;
+    for (const auto& in : node.input()) view.inputs.push_back(info_of(in));
+    for (const auto& out : node.output()) view.outputs.push_back(info_of(out));
+    for (const auto& a : node.attribute()) {
+      bool supported = false;
+      AttributeValue v = AttrValue(a, &supported);
+      if (supported) view.attributes.emplace(a.name(), std::move(v));
+    }
+    impl->nodes.push_back(std::move(view));
+  }
+
+  std::unordered_set<std::string> initializer_names;
+  for (const auto& t : graph.initializer()) initializer_names.insert(t.name());
+  for (const auto& vi : graph.input())
+    if (!initializer_names.count(vi.name())) impl->inputs.push_back(info_of(vi.name()));
+  for (const auto& vi : graph.output()) impl->outputs.push_back(info_of(vi.name()));
+  return std::shared_ptr<const Model::Impl>(std::move(impl));
+}
+
+
+}  // namespace
+
+Result<Model> Model::FromBytes(const std::string& bytes, const std::string& label, const ModelOptions& options) {
+  WSEST_ASSIGN_OR_RETURN(std::shared_ptr<ModelProto> proto, Parse(bytes, label));
+  DropPayloads(proto->mutable_graph());
+  WSEST_ASSIGN_OR_RETURN(auto impl, Bind(std::move(proto), label, options));
+  return Model(std::move(impl));
+}
+
+Result<Model> Model::Load(const std::string& path, const ModelOptions& options) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) return NotFound(fmt::format("{}: no such file", path));
+  if (fs::is_directory(status)) return InvalidArgument(fmt::format("{}: is a directory, not an ONNX model", path));
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return NotFound(fmt::format("{}: cannot open the file", path));
+  const auto size = fs::file_size(path, ec);
+  if (!ec && size > static_cast<uintmax_t>(INT_MAX)) {
+    return InvalidArgument(fmt::format(
+        "{}: {} bytes is over protobuf's 2 GiB limit for one message; save the model with its weights as "
+        "external data (onnx.save_model(..., save_as_external_data=True)) and wsest reads only the graph",
+        path, size));
+  }
+  std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  return FromBytes(bytes, path, options);
+}
+
+Result<Model> Model::Rebind(const ModelOptions& options) const {
+  WSEST_ASSIGN_OR_RETURN(auto impl, Bind(impl_->unbound, impl_->path, options));
+  return Model(std::move(impl));
+}
+
+const std::string& Model::path() const { return impl_->path; }
+const std::vector<NodeView>& Model::nodes() const { return impl_->nodes; }
+const std::vector<TensorInfo>& Model::inputs() const { return impl_->inputs; }
+const std::vector<TensorInfo>& Model::outputs() const { return impl_->outputs; }
+const std::vector<std::string>& Model::symbolic_dims() const { return impl_->symbolic_dims; }
+uint64_t Model::initializer_bytes() const { return impl_->initializer_bytes; }
+
+Result<ModelEstimate> EstimateModel(const Model& model, const Target& target) {
+  ModelEstimate out;
+  out.model_path = model.path();
+  out.device = target.device.id;
+  out.ep = fmt::format("{} {}", kEpName, kEpRelease);
+  bool first = true;
+  for (size_t i = 0; i < model.nodes().size(); ++i) {
+    const NodeView& node = model.nodes()[i];
+    WSEST_ASSIGN_OR_RETURN(Estimate estimate, EstimateNode(node, target));
+    auto& summary = out.summary;
+    ++summary.nodes;
+    if (auto bytes = estimate.workspace_bytes()) {
+      ++summary.estimated;
+      summary.exactness = first ? estimate.exactness : CombineExactness(summary.exactness, estimate.exactness);
+      first = false;
+      const Bytes sum = Bytes(summary.workspace_sum_bytes) + Bytes(*bytes);
+      if (sum.overflow()) return OutOfRange(fmt::format("{}: the sum of workspaces overflows 64 bits", model.path()));
+      summary.workspace_sum_bytes = sum.value();
+      if (!summary.largest_node || *bytes > summary.workspace_max_bytes) {
+        summary.workspace_max_bytes = *bytes;
+        summary.largest_node = i;
+      }
+    } else {
+      ++summary.unknown;
+    }
+    out.nodes.push_back(NodeEstimate{i, node.name, node.op_type, node.domain, std::move(estimate)});
+  }
+  if (out.summary.unknown > 0) out.summary.exactness = Exactness::kUnknown;
+  return out;
+}
+
+const char* Version() { return WSEST_VERSION; }
+
+}  // namespace wsest

@@ -1,0 +1,191 @@
+#include "src/report.h"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "src/text.h"
+#include "wsest/registry.h"
+
+namespace wsest {
+namespace {
+
+std::string ShapeText(const TensorInfo& t) {
+  if (!t.present()) return "(omitted)";
+  std::string dims;
+  if (!t.has_shape) {
+    dims = "?";
+  } else {
+    std::vector<std::string> parts;
+    for (const auto& d : t.dims) parts.push_back(d.known() ? std::to_string(d.value) : (d.symbol.empty() ? "?" : d.symbol));
+    dims = fmt::format("[{}]", fmt::join(parts, ", "));
+  }
+  return fmt::format("{} {}", DataTypeName(t.dtype), dims);
+}
+
+std::string Truncate(const std::string& s, size_t width) {
+  return s.size() <= width ? s : s.substr(0, width - 3) + "...";
+}
+
+std::string WorkspaceText(const Estimate& e) {
+  auto bytes = e.workspace_bytes();
+  return bytes ? HumanBytes(*bytes) : "-";
+}
+
+std::string NodeName(const NodeEstimate& n) { return n.name.empty() ? fmt::format("#{}", n.index) : n.name; }
+
+}  // namespace
+
+void WriteTable(const ModelEstimate& estimate, const Model& model, std::ostream& out) {
+  fmt::print(out, "model:  {}\ndevice: {}\nep:     {}\n\n", estimate.model_path, estimate.device, estimate.ep);
+  size_t name_width = 4;
+  size_t op_width = 2;
+  size_t variant_width = 7;
+  for (const auto& n : estimate.nodes) {
+    name_width = std::max(name_width, std::min<size_t>(40, NodeName(n).size()));
+    op_width = std::max(op_width, std::min<size_t>(32, n.op_type.size()));
+    variant_width = std::max(variant_width, std::min<size_t>(24, n.estimate.variant.size()));
+  }
+  fmt::print(out, "{:<{}}  {:<{}}  {:<{}}  {:>10}  {:<11}  {}\n", "node", name_width, "op", op_width, "variant",
+             variant_width, "workspace", "exactness", "largest buffer");
+  for (const auto& n : estimate.nodes) {
+    const Buffer* largest = n.estimate.largest_buffer();
+    const std::string detail = n.estimate.known() ? (largest ? largest->name : "")
+                                                  : Truncate(n.estimate.reason, 60);
+    fmt::print(out, "{:<{}}  {:<{}}  {:<{}}  {:>10}  {:<11}  {}\n", Truncate(NodeName(n), name_width), name_width,
+               Truncate(n.op_type, op_width), op_width, Truncate(n.estimate.known() ? n.estimate.variant : "-",
+                                                                  variant_width),
+               variant_width, WorkspaceText(n.estimate), ExactnessName(n.estimate.exactness), detail);
+  }
+  const auto& s = estimate.summary;
+  fmt::print(out, "\nsummary\n");
+  fmt::print(out, "  nodes:        {}\n", s.nodes);
+  fmt::print(out, "  estimated:    {} ({})\n", s.estimated, ExactnessName(s.exactness));
+  fmt::print(out, "  unknown:      {}\n", s.unknown);
+  if (s.largest_node) {
+    const auto& n = estimate.nodes[*s.largest_node];
+    fmt::print(out, "  largest node: {} ({}), {}\n", NodeName(n), n.op_type, HumanBytes(s.workspace_max_bytes));
+  }
+  fmt::print(out, "  workspace:    max {}, sum {} ({} B)\n", HumanBytes(s.workspace_max_bytes),
+             HumanBytes(s.workspace_sum_bytes), s.workspace_sum_bytes);
+  fmt::print(out, "  weights:      {}\n", HumanBytes(model.initializer_bytes()));
+  if (s.unknown > 0) {
+    std::map<std::string, size_t> by_op;
+    for (const auto& n : estimate.nodes)
+      if (!n.estimate.known()) ++by_op[(n.domain.empty() ? "" : n.domain + ".") + n.op_type];
+    std::vector<std::string> parts;
+    for (const auto& [op, count] : by_op) parts.push_back(fmt::format("{} x{}", op, count));
+    fmt::print(out, "  unknown ops:  {}\n", fmt::join(parts, ", "));
+  }
+}
+
+void WriteJson(const ModelEstimate& estimate, std::ostream& out) {
+  using nlohmann::json;
+  json nodes = json::array();
+  for (const auto& n : estimate.nodes) {
+    json buffers = json::array();
+    for (const auto& b : n.estimate.buffers)
+      buffers.push_back({{"name", b.name}, {"bytes", b.bytes}, {"source", b.source},
+                         {"allocator", AllocatorName(b.allocator)}});
+    json candidates = json::array();
+    for (const auto& c : n.estimate.candidates) {
+      json cj = {{"variant", c.variant}};
+      cj["rejected_because"] = c.rejected_because.empty() ? json(nullptr) : json(c.rejected_because);
+      cj["bytes"] = c.bytes ? json(*c.bytes) : json(nullptr);
+      candidates.push_back(std::move(cj));
+    }
+    const auto bytes = n.estimate.workspace_bytes();
+    nodes.push_back({{"index", n.index},
+                     {"name", n.name},
+                     {"op_type", n.op_type},
+                     {"domain", n.domain},
+                     {"variant", n.estimate.known() ? json(n.estimate.variant) : json(nullptr)},
+                     {"workspace_bytes", bytes ? json(*bytes) : json(nullptr)},
+                     {"exactness", ExactnessName(n.estimate.exactness)},
+                     {"reason", n.estimate.reason},
+                     {"buffers", std::move(buffers)},
+                     {"candidates", std::move(candidates)}});
+  }
+  const auto& s = estimate.summary;
+  json doc = {{"wsest", Version()},
+              {"model", estimate.model_path},
+              {"device", estimate.device},
+              {"ep", estimate.ep},
+              {"nodes", std::move(nodes)},
+              {"summary",
+               {{"nodes", s.nodes},
+                {"estimated", s.estimated},
+                {"unknown", s.unknown},
+                {"exactness", ExactnessName(s.exactness)},
+                {"workspace_max_bytes", s.workspace_max_bytes},
+                {"workspace_sum_bytes", s.workspace_sum_bytes}}}};
+  out << doc.dump(1) << "\n";
+}
+
+bool WriteNodeDetail(const ModelEstimate& estimate, const Model& model, const std::string& name, std::ostream& out) {
+  const NodeEstimate* found = nullptr;
+  for (const auto& n : estimate.nodes)
+    if (n.name == name) found = &n;
+  if (!found) {
+    for (const auto& n : estimate.nodes)
+      if (fmt::format("#{}", n.index) == name) found = &n;
+  }
+  if (!found) return false;
+  const NodeView& view = model.nodes()[found->index];
+  const Estimate& e = found->estimate;
+  fmt::print(out, "node:      {} (#{})\n", found->name.empty() ? "(unnamed)" : found->name, found->index);
+  fmt::print(out, "op:        {}{} (opset {})\n", view.domain.empty() ? "" : view.domain + ".", view.op_type,
+             view.opset);
+  for (size_t i = 0; i < view.inputs.size(); ++i)
+    fmt::print(out, "input {}:   {} {}\n", i, view.inputs[i].name.empty() ? "-" : view.inputs[i].name,
+               ShapeText(view.inputs[i]));
+  for (size_t i = 0; i < view.outputs.size(); ++i)
+    fmt::print(out, "output {}:  {} {}\n", i, view.outputs[i].name, ShapeText(view.outputs[i]));
+  fmt::print(out, "device:    {}\nep:        {}\n", estimate.device, estimate.ep);
+  fmt::print(out, "variant:   {}\n", e.known() ? e.variant : "-");
+  const auto bytes = e.workspace_bytes();
+  fmt::print(out, "workspace: {}\n", bytes ? fmt::format("{} ({} B)", HumanBytes(*bytes), *bytes) : "unknown");
+  fmt::print(out, "exactness: {}\n", ExactnessName(e.exactness));
+  if (!e.reason.empty()) fmt::print(out, "reason:    {}\n", e.reason);
+  if (!e.buffers.empty()) {
+    fmt::print(out, "buffers:\n");
+    for (const auto& b : e.buffers)
+      fmt::print(out, "  {:<24} {:>14} B  {:<10}  {}\n", b.name, b.bytes, AllocatorName(b.allocator), b.source);
+  }
+  if (!e.candidates.empty()) {
+    fmt::print(out, "kernels tried, in the EP's order:\n");
+    for (const auto& c : e.candidates) {
+      if (!c.rejected_because.empty())
+        fmt::print(out, "  {:<24} rejected: {}\n", c.variant, c.rejected_because);
+      else
+        fmt::print(out, "  {:<24} feasible{}\n", c.variant, c.bytes ? fmt::format(", {} B", *c.bytes) : "");
+    }
+  }
+  return true;
+}
+
+void WriteRegistry(std::ostream& out) {
+  fmt::print(out, "wsest {} estimators, mirroring {} {}\n\n", Version(), kEpName, kEpRelease);
+  fmt::print(out, "{:<14}  {:<36}  {:<9}  {:<12}  {:<28}  {:<17}  {}\n", "domain", "op", "opsets", "family", "variants",
+             "exactness", "kernel");
+  for (const auto& e : EstimatorTable()) {
+    const std::string opsets = e.until_version >= kLatestOpset ? fmt::format("{}+", e.since_version)
+                                                               : fmt::format("{}-{}", e.since_version, e.until_version);
+    fmt::print(out, "{:<14}  {:<36}  {:<9}  {:<12}  {:<28}  {:<17}  {}\n", e.domain[0] ? e.domain : "ai.onnx", e.op_type,
+               opsets, e.family, e.variants, e.exactness, e.kernel);
+  }
+  fmt::print(out, "\n{} entries\n", EstimatorTable().size());
+}
+
+void WriteDevices(std::ostream& out) {
+  fmt::print(out, "{:<12}  {:<28}  {:>4}  {:>4}  {:>10}  {:>9}  {}\n", "id", "name", "sm", "SMs", "memory", "L2",
+             "source");
+  for (const auto& d : DeviceProfiles())
+    fmt::print(out, "{:<12}  {:<28}  {:>4}  {:>4}  {:>10}  {:>9}  {}\n", d.id, d.name,
+               fmt::format("{}.{}", d.sm_major, d.sm_minor), d.sm_count, HumanBytes(d.memory_bytes),
+               HumanBytes(d.l2_bytes), d.source);
+}
+
+}  // namespace wsest

@@ -1,0 +1,121 @@
+#include "wsest/target.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+#include "src/text.h"
+
+namespace wsest {
+namespace internal {
+extern const char kDevicesJson[];  // generated from data/devices.json by cmake/embed_json.cmake
+}
+
+namespace {
+
+std::vector<DeviceProfile> ParseDevices() {
+  std::vector<DeviceProfile> out;
+  const auto doc = nlohmann::json::parse(internal::kDevicesJson);
+  for (const auto& d : doc.at("devices")) {
+    DeviceProfile p;
+    p.id = d.at("id").get<std::string>();
+    p.name = d.at("name").get<std::string>();
+    const auto cc = d.at("compute_capability").get<std::string>();
+    p.sm_major = std::stoi(cc.substr(0, cc.find('.')));
+    p.sm_minor = std::stoi(cc.substr(cc.find('.') + 1));
+    p.sm_count = d.at("sm_count").get<int>();
+    p.memory_bytes = d.at("memory_bytes").get<uint64_t>();
+    p.l2_bytes = d.at("l2_bytes").get<uint64_t>();
+    p.source = d.at("source").get<std::string>();
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::optional<int64_t> ParseInt(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  const long long v = std::strtoll(s.c_str(), &end, 10);
+  if (errno != 0 || end != s.c_str() + s.size()) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+const std::vector<DeviceProfile>& DeviceProfiles() {
+  // The embedded JSON is checked by the tests; parsing it once is start-up work, not mutable state.
+  static const std::vector<DeviceProfile> profiles = ParseDevices();
+  return profiles;
+}
+
+Result<DeviceProfile> FindDevice(const std::string& id) {
+  std::vector<std::string> ids;
+  for (const auto& p : DeviceProfiles()) {
+    if (p.id == id) return p;
+    ids.push_back(p.id);
+  }
+  return NotFound(fmt::format("unknown device '{}'{}; known devices: {}", id, DidYouMean(id, ids),
+                              fmt::join(ids, ", ")));
+}
+
+const std::vector<std::string>& EpConfig::KnownProviderOptions() {
+  // onnxruntime 1.29.0 core/providers/cuda/cuda_execution_provider_info.cc, provider_option_names.
+  static const std::vector<std::string> keys = {
+      "device_id", "has_user_compute_stream", "user_compute_stream", "gpu_mem_limit", "arena_extend_strategy",
+      "cudnn_conv_algo_search", "do_copy_in_default_stream", "gpu_external_alloc", "gpu_external_free",
+      "gpu_external_empty_cache", "cudnn_conv_use_max_workspace", "enable_cuda_graph", "cudnn_conv1d_pad_to_nc1d",
+      "tunable_op_enable", "tunable_op_tuning_enable", "tunable_op_max_tuning_duration_ms",
+      "enable_skip_layer_norm_strict_mode", "prefer_nhwc", "use_ep_level_unified_stream", "use_tf32",
+      "sdpa_kernel", "fuse_conv_bias"};
+  return keys;
+}
+
+Result<bool> EpConfig::SetProviderOption(const std::string& key, const std::string& value) {
+  const auto& keys = KnownProviderOptions();
+  if (std::find(keys.begin(), keys.end(), key) == keys.end())
+    return InvalidArgument(fmt::format("unknown CUDA EP provider option '{}'{}", key, DidYouMean(key, keys)));
+  provider_options_[key] = value;
+  return true;
+}
+
+Result<bool> EpConfig::SetEnv(const std::string& name, const std::string& value) {
+  if (name.rfind("ORT_", 0) != 0)
+    return InvalidArgument(fmt::format("environment variable '{}' does not start with ORT_", name));
+  env_[name] = value;
+  return true;
+}
+
+std::optional<std::string> EpConfig::ProviderOption(const std::string& key) const {
+  auto it = provider_options_.find(key);
+  if (it == provider_options_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::string> EpConfig::Env(const std::string& name) const {
+  auto it = env_.find(name);
+  if (it == env_.end()) return std::nullopt;
+  return it->second;
+}
+
+int64_t EpConfig::ProviderOptionInt(const std::string& key, int64_t default_value) const {
+  auto v = ProviderOption(key);
+  if (!v) return default_value;
+  return ParseInt(*v).value_or(default_value);
+}
+
+int64_t EpConfig::EnvInt(const std::string& name, int64_t default_value) const {
+  auto v = Env(name);
+  if (!v) return default_value;
+  return ParseInt(*v).value_or(default_value);
+}
+
+Target DefaultTarget() {
+  Target t;
+  t.device = FindDevice(kDefaultDevice).value();
+  return t;
+}
+
+}  // namespace wsest
