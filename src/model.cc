@@ -284,11 +284,11 @@ Result<bool> BindInputs(ModelProto* model, const ModelOptions& options, const st
     auto* tt = input.mutable_type()->mutable_tensor_type();
     if (given != options.input_shapes.end()) {
       used_inputs.insert(input.name());
-      auto* shape = tt->mutable_shape();
-      if (tt->has_shape() && shape->dim_size() != static_cast<int>(given->second.size())) {
+      if (tt->has_shape() && tt->shape().dim_size() != static_cast<int>(given->second.size())) {
         return InvalidArgument(fmt::format("{}: --input {}: {} dims given, the model declares rank {}", label,
-                                           input.name(), given->second.size(), shape->dim_size()));
+                                           input.name(), given->second.size(), tt->shape().dim_size()));
       }
+      auto* shape = tt->mutable_shape();
       shape->clear_dim();
       for (int64_t d : given->second) {
         if (d < 0) return InvalidArgument(fmt::format("{}: --input {}: negative dim {}", label, input.name(), d));

@@ -1,0 +1,288 @@
+// Loading, dim binding, shape inference and the structural errors of issue 3, each with its
+// message. Graphs are built in a few lines with tests/test_graph.h.
+#include <gtest/gtest.h>
+
+#include "tests/test_graph.h"
+#include "wsest/model.h"
+#include "wsest/registry.h"
+
+namespace wsest {
+namespace {
+
+using testing::GraphBuilder;
+constexpr int kFloat = onnx::TensorProto::FLOAT;
+constexpr int kFloat16 = onnx::TensorProto::FLOAT16;
+
+std::vector<int64_t> Dims(const TensorInfo& t) {
+  std::vector<int64_t> out;
+  for (const auto& d : t.dims) out.push_back(d.value);
+  return out;
+}
+
+GraphBuilder ReluModel() {
+  GraphBuilder g;
+  g.Input("x", kFloat, {"batch", 3}).Output("y");
+  g.Node("Relu", {"x"}, {"y"}, "relu");
+  return g;
+}
+
+TEST(ModelLoad, BindsSymbolicDimsAndInfersShapes) {
+  ModelOptions options;
+  options.dims["batch"] = 4;
+  auto model = Model::FromBytes(ReluModel().Serialize(), "m.onnx", options);
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  ASSERT_EQ(model->nodes().size(), 1u);
+  // Relu keeps its input's shape: [batch=4, 3].
+  EXPECT_EQ(Dims(model->nodes()[0].outputs[0]), (std::vector<int64_t>{4, 3}));
+  EXPECT_EQ(model->nodes()[0].outputs[0].dtype, DataType::kFloat);
+  EXPECT_EQ(model->symbolic_dims(), std::vector<std::string>{"batch"});
+}
+
+TEST(ModelLoad, RebindReusesTheParsedGraph) {
+  ModelOptions options;
+  options.dims["batch"] = 4;
+  auto model = Model::FromBytes(ReluModel().Serialize(), "m.onnx", options);
+  ASSERT_TRUE(model.ok());
+  options.dims["batch"] = 9;
+  auto rebound = model->Rebind(options);
+  ASSERT_TRUE(rebound.ok()) << rebound.error().message;
+  EXPECT_EQ(Dims(rebound->nodes()[0].outputs[0]), (std::vector<int64_t>{9, 3}));
+  EXPECT_EQ(Dims(model->nodes()[0].outputs[0]), (std::vector<int64_t>{4, 3}));
+}
+
+TEST(ModelLoad, UnboundSymbolicDimNamesTheNodeTheDimAndTheFlag) {
+  auto model = Model::FromBytes(ReluModel().Serialize(), "m.onnx");
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(model.error().message,
+            "m.onnx: Relu 'relu': input 'x' dim 0 is the symbolic dim 'batch', which has no value; "
+            "bind it with --dim batch=VALUE");
+}
+
+TEST(ModelLoad, AllowSymbolicKeepsTheSymbol) {
+  ModelOptions options;
+  options.allow_symbolic = true;
+  auto model = Model::FromBytes(ReluModel().Serialize(), "m.onnx", options);
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  const auto& y = model->nodes()[0].outputs[0];
+  ASSERT_EQ(y.dims.size(), 2u);
+  EXPECT_FALSE(y.dims[0].known());
+  EXPECT_EQ(y.dims[0].symbol, "batch");
+  EXPECT_EQ(y.dims[1].value, 3);
+}
+
+TEST(ModelLoad, DimThatTheModelDoesNotHaveIsAnErrorWithSuggestion) {
+  ModelOptions options;
+  options.dims["btach"] = 4;
+  auto model = Model::FromBytes(ReluModel().Serialize(), "m.onnx", options);
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(model.error().message,
+            "--dim btach: m.onnx has no symbolic dim named 'btach'; did you mean 'batch'?; its symbolic dims are: batch");
+}
+
+TEST(ModelLoad, InputShapeForAnInputDeclaredWithoutOne) {
+  GraphBuilder g;
+  g.InputNoShape("x", kFloat).Output("y");
+  g.Node("Relu", {"x"}, {"y"}, "relu");
+  auto unshaped = Model::FromBytes(g.Serialize(), "m.onnx");
+  ASSERT_FALSE(unshaped.ok());
+  EXPECT_EQ(unshaped.error().message,
+            "m.onnx: Relu 'relu': graph input 'x' has no shape; give it with --input x=d0,d1,...");
+  ModelOptions options;
+  options.input_shapes["x"] = {2, 5, 7};
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx", options);
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  EXPECT_EQ(Dims(model->nodes()[0].outputs[0]), (std::vector<int64_t>{2, 5, 7}));
+}
+
+TEST(ModelLoad, NegativeDimIsAnError) {
+  GraphBuilder g;
+  g.Input("x", kFloat, {2, -3}).Output("y");
+  g.Node("Relu", {"x"}, {"y"}, "relu");
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(model.error().message, "m.onnx: graph input 'x' dim 1 is negative (-3)");
+}
+
+TEST(ModelLoad, CycleIsAnErrorNamingANodeOnIt) {
+  GraphBuilder g;
+  g.Input("x", kFloat, {2}).Output("c");
+  g.Node("Add", {"x", "b"}, {"a"}, "first");
+  g.Node("Relu", {"a"}, {"b"}, "second");
+  g.Node("Relu", {"a"}, {"c"}, "third");
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(model.error().message, "m.onnx: the graph has a cycle through Add 'first'");
+}
+
+TEST(ModelLoad, MissingRequiredInputIsAnError) {
+  GraphBuilder g;
+  g.Input("a", kFloat, {2, 3}).Output("y");
+  g.Node("Gemm", {"a"}, {"y"}, "fc");
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.error().message, "m.onnx: Gemm 'fc': required input 1 ('B') is missing");
+}
+
+TEST(ModelLoad, InputNothingProducesIsAnError) {
+  GraphBuilder g;
+  g.Input("x", kFloat, {2}).Output("y");
+  g.Node("Add", {"x", "ghost"}, {"y"});
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.error().message,
+            "m.onnx: Add node #0 (unnamed): input 'ghost' is not produced by any node, initializer or graph input");
+}
+
+TEST(ModelLoad, DuplicateOutputNameIsAnError) {
+  GraphBuilder g;
+  g.Input("x", kFloat, {2}).Output("y");
+  g.Node("Relu", {"x"}, {"y"}, "one");
+  g.Node("Neg", {"x"}, {"y"}, "two");
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.error().message, "m.onnx: Neg 'two': output 'y' is also produced by Relu 'one'");
+}
+
+TEST(ModelLoad, EmptyBytesAreNotAModel) {
+  auto model = Model::FromBytes("", "m.onnx");
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.error().message, "m.onnx: the file is empty, not an ONNX model");
+}
+
+TEST(ModelLoad, TextIsNotAModel) {
+  auto model = Model::FromBytes("this is not a protobuf\n", "m.onnx");
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(model.error().message.find("m.onnx: not"), std::string::npos) << model.error().message;
+}
+
+TEST(ModelLoad, EveryEighthTruncationIsAnErrorNotACrash) {
+  GraphBuilder g;
+  g.Input("x", kFloat, {"batch", 64}).Output("y");
+  g.Weight("w", kFloat, {64, 32});
+  g.Node("MatMul", {"x", "w"}, {"h"}, "fc");
+  g.Node("Relu", {"h"}, {"y"}, "act");
+  const std::string bytes = g.Serialize();
+  for (int eighth = 1; eighth < 8; ++eighth) {
+    const std::string cut = bytes.substr(0, bytes.size() * eighth / 8);
+    ModelOptions options;
+    options.allow_symbolic = true;
+    auto model = Model::FromBytes(cut, "m.onnx", options);
+    EXPECT_FALSE(model.ok()) << "truncated at " << eighth << "/8 loaded";
+    if (!model.ok()) {
+      EXPECT_EQ(model.error().code, ErrorCode::kInvalidArgument) << model.error().message;
+    }
+  }
+}
+
+TEST(ModelLoad, OpsetNewerThanSupportedIsAnError) {
+  GraphBuilder g(25);
+  g.Input("x", kFloat, {2}).Output("y");
+  g.Node("Relu", {"x"}, {"y"});
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.error().message, "m.onnx: opset 25 of domain 'ai.onnx' is newer than the newest supported (24)");
+}
+
+TEST(ModelLoad, IrVersionNewerThanSupportedIsAnError) {
+  GraphBuilder g(17, 99);
+  g.Input("x", kFloat, {2}).Output("y");
+  g.Node("Relu", {"x"}, {"y"});
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.error().message, "m.onnx: IR version 99 is newer than the newest supported (11)");
+}
+
+TEST(ModelLoad, NodesComeOutInTopologicalOrder) {
+  GraphBuilder g;
+  g.Input("x", kFloat, {2}).Output("z");
+  g.Node("Neg", {"y"}, {"z"}, "second");
+  g.Node("Relu", {"x"}, {"y"}, "first");
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  EXPECT_EQ(model->nodes()[0].name, "first");
+  EXPECT_EQ(model->nodes()[1].name, "second");
+}
+
+TEST(ModelLoad, WeightsAreSizedFromDimsAndNeverRead) {
+  // weights.bin does not exist: dims and dtype are enough.
+  GraphBuilder g;
+  g.Input("x", kFloat, {2, 3}).Output("y");
+  g.Weight("w", kFloat, {3, 4});
+  g.Weight("unused", kFloat16, {10});
+  g.Node("MatMul", {"x", "w"}, {"y"}, "fc");
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  // float [3, 4]: 12 * 4 = 48; float16 [10]: 10 * 2 = 20; 48 + 20 = 68.
+  EXPECT_EQ(model->initializer_bytes(), 68u);
+  EXPECT_EQ(Dims(model->nodes()[0].outputs[0]), (std::vector<int64_t>{2, 4}));
+  EXPECT_TRUE(model->nodes()[0].inputs[1].is_initializer);
+}
+
+TEST(ModelLoad, SmallIntegerConstantsCarryTheirValues) {
+  GraphBuilder g;
+  g.Input("x", kFloat, {2, 3, 4}).Output("y");
+  g.Int64Constant("shape", {6, -1});
+  g.Node("Reshape", {"x", "shape"}, {"y"}, "flatten");
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  const auto& view = model->nodes()[0];
+  ASSERT_TRUE(view.inputs[1].int_values.has_value());
+  EXPECT_EQ(*view.inputs[1].int_values, (std::vector<int64_t>{6, -1}));
+  // 2*3*4 = 24 elements, 24 / 6 = 4.
+  EXPECT_EQ(Dims(view.outputs[0]), (std::vector<int64_t>{6, 4}));
+}
+
+TEST(ModelLoad, DataPropagationGivesComputedShapesTheirValues) {
+  GraphBuilder g;
+  g.Input("x", kFloat, {"batch", 8}).Output("y");
+  g.Node("Shape", {"x"}, {"s"}, "shape");
+  g.Node("Reshape", {"x", "s"}, {"y"}, "same");
+  ModelOptions options;
+  options.dims["batch"] = 5;
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx", options);
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  const auto& reshape = model->nodes()[1];
+  ASSERT_TRUE(reshape.inputs[1].int_values.has_value());
+  EXPECT_EQ(*reshape.inputs[1].int_values, (std::vector<int64_t>{5, 8}));
+  EXPECT_EQ(Dims(reshape.outputs[0]), (std::vector<int64_t>{5, 8}));
+}
+
+TEST(ModelEstimate, UnknownOpIsUnknownNeverZero) {
+  GraphBuilder g;
+  g.Opset("com.example", 1);
+  g.Input("x", kFloat, {2}).Output("y");
+  g.Node("Mystery", {"x"}, {"y"}, "m", "com.example");
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  auto estimate = EstimateModel(*model, DefaultTarget());
+  ASSERT_TRUE(estimate.ok());
+  const auto& e = estimate->nodes[0].estimate;
+  EXPECT_EQ(e.exactness, Exactness::kUnknown);
+  EXPECT_FALSE(e.workspace_bytes().has_value());
+  EXPECT_EQ(e.reason, "no estimator for com.example.Mystery at opset 1 (wsest mirrors onnxruntime-cuda 1.29.0)");
+  EXPECT_EQ(estimate->summary.unknown, 1u);
+  EXPECT_EQ(estimate->summary.exactness, Exactness::kUnknown);
+}
+
+TEST(ModelEstimate, NoScratchKernelIsExactZeroWithItsFileCited) {
+  ModelOptions options;
+  options.dims["batch"] = 2;
+  auto model = Model::FromBytes(ReluModel().Serialize(), "m.onnx", options);
+  ASSERT_TRUE(model.ok());
+  auto estimate = EstimateModel(*model, DefaultTarget());
+  ASSERT_TRUE(estimate.ok());
+  const auto& e = estimate->nodes[0].estimate;
+  EXPECT_EQ(e.exactness, Exactness::kExact);
+  EXPECT_EQ(e.workspace_bytes(), std::optional<uint64_t>(0));
+  EXPECT_NE(e.reason.find("onnxruntime/core/providers/cuda/activation/activations.cc"), std::string::npos);
+  EXPECT_EQ(estimate->summary.estimated, 1u);
+  EXPECT_EQ(estimate->summary.exactness, Exactness::kExact);
+}
+
+}  // namespace
+}  // namespace wsest

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# One command for a fresh Debian 12 (as root): install the packages, fetch real ONNX Runtime 1.29.0
+# (for the tests that compare with it), build, generate the demo models and run wsest on one.
+# Re-running skips what is already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(build-essential cmake git ca-certificates
+          libonnx-dev libprotobuf-dev protobuf-compiler libfmt-dev libgtest-dev libcli11-dev nlohmann-json3-dev)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+# Node.js runs real ONNX Runtime (onnxruntime-node) in the tests; the machine image may ship its own.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+bash calibrate/fetch_ort.sh
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWSEST_WERROR=ON >/dev/null
+cmake --build build -j"$(nproc)"
+
+build/make_demo_models demo >/dev/null
+echo "setup: demo models in demo/; running: build/wsest demo/bert_base.onnx --dim batch=1 --dim sequence=128"
+echo
+build/wsest demo/bert_base.onnx --dim batch=1 --dim sequence=128
