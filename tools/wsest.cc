@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> ep_env;
   std::string device = wsest::kDefaultDevice;
   std::string node_name;
+  std::string forced_variant;
   bool json = false;
   bool list = false;
   bool list_devices = false;
@@ -62,6 +63,8 @@ int main(int argc, char** argv) {
   app.add_option("--device", device, "device profile (see --list-devices)");
   app.add_option("--ep-option", ep_options, "CUDA EP provider option key=value, e.g. sdpa_kernel=1 (repeatable)");
   app.add_option("--ep-env", ep_env, "ORT_* environment variable NAME=value, e.g. ORT_DISABLE_FLASH_ATTENTION=1");
+  app.add_option("--variant", forced_variant,
+                 "where the EP's kernel choice depends on run-time values, estimate this variant (e.g. flash)");
   app.add_option("--node", node_name, "print one node's breakdown (its name, or #index)");
   app.add_flag("--json", json, "print JSON instead of the table");
   app.add_flag("--list", list, "print the estimator registry");
@@ -123,6 +126,7 @@ int main(int argc, char** argv) {
   auto profile = wsest::FindDevice(device);
   if (!profile.ok()) return Fail(profile.error().message);
   target.device = *profile;
+  target.forced_variant = forced_variant;
   for (const auto& o : ep_options) {
     std::string key, value;
     if (!SplitAssignment(o, &key, &value)) return Fail(fmt::format("--ep-option '{}': expected key=value", o));

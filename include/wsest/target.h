@@ -66,6 +66,9 @@ class LibraryQueries;
 struct Target {
   DeviceProfile device;
   EpConfig ep;
+  // --variant: where the EP's choice can't be proven statically, estimate this kernel variant
+  // instead of the maximum over the feasible ones. Empty: no forcing.
+  std::string forced_variant;
   const LibraryQueries* live = nullptr;
 };
 
