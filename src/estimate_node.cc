@@ -18,9 +18,8 @@ const EstimatorEntry* FindEstimator(const std::string& domain, const std::string
 Result<Estimate> EstimateNode(const NodeView& node, const Target& target) {
   const EstimatorEntry* entry = FindEstimator(node.domain, node.op_type, node.opset);
   if (entry == nullptr) {
-    return Estimate::Unknown(fmt::format("no estimator for {}{}{} at opset {} (wsest mirrors {} {})",
-                                         node.domain.empty() ? "" : node.domain, node.domain.empty() ? "" : ".",
-                                         node.op_type, node.opset, kEpName, kEpRelease));
+    return Estimate::Unknown(fmt::format("no estimator for {}{}{} at opset {}", node.domain.empty() ? "" : node.domain,
+                                         node.domain.empty() ? "" : ".", node.op_type, node.opset));
   }
   if (entry->estimate == nullptr) return Estimate::NoScratch(fmt::format("{} {}", kEpRelease, entry->kernel));
 

@@ -405,6 +405,13 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
     if (!all_bound.ok()) return all_bound.error();
   }
   WSEST_ASSIGN_OR_RETURN(std::vector<int> order, TopologicalOrder(model->graph(), label));
+  if (!std::is_sorted(order.begin(), order.end())) {
+    // onnx's inference walks nodes in file order; ORT sorts them first, and so do we.
+    google::protobuf::RepeatedPtrField<NodeProto> sorted;
+    for (int i : order) *sorted.Add() = model->graph().node(i);
+    model->mutable_graph()->mutable_node()->Swap(&sorted);
+    for (size_t k = 0; k < order.size(); ++k) order[k] = static_cast<int>(k);
+  }
   {
     auto required = CheckRequiredInputs(model->graph(), opsets, label);
     if (!required.ok()) return required.error();
@@ -559,6 +566,9 @@ Result<ModelEstimate> EstimateModel(const Model& model, const Target& target) {
     ++summary.nodes;
     if (auto bytes = estimate.workspace_bytes()) {
       ++summary.estimated;
+      if (estimate.exactness == Exactness::kExact) ++summary.exact;
+      if (estimate.exactness == Exactness::kUpperBound) ++summary.upper_bound;
+      if (estimate.exactness == Exactness::kHeuristic) ++summary.heuristic;
       summary.exactness = first ? estimate.exactness : CombineExactness(summary.exactness, estimate.exactness);
       first = false;
       const Bytes sum = Bytes(summary.workspace_sum_bytes) + Bytes(*bytes);

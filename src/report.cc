@@ -62,9 +62,10 @@ void WriteTable(const ModelEstimate& estimate, const Model& model, std::ostream&
   const auto& s = estimate.summary;
   fmt::print(out, "\nsummary\n");
   fmt::print(out, "  nodes:        {}\n", s.nodes);
-  fmt::print(out, "  estimated:    {} ({})\n", s.estimated, ExactnessName(s.exactness));
+  fmt::print(out, "  estimated:    {} (exact {}, upper_bound {}, heuristic {})\n", s.estimated, s.exact, s.upper_bound,
+             s.heuristic);
   fmt::print(out, "  unknown:      {}\n", s.unknown);
-  if (s.largest_node) {
+  if (s.largest_node && s.workspace_max_bytes > 0) {
     const auto& n = estimate.nodes[*s.largest_node];
     fmt::print(out, "  largest node: {} ({}), {}\n", NodeName(n), n.op_type, HumanBytes(s.workspace_max_bytes));
   }
@@ -119,6 +120,9 @@ void WriteJson(const ModelEstimate& estimate, std::ostream& out) {
                 {"estimated", s.estimated},
                 {"unknown", s.unknown},
                 {"exactness", ExactnessName(s.exactness)},
+                {"exact", s.exact},
+                {"upper_bound", s.upper_bound},
+                {"heuristic", s.heuristic},
                 {"workspace_max_bytes", s.workspace_max_bytes},
                 {"workspace_sum_bytes", s.workspace_sum_bytes}}}};
   out << doc.dump(1) << "\n";

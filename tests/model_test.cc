@@ -264,7 +264,7 @@ TEST(ModelEstimate, UnknownOpIsUnknownNeverZero) {
   const auto& e = estimate->nodes[0].estimate;
   EXPECT_EQ(e.exactness, Exactness::kUnknown);
   EXPECT_FALSE(e.workspace_bytes().has_value());
-  EXPECT_EQ(e.reason, "no estimator for com.example.Mystery at opset 1 (wsest mirrors onnxruntime-cuda 1.29.0)");
+  EXPECT_EQ(e.reason, "no estimator for com.example.Mystery at opset 1");
   EXPECT_EQ(estimate->summary.unknown, 1u);
   EXPECT_EQ(estimate->summary.exactness, Exactness::kUnknown);
 }

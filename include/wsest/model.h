@@ -63,10 +63,13 @@ struct ModelSummary {
   size_t nodes = 0;
   size_t estimated = 0;  // not unknown
   size_t unknown = 0;
+  size_t exact = 0;  // of the estimated: by exactness
+  size_t upper_bound = 0;
+  size_t heuristic = 0;
   uint64_t workspace_max_bytes = 0;
   uint64_t workspace_sum_bytes = 0;
   std::optional<size_t> largest_node;  // index of the node with the most workspace
-  Exactness exactness = Exactness::kExact;  // combined over estimated nodes
+  Exactness exactness = Exactness::kExact;  // combined over all nodes: unknown if any is
 };
 
 struct ModelEstimate {
