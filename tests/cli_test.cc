@@ -143,3 +143,26 @@ TEST(Cli, NodeBreakdownAndRegistryListing) {
 
 }  // namespace
 }  // namespace wsest
+
+namespace wsest {
+namespace {
+
+TEST(Cli, ByteCountOverflowExitsTwoNamingNodeAndBuffer) {
+  // fp16 BatchNormalization keeps four fp32 copies of its per-channel inputs (batch_norm.cc):
+  // 4 bytes * C = 4 * 2^62 = 2^64 overflows 64 bits in the first buffer.
+  const int64_t channels = int64_t{1} << 62;
+  GraphBuilder g;
+  g.Input("x", onnx::TensorProto::FLOAT16, {1, channels, 1, 1});
+  for (const char* p : {"scale", "bias", "mean", "var"}) g.Input(p, onnx::TensorProto::FLOAT16, {channels});
+  g.Output("y");
+  g.Node("BatchNormalization", {"x", "scale", "bias", "mean", "var"}, {"y"}, "bn");
+  const auto model = g.SaveTo(testing::TempDir("cli_overflow") + "/overflow.onnx");
+  auto r = RunWsest({model});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "wsest: error: BatchNormalization 'bn': the byte count of buffer 'f_scale' of variant "
+            "'cudnn_inference_fp32_params' overflows 64 bits; check the input dims\n");
+}
+
+}  // namespace
+}  // namespace wsest
