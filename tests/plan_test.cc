@@ -1,0 +1,300 @@
+// The model-level layer: the peak walk, budgets, the max-dim search, ranges and the partition
+// preview, each on a small graph worked by hand.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "estimators/estimators.h"
+#include "tests/cli_runner.h"
+#include "tests/test_graph.h"
+#include "wsest/model.h"
+#include "wsest/plan.h"
+
+namespace wsest {
+namespace {
+
+using testing::GraphBuilder;
+using testing::RunWsest;
+constexpr int kFloat = onnx::TensorProto::FLOAT;
+
+// x [1,256] float = 1024 B; w [256] float = 1024 B (weight).
+//   #0 Relu(x) -> a      #1 Mul(a, w) -> b      #2 Relu(b) -> c      #3 Add(a, c) -> y (graph output)
+// Every tensor is 1024 B. Lives (first..last step): x 0..0, a 0..3, b 1..2, c 2..3, y 3..3.
+GraphBuilder Diamond() {
+  GraphBuilder g;
+  g.Input("x", kFloat, {1, 256}).Weight("w", kFloat, {256}).Output("y");
+  g.Node("Relu", {"x"}, {"a"}, "relu_a");
+  g.Node("Mul", {"a", "w"}, {"b"}, "mul");
+  g.Node("Relu", {"b"}, {"c"}, "relu_c");
+  g.Node("Add", {"a", "c"}, {"y"}, "add");
+  return g;
+}
+
+struct Planned {
+  std::optional<Model> model;
+  ModelEstimate estimate;
+};
+
+Planned EstimateGraph(const GraphBuilder& g, const ModelOptions& options = {}) {
+  Planned p;
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx", options);
+  EXPECT_TRUE(model.ok()) << model.error().message;
+  p.model = *model;
+  auto estimate = EstimateModel(*model, DefaultTarget());
+  EXPECT_TRUE(estimate.ok()) << estimate.error().message;
+  p.estimate = *estimate;
+  return p;
+}
+
+TEST(PlanPeak, DiamondByHand) {
+  Planned p = EstimateGraph(Diamond());
+  // Give relu_c a 500 B workspace so the peak has all parts.
+  Estimate ws("test", Exactness::kExact);
+  ws.Add("scratch", Bytes(500), "test");
+  p.estimate.nodes[2].estimate = ws;
+  PlanOptions options;
+  options.cublas_handle_workspace_bytes = 100;
+  auto plan = PlanPeak(*p.model, p.estimate, options);
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  ASSERT_EQ(plan->steps.size(), 4u);
+  // step 0: x + a = 2048; step 1: a + b = 2048; step 2: a + b + c = 3072; step 3: a + c + y = 3072.
+  EXPECT_EQ(plan->steps[0].activations, 2048u);
+  EXPECT_EQ(plan->steps[1].activations, 2048u);
+  EXPECT_EQ(plan->steps[2].activations, 3072u);
+  EXPECT_EQ(plan->steps[3].activations, 3072u);
+  // Peak at step 2: weights 1024 + activations 3072 + workspace 500 + cuBLAS 100 = 4696.
+  EXPECT_EQ(plan->peak_step, 2u);
+  EXPECT_EQ(plan->peak_bytes, 1024u + 3072u + 500u + 100u);
+  EXPECT_EQ(plan->peak()->weights, 1024u);
+  EXPECT_EQ(plan->peak()->workspace, 500u);
+  EXPECT_EQ(plan->peak()->cublas, 100u);
+  EXPECT_EQ(plan->unknown_workspace_nodes, 0u);
+}
+
+TEST(PlanPeak, UnknownWorkspaceCountsZeroAndIsReported) {
+  GraphBuilder g;
+  g.Opset("com.example", 1);
+  g.Input("x", kFloat, {4}).Output("y");
+  g.Node("Mystery", {"x"}, {"y"}, "m", "com.example");
+  Planned p = EstimateGraph(g);
+  auto plan = PlanPeak(*p.model, p.estimate);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->unknown_workspace_nodes, 1u);
+  EXPECT_EQ(plan->exactness, Exactness::kUnknown);
+  // x is 16 B; Mystery has no shape rule, so y's size is unknown: counted 0 and reported.
+  EXPECT_EQ(plan->peak_bytes, 16u);
+  EXPECT_EQ(plan->unsized_tensors, 1u);
+}
+
+TEST(PlanPeak, ReshapeIsAViewOfItsInput) {
+  // x [4,4] float 64 B -> Reshape -> r (same buffer) -> Relu -> y 64 B. Without aliasing step 1
+  // would hold x + r + y = 192; with it, x/r's buffer (64) + y (64) = 128.
+  GraphBuilder g;
+  g.Input("x", kFloat, {4, 4}).Int64Constant("shape", {16}).Output("y");
+  g.Node("Reshape", {"x", "shape"}, {"r"}, "reshape");
+  g.Node("Relu", {"r"}, {"y"}, "relu");
+  Planned p = EstimateGraph(g);
+  auto plan = PlanPeak(*p.model, p.estimate);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->steps[0].activations, 64u);
+  EXPECT_EQ(plan->steps[1].activations, 128u);
+  EXPECT_EQ(plan->weights_bytes, 8u);  // the int64 shape
+}
+
+TEST(Budget, ParsesSizes) {
+  EXPECT_EQ(*ParseByteSize("8GiB"), 8ull << 30);
+  EXPECT_EQ(*ParseByteSize("8 gib"), 8ull << 30);
+  EXPECT_EQ(*ParseByteSize("512MiB"), 512ull << 20);
+  EXPECT_EQ(*ParseByteSize("1.5GB"), 1500000000ull);
+  EXPECT_EQ(*ParseByteSize("64k"), 65536ull);
+  EXPECT_EQ(*ParseByteSize("100"), 100ull);
+  for (const char* bad : {"", "GiB", "8XB", "1.2.3G", "-1G"}) {
+    auto r = ParseByteSize(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().message,
+              std::string("'") + bad + "' is not a byte size; write e.g. 8GiB, 512MiB, 16GB or 1000000");
+  }
+}
+
+TEST(Budget, VerdictAtTheBoundary) {
+  PeakPlan plan;
+  plan.peak_bytes = 4096;
+  EXPECT_TRUE(CheckBudget(plan, 4096).fits);
+  EXPECT_EQ(CheckBudget(plan, 4096).margin, 0);
+  EXPECT_FALSE(CheckBudget(plan, 4095).fits);
+  EXPECT_EQ(CheckBudget(plan, 4095).margin, -1);
+  EXPECT_EQ(CheckBudget(plan, 5000).margin, 904);
+}
+
+// The CLI adds the default device's (h100-sxm) cuBLAS handle workspace to every step.
+uint64_t Cublas() { return estimators::CublasHandleWorkspaceBytes(*FindDevice("h100-sxm")); }
+
+TEST(Budget, CliExitCodes) {
+  const auto model = Diamond().SaveTo(testing::TempDir("plan_budget") + "/d.onnx");
+  // Peak of the diamond: 1024 weights + 3072 activations + the cuBLAS handle workspace (32 MiB).
+  const uint64_t peak = 4096 + Cublas();
+  ASSERT_EQ(peak, 33558528u);
+  auto fits = RunWsest({model, "--budget", std::to_string(peak)});
+  EXPECT_EQ(fits.exit_code, 0) << fits.err;
+  EXPECT_NE(fits.out.find("  peak:         32.0 MiB (33558528 B) at #2 relu_c (Relu)"), std::string::npos) << fits.out;
+  EXPECT_NE(fits.out.find("    cuBLAS:       32.0 MiB\n"), std::string::npos) << fits.out;
+  EXPECT_NE(fits.out.find("  budget:       32.0 MiB: fits, 0 B to spare (0 B)"), std::string::npos) << fits.out;
+  auto over = RunWsest({model, "--budget", std::to_string(peak - 1)});
+  EXPECT_EQ(over.exit_code, 1) << over.err;
+  EXPECT_NE(over.out.find("does NOT fit, over by 1 B (1 B)"), std::string::npos) << over.out;
+  auto bad = RunWsest({model, "--budget", "lots"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.err, "wsest: error: --budget: 'lots' is not a byte size; write e.g. 8GiB, 512MiB, 16GB or 1000000\n");
+  auto json = RunWsest({model, "--budget", std::to_string(peak - 1), "--json"});
+  EXPECT_EQ(json.exit_code, 1);
+  const auto doc = nlohmann::json::parse(json.out);
+  EXPECT_EQ(doc["summary"]["peak_bytes"], peak);
+  EXPECT_EQ(doc["memory"]["peak_parts"]["cublas_handle_workspace_bytes"], Cublas());
+  EXPECT_EQ(doc["memory"]["peak_node"]["name"], "relu_c");
+  EXPECT_EQ(doc["budget"]["fits"], false);
+  EXPECT_EQ(doc["budget"]["margin_bytes"], -1);
+  EXPECT_EQ(doc["summary"]["workspace_sum_bytes"], 0);  // the existing keys are still there
+}
+
+// x [batch, 256] float -> Relu -> y: the walk holds x and y at step 0, 2 x 1024 x batch B.
+GraphBuilder BatchRelu() {
+  GraphBuilder g;
+  g.Input("x", kFloat, {"batch", 256}).Output("y");
+  g.Node("Relu", {"x"}, {"y"}, "relu");
+  return g;
+}
+
+TEST(MaxDim, LargestBatchByHand) {
+  ModelOptions load;
+  load.allow_symbolic = true;
+  auto model = Model::FromBytes(BatchRelu().Serialize(), "m.onnx", load);
+  ASSERT_TRUE(model.ok());
+  // Budget 10000 B: batch 4 needs 8192 (fits), batch 5 needs 10240 (does not).
+  auto r = FindMaxDim(*model, {}, "batch", 10000, DefaultTarget());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_TRUE(r->largest.has_value());
+  EXPECT_EQ(*r->largest, 4);
+  EXPECT_FALSE(r->reached_limit);
+  EXPECT_TRUE(r->warnings.empty());
+  // Probes: 1, 2, 4, 8 (no), then 6 (no), 5 (no).
+  std::vector<int64_t> values;
+  for (const auto& p : r->probes) values.push_back(p.value);
+  EXPECT_EQ(values, (std::vector<int64_t>{1, 2, 4, 8, 6, 5}));
+  EXPECT_EQ(r->probes[2].peak, 8192u);
+
+  auto none = FindMaxDim(*model, {}, "batch", 2047, DefaultTarget());
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->largest.has_value());
+  auto limit = FindMaxDim(*model, {}, "batch", 1ull << 40, DefaultTarget(), {}, /*limit=*/100);
+  ASSERT_TRUE(limit.ok());
+  EXPECT_EQ(*limit->largest, 100);
+  EXPECT_TRUE(limit->reached_limit);
+  auto typo = FindMaxDim(*model, {}, "bach", 10000, DefaultTarget());
+  ASSERT_FALSE(typo.ok());
+  EXPECT_EQ(typo.error().message,
+            "--max-dim bach: m.onnx has no symbolic dim named 'bach'; did you mean 'batch'?; its symbolic dims are: batch");
+}
+
+TEST(MaxDim, Cli) {
+  const auto model = BatchRelu().SaveTo(testing::TempDir("plan_maxdim") + "/r.onnx");
+  // Budget: cuBLAS + 10000 B, as in LargestBatchByHand: batch 4.
+  auto r = RunWsest({model, "--max-dim", "batch", "--budget", std::to_string(Cublas() + 10000)});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("  batch: 4\n"), std::string::npos) << r.out;
+  auto none = RunWsest({model, "--max-dim", "batch", "--budget", std::to_string(Cublas() + 100)});
+  EXPECT_EQ(none.exit_code, 1) << none.err;
+  auto no_budget = RunWsest({model, "--max-dim", "batch"});
+  EXPECT_EQ(no_budget.exit_code, 2);
+  EXPECT_EQ(no_budget.err, "wsest: error: --max-dim batch: give the budget to fit with --budget\n");
+}
+
+TEST(Range, Breakpoints) {
+  // Ends 1 and 10; powers of two 1, 2, 4, 8 and one either side of each.
+  EXPECT_EQ(RangeBreakpoints(1, 10), (std::vector<int64_t>{1, 2, 3, 4, 5, 7, 8, 9, 10}));
+  EXPECT_EQ(RangeBreakpoints(5, 5), (std::vector<int64_t>{5}));
+  EXPECT_EQ(RangeBreakpoints(100, 130), (std::vector<int64_t>{100, 127, 128, 129, 130}));
+}
+
+TEST(Range, UpperBoundCoversEveryPointOnTheDemoBert) {
+  const std::string dir = testing::TempDir("plan_range");
+  auto made = testing::RunProgram(WSEST_DEMO_TOOL_PATH, {dir, "--tiny"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  ModelOptions load;
+  load.allow_symbolic = true;
+  auto model = Model::Load(dir + "/bert_base.onnx", load);
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  ModelOptions base;
+  base.dims["batch"] = 2;
+  auto r = EstimateRange(*model, base, {{"sequence", 1, 64}}, DefaultTarget());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->points.size(), RangeBreakpoints(1, 64).size());
+  size_t varying = 0;
+  for (size_t i = 0; i < r->envelope.nodes.size(); ++i) {
+    const auto& env = r->envelope.nodes[i].estimate;
+    std::set<uint64_t> values;
+    for (const auto& p : r->points) {
+      const auto bytes = p.estimate.nodes[i].estimate.workspace_bytes();
+      if (!bytes) {
+        EXPECT_FALSE(env.known()) << "node " << i;
+        continue;
+      }
+      values.insert(*bytes);
+      ASSERT_TRUE(env.workspace_bytes().has_value());
+      EXPECT_GE(*env.workspace_bytes(), *bytes) << "node " << i << " at sequence=" << p.dims.at("sequence");
+    }
+    if (values.size() > 1) {
+      ++varying;
+      EXPECT_EQ(env.exactness, Exactness::kUpperBound) << "node " << i;
+    }
+  }
+  EXPECT_GT(varying, 0u) << "no workspace varies with sequence: the test proves nothing";
+  for (const auto& p : r->points) EXPECT_GE(r->points[r->peak_point].peak_bytes, p.peak_bytes);
+  EXPECT_EQ(r->points[r->peak_point].dims.at("sequence"), 64);
+}
+
+TEST(Range, CliSyntaxAndErrors) {
+  const auto model = BatchRelu().SaveTo(testing::TempDir("plan_range_cli") + "/r.onnx");
+  auto r = RunWsest({model, "--dim", "batch=1..8"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("ranges: batch=1..8 (7 values: ends, powers of two and +/-1); 7 combinations evaluated"),
+            std::string::npos) << r.out;
+  auto bad = RunWsest({model, "--dim", "batch=8..1"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.err, "wsest: error: --dim 'batch=8..1': expected name=low..high with 0 <= low <= high\n");
+}
+
+TEST(Partition, DiamondByHand) {
+  Planned p = EstimateGraph(Diamond());
+  auto plan = PlanPeak(*p.model, p.estimate);
+  ASSERT_TRUE(plan.ok());
+  // Greedy costs (inputs + initializers + outputs + workspace): relu_a 1024+1024 = 2048;
+  // mul 1024+1024+1024 = 3072; relu_c 2048; add 2048+1024 = 3072. Running sums 2048, 5120, 7168,
+  // 10240: under 6000 B ORT keeps relu_a and mul and stops at relu_c.
+  // Liveness-aware needs: weights read so far + largest step so far (activations + workspace):
+  // relu_a 0 + 2048; mul 1024 + 2048; relu_c 1024 + 3072; add 1024 + 3072 = 4096: all fit.
+  const auto preview = PreviewPartition(*p.model, p.estimate, *plan, 6000);
+  ASSERT_EQ(preview.entries.size(), 4u);
+  std::vector<uint64_t> costs, sums, needs;
+  for (const auto& e : preview.entries) {
+    costs.push_back(e.cost);
+    sums.push_back(e.greedy_sum);
+    needs.push_back(e.liveness_need);
+  }
+  EXPECT_EQ(costs, (std::vector<uint64_t>{2048, 3072, 2048, 3072}));
+  EXPECT_EQ(sums, (std::vector<uint64_t>{2048, 5120, 7168, 10240}));
+  EXPECT_EQ(needs, (std::vector<uint64_t>{2048, 3072, 4096, 4096}));
+  EXPECT_EQ(preview.greedy_gpu_nodes, 2u);
+  ASSERT_TRUE(preview.greedy_stop.has_value());
+  EXPECT_EQ(*preview.greedy_stop, 2u);
+  EXPECT_FALSE(preview.entries[3].greedy_gpu);  // after the stop, everything goes to CPU
+  EXPECT_EQ(preview.liveness_gpu_nodes, 4u);
+  EXPECT_FALSE(preview.liveness_stop.has_value());
+  // Under 4000 B the liveness walk stops at relu_c (needs 4096).
+  const auto tight = PreviewPartition(*p.model, p.estimate, *plan, 4000);
+  EXPECT_EQ(tight.liveness_gpu_nodes, 2u);
+  EXPECT_EQ(*tight.liveness_stop, 2u);
+  EXPECT_EQ(tight.greedy_gpu_nodes, 1u);
+}
+
+}  // namespace
+}  // namespace wsest
