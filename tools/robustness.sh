@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Robustness checks (issue 9), after tools/setup.sh has installed the packages (clang and
+# libclang-rt-14-dev included):
+#   1. the whole test suite under AddressSanitizer + UndefinedBehaviorSanitizer   (build-asan, gcc)
+#   2. tests/thread_test.cc under ThreadSanitizer                                  (build-tsan, gcc)
+#   3. each libFuzzer target for a short run on its seeds                          (build-fuzz, clang)
+# Usage: bash tools/robustness.sh [asan|tsan|fuzz ...]   (default: all three)
+# FUZZ_SECONDS (default 60) is each target's run time; FUZZ_RUNS, if set, bounds executions instead.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+steps=("$@")
+((${#steps[@]})) || steps=(asan tsan fuzz)
+jobs=$(nproc)
+say() { echo "robustness: $*"; }
+elapsed() { echo "$(($(date +%s) - $1))s"; }
+
+run_asan() {
+  local t0=$(date +%s)
+  say "ASan+UBSan: building build-asan"
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWSEST_WERROR=ON -DWSEST_SANITIZE=ON >/dev/null
+  cmake --build build-asan -j"$jobs"
+  say "ASan+UBSan: running the tests"
+  # The package test builds an out-of-tree consumer without the sanitizer flags; it runs in the plain build.
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure -j"$jobs" -E '^package\.'
+  say "ASan+UBSan: passed in $(elapsed "$t0")"
+}
+
+run_tsan() {
+  local t0=$(date +%s)
+  say "TSan: building build-tsan (wsest_thread_test)"
+  cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWSEST_WERROR=ON -DWSEST_TSAN=ON \
+    -DWSEST_BUILD_TESTS=OFF >/dev/null
+  cmake --build build-tsan -j"$jobs" --target wsest_thread_test
+  say "TSan: running tests/thread_test.cc"
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 build-tsan/wsest_thread_test
+  say "TSan: passed in $(elapsed "$t0")"
+}
+
+run_fuzz() {
+  local t0=$(date +%s)
+  say "fuzz: building build-fuzz (clang, libFuzzer, ASan+UBSan)"
+  cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang \
+    -DWSEST_FUZZ=ON -DWSEST_BUILD_TESTS=OFF >/dev/null
+  cmake --build build-fuzz -j"$jobs" --target model_fuzzer options_fuzzer
+  local limit=(-max_total_time="${FUZZ_SECONDS:-60}")
+  [[ -n "${FUZZ_RUNS:-}" ]] && limit=(-runs="$FUZZ_RUNS")
+  for target in model_fuzzer options_fuzzer; do
+    # New inputs go to a scratch corpus; the committed seeds in fuzz/corpus stay as they are.
+    local scratch="build-fuzz/corpus/$target"
+    mkdir -p "$scratch"
+    say "fuzz: $target ${limit[*]}"
+    local log="build-fuzz/$target.log" rc=0
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+      "build-fuzz/fuzz/$target" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+      -artifact_prefix="build-fuzz/$target-" "$scratch" "fuzz/corpus/${target%_fuzzer}" >"$log" 2>&1 || rc=$?
+    grep -E '^(#[0-9]+ +(INITED|DONE)|stat::(number_of_executed_units|peak_rss_mb|new_units_added))' "$log" || true
+    if ((rc)); then
+      tail -n 60 "$log"
+      say "fuzz: $target FAILED (exit $rc; the input is build-fuzz/$target-*, the log $log)"
+      return 1
+    fi
+  done
+  say "fuzz: passed in $(elapsed "$t0")"
+}
+
+for step in "${steps[@]}"; do
+  case "$step" in
+    asan) run_asan ;;
+    tsan) run_tsan ;;
+    fuzz) run_fuzz ;;
+    *) echo "usage: $0 [asan|tsan|fuzz ...]" >&2; exit 2 ;;
+  esac
+done
