@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <new>
 #include <queue>
 #include <set>
 #include <unordered_map>
@@ -272,6 +273,8 @@ Result<bool> BindInputs(ModelProto* model, const ModelOptions& options, const st
 
   std::set<std::string> used_dims;
   std::set<std::string> used_inputs;
+  // A set beside the ordered list: a hostile input with 10^6 distinct dim names stays linear.
+  std::unordered_set<std::string> seen_symbols(symbolic_names->begin(), symbolic_names->end());
   for (auto& input : *graph->mutable_input()) {
     if (initializer_names.count(input.name())) continue;  // IR < 4 lists weights as inputs too
     auto given = options.input_shapes.find(input.name());
@@ -308,8 +311,7 @@ Result<bool> BindInputs(ModelProto* model, const ModelOptions& options, const st
       }
       if (dim->dim_param().empty()) continue;
       const std::string symbol = dim->dim_param();
-      if (std::find(symbolic_names->begin(), symbolic_names->end(), symbol) == symbolic_names->end())
-        symbolic_names->push_back(symbol);
+      if (seen_symbols.insert(symbol).second) symbolic_names->push_back(symbol);
       auto bound = options.dims.find(symbol);
       if (bound == options.dims.end()) continue;
       used_dims.insert(symbol);
@@ -336,6 +338,149 @@ Result<bool> BindInputs(ModelProto* model, const ModelOptions& options, const st
     }
   }
   return true;
+}
+
+// Initializer dims are sizes: a negative one is a malformed model, not an overflow.
+Result<bool> CheckInitializerDims(const onnx::GraphProto& graph, const std::string& label) {
+  for (const auto& t : graph.initializer()) {
+    for (int k = 0; k < t.dims_size(); ++k) {
+      if (t.dims(k) < 0) {
+        return InvalidArgument(fmt::format("{}: initializer '{}' dim {} is negative ({})", label, t.name(), k,
+                                           t.dims(k)));
+      }
+    }
+  }
+  return true;
+}
+
+// Every node's domain needs an opset_import entry (ORT refuses the model otherwise; onnx's
+// inference reports it as an inference error with a garbled message).
+Result<bool> CheckDomains(const onnx::GraphProto& graph, const std::unordered_map<std::string, int>& opsets,
+                          const std::string& label) {
+  for (int i = 0; i < graph.node_size(); ++i) {
+    if (!opsets.count(DomainOf(graph.node(i)))) {
+      return InvalidArgument(fmt::format("{}: {}: domain '{}' has no opset_import entry", label,
+                                         NodeLabel(graph.node(i), i), graph.node(i).domain()));
+    }
+  }
+  return true;
+}
+
+// Model-local functions: onnx's inference expands a call by inferring the function's body, so a
+// function that calls itself (directly or not) would recurse until the stack runs out, and a long
+// chain of calls nests as deep. Both are refused; the walk itself is iterative.
+constexpr int kMaxFunctionCallDepth = 64;
+Result<bool> CheckFunctionCalls(const ModelProto& model, const std::string& label) {
+  const int n = model.functions_size();
+  if (n == 0) return true;
+  auto id = [](const std::string& domain, const std::string& name) { return domain + "." + name; };
+  std::unordered_map<std::string, int> index;
+  for (int f = 0; f < n; ++f) index.emplace(id(model.functions(f).domain(), model.functions(f).name()), f);
+  std::vector<std::vector<int>> calls(n);
+  for (int f = 0; f < n; ++f) {
+    std::vector<const onnx::GraphProto*> graphs;
+    auto visit = [&](const NodeProto& node) {
+      auto it = index.find(id(node.domain(), node.op_type()));
+      if (it != index.end()) calls[f].push_back(it->second);
+      for (const auto& a : node.attribute()) {
+        if (a.has_g()) graphs.push_back(&a.g());
+        for (const auto& g : a.graphs()) graphs.push_back(&g);
+      }
+    };
+    for (const auto& node : model.functions(f).node()) visit(node);
+    while (!graphs.empty()) {
+      const auto* g = graphs.back();
+      graphs.pop_back();
+      for (const auto& node : g->node()) visit(node);
+    }
+  }
+  // Depth-first, iteratively: state 0 unvisited, 1 on the current path, 2 done (depth known).
+  std::vector<int> state(n, 0), depth(n, 1);
+  for (int root = 0; root < n; ++root) {
+    if (state[root] != 0) continue;
+    std::vector<std::pair<int, size_t>> stack{{root, 0}};
+    state[root] = 1;
+    while (!stack.empty()) {
+      auto& [f, next] = stack.back();
+      if (next < calls[f].size()) {
+        const int callee = calls[f][next++];
+        if (state[callee] == 1) {
+          std::vector<std::string> path;
+          bool on_cycle = false;
+          for (const auto& [g, unused] : stack) {
+            on_cycle = on_cycle || g == callee;
+            if (on_cycle) path.push_back(id(model.functions(g).domain(), model.functions(g).name()));
+          }
+          path.push_back(path.front());
+          return InvalidArgument(fmt::format("{}: function '{}' calls itself ({})", label, path.front(),
+                                             fmt::join(path, " -> ")));
+        }
+        if (state[callee] == 0) {
+          state[callee] = 1;
+          stack.emplace_back(callee, 0);
+        }
+        continue;
+      }
+      for (int callee : calls[f]) depth[f] = std::max(depth[f], depth[callee] + 1);
+      state[f] = 2;
+      if (depth[f] > kMaxFunctionCallDepth) {
+        return InvalidArgument(fmt::format("{}: function '{}' nests calls to other functions {} deep, over the "
+                                           "limit of {}", label, id(model.functions(f).domain(),
+                                           model.functions(f).name()), depth[f], kMaxFunctionCallDepth));
+      }
+      stack.pop_back();
+    }
+  }
+  return true;
+}
+
+// onnx's own inference functions assume a node that passed OpSchema::Verify (required attributes
+// present and typed, input and output counts in range): Scan's reads num_scan_inputs through a
+// null pointer when it is missing. ORT verifies every node against its schema when it resolves the
+// graph, and so does wsest, before inference: the main graph, every subgraph and every function
+// body. Only onnx's own schemas are checked here; ops/'s rules are wsest's code and check what
+// they read.
+Result<bool> VerifyNodes(const ModelProto& model, const std::unordered_map<std::string, int>& opsets,
+                         const std::string& label) {
+  const auto& registry = ops::SchemaRegistry();
+  auto verify = [&](const onnx::GraphProto& graph, const std::unordered_map<std::string, int>& versions) -> Result<bool> {
+    std::vector<const onnx::GraphProto*> graphs{&graph};
+    while (!graphs.empty()) {
+      const auto* g = graphs.back();
+      graphs.pop_back();
+      for (int i = 0; i < g->node_size(); ++i) {
+        const NodeProto& node = g->node(i);
+        for (const auto& a : node.attribute()) {
+          if (a.has_g()) graphs.push_back(&a.g());
+          for (const auto& sub : a.graphs()) graphs.push_back(&sub);
+        }
+        auto version = versions.find(DomainOf(node));
+        if (version == versions.end()) continue;
+        const auto* schema = registry.GetSchema(node.op_type(), version->second, DomainOf(node));
+        if (schema == nullptr ||
+            schema != onnx::OpSchemaRegistry::Schema(node.op_type(), version->second, DomainOf(node))) {
+          continue;
+        }
+        try {
+          schema->Verify(node);
+        } catch (const std::exception& e) {
+          std::string what = e.what();
+          while (!what.empty() && (what.back() == '\n' || what.back() == ' ')) what.pop_back();
+          return InvalidArgument(fmt::format("{}: {}: {}", label, NodeLabel(node, i), what));
+        }
+      }
+    }
+    return true;
+  };
+  WSEST_ASSIGN_OR_RETURN(bool ok, verify(model.graph(), opsets));
+  for (const auto& f : model.functions()) {
+    auto versions = opsets;
+    for (const auto& op : f.opset_import()) versions[op.domain() == "ai.onnx" ? "" : op.domain()] = op.version();
+    onnx::GraphProto body;
+    *body.mutable_node() = f.node();
+    WSEST_ASSIGN_OR_RETURN(ok, verify(body, versions));
+  }
+  return ok;
 }
 
 // The first node reading graph input `input`, for messages.
@@ -404,6 +549,10 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
     auto all_bound = CheckAllBound(model->graph(), label);
     if (!all_bound.ok()) return all_bound.error();
   }
+  for (auto check : {CheckInitializerDims(model->graph(), label), CheckDomains(model->graph(), opsets, label),
+                     CheckFunctionCalls(*model, label)}) {
+    if (!check.ok()) return check.error();
+  }
   WSEST_ASSIGN_OR_RETURN(std::vector<int> order, TopologicalOrder(model->graph(), label));
   if (!std::is_sorted(order.begin(), order.end())) {
     // onnx's inference walks nodes in file order; ORT sorts them first, and so do we.
@@ -415,6 +564,8 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
   {
     auto required = CheckRequiredInputs(model->graph(), opsets, label);
     if (!required.ok()) return required.error();
+    auto verified = VerifyNodes(*model, opsets, label);
+    if (!verified.ok()) return verified.error();
   }
 
   std::unordered_map<std::string, onnx::TensorShapeProto> propagated;
@@ -512,17 +663,33 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
   return std::shared_ptr<const Model::Impl>(std::move(impl));
 }
 
+// Nothing throws out of the public API (an EP calls it from GetCapability): an exception from
+// onnx, protobuf or the allocator (std::bad_alloc on a hostile size) becomes an Error. Call it
+// from a catch block.
+Error CurrentExceptionAsError(const std::string& label) {
+  try {
+    throw;
+  } catch (const std::bad_alloc&) {
+    return Error{ErrorCode::kInternal, fmt::format("{}: out of memory", label)};
+  } catch (const std::exception& e) {
+    return Error{ErrorCode::kInternal, fmt::format("{}: internal error: {}", label, e.what())};
+  } catch (...) {
+    return Error{ErrorCode::kInternal, fmt::format("{}: internal error: an unknown exception", label)};
+  }
+}
 
 }  // namespace
 
-Result<Model> Model::FromBytes(const std::string& bytes, const std::string& label, const ModelOptions& options) {
+Result<Model> Model::FromBytes(const std::string& bytes, const std::string& label, const ModelOptions& options) try {
   WSEST_ASSIGN_OR_RETURN(std::shared_ptr<ModelProto> proto, Parse(bytes, label));
   DropPayloads(proto->mutable_graph());
   WSEST_ASSIGN_OR_RETURN(auto impl, Bind(std::move(proto), label, options));
   return Model(std::move(impl));
+} catch (...) {
+  return CurrentExceptionAsError(label);
 }
 
-Result<Model> Model::Load(const std::string& path, const ModelOptions& options) {
+Result<Model> Model::Load(const std::string& path, const ModelOptions& options) try {
   namespace fs = std::filesystem;
   std::error_code ec;
   const auto status = fs::status(path, ec);
@@ -539,11 +706,15 @@ Result<Model> Model::Load(const std::string& path, const ModelOptions& options) 
   }
   std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   return FromBytes(bytes, path, options);
+} catch (...) {
+  return CurrentExceptionAsError(path);
 }
 
-Result<Model> Model::Rebind(const ModelOptions& options) const {
+Result<Model> Model::Rebind(const ModelOptions& options) const try {
   WSEST_ASSIGN_OR_RETURN(auto impl, Bind(impl_->unbound, impl_->path, options));
   return Model(std::move(impl));
+} catch (...) {
+  return CurrentExceptionAsError(impl_->path);
 }
 
 const std::string& Model::path() const { return impl_->path; }
@@ -553,7 +724,7 @@ const std::vector<TensorInfo>& Model::outputs() const { return impl_->outputs; }
 const std::vector<std::string>& Model::symbolic_dims() const { return impl_->symbolic_dims; }
 uint64_t Model::initializer_bytes() const { return impl_->initializer_bytes; }
 
-Result<ModelEstimate> EstimateModel(const Model& model, const Target& target) {
+Result<ModelEstimate> EstimateModel(const Model& model, const Target& target) try {
   ModelEstimate out;
   out.model_path = model.path();
   out.device = target.device.id;
@@ -585,6 +756,8 @@ Result<ModelEstimate> EstimateModel(const Model& model, const Target& target) {
   }
   if (out.summary.unknown > 0) out.summary.exactness = Exactness::kUnknown;
   return out;
+} catch (...) {
+  return CurrentExceptionAsError(model.path());
 }
 
 const char* Version() { return WSEST_VERSION; }

@@ -125,7 +125,8 @@ void WriteJson(const ModelEstimate& estimate, std::ostream& out) {
                 {"heuristic", s.heuristic},
                 {"workspace_max_bytes", s.workspace_max_bytes},
                 {"workspace_sum_bytes", s.workspace_sum_bytes}}}};
-  out << doc.dump(1) << "\n";
+  // Names come from the model and may be any bytes: invalid UTF-8 becomes U+FFFD instead of a throw.
+  out << doc.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 bool WriteNodeDetail(const ModelEstimate& estimate, const Model& model, const std::string& name, std::ostream& out) {

@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake git ca-certificates
-          libonnx-dev libprotobuf-dev protobuf-compiler libfmt-dev libgtest-dev libcli11-dev nlohmann-json3-dev)
+          libonnx-dev libprotobuf-dev protobuf-compiler libfmt-dev libgtest-dev libcli11-dev nlohmann-json3-dev
+          clang libclang-rt-14-dev)  # clang + libFuzzer: tools/robustness.sh
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 # Node.js runs real ONNX Runtime (onnxruntime-node) in the tests; the machine image may ship its own.
@@ -19,6 +20,7 @@ if ((${#missing[@]})); then
 fi
 
 bash calibrate/fetch_ort.sh
+bash calibrate/fetch_ort_headers.sh  # headers for examples/ort_plugin_ep (its test runs in ctest)
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWSEST_WERROR=ON >/dev/null
 cmake --build build -j"$(nproc)"

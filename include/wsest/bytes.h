@@ -51,6 +51,9 @@ constexpr Bytes AlignUp(Bytes b, uint64_t alignment) {
 }
 
 // ceil(a / b) over dims, for block counts.
-constexpr int64_t CeilDiv(int64_t a, int64_t b) { return b == 0 ? 0 : (a + b - 1) / b; }
+// (a - 1) / b + 1 for positive a: a + b - 1 would overflow for a dim near 2^63.
+constexpr int64_t CeilDiv(int64_t a, int64_t b) {
+  return b == 0 ? 0 : (a > 0 && b > 0 ? (a - 1) / b + 1 : (a + b - 1) / b);
+}
 
 }  // namespace wsest

@@ -1,0 +1,24 @@
+# Included by the top CMakeLists.txt: the single-node case generator, and the measuring runner when
+# ONNX Runtime's C API header is present.
+add_executable(wsest_make_cases calibrate/cases/make_cases.cc)
+set_target_properties(wsest_make_cases PROPERTIES OUTPUT_NAME wsest-make-cases)
+target_compile_options(wsest_make_cases PRIVATE ${WSEST_WARNINGS})
+target_link_libraries(wsest_make_cases PRIVATE onnx_proto protobuf::libprotobuf)
+
+set(WSEST_ORT_INCLUDE_DIR "$ENV{HOME}/.cache/wsest-ort/1.29.0/include" CACHE PATH
+    "ONNX Runtime 1.29.0 C API headers (calibrate/fetch_ort_headers.sh)")
+if(EXISTS "${WSEST_ORT_INCLUDE_DIR}/onnxruntime_c_api.h")
+  # Loads ORT and CUDA with dlopen: no link-time dependency, so the binary carries to the GPU machine.
+  add_executable(wsest_measure calibrate/measure.cc)
+  set_target_properties(wsest_measure PROPERTIES OUTPUT_NAME wsest-measure)
+  target_include_directories(wsest_measure PRIVATE ${WSEST_ORT_INCLUDE_DIR})
+  target_compile_options(wsest_measure PRIVATE ${WSEST_WARNINGS})
+  target_link_libraries(wsest_measure PRIVATE ${CMAKE_DL_LIBS} -static-libstdc++ -static-libgcc)
+  add_library(wsest_cuda_alloc_shim MODULE calibrate/cuda_alloc_shim.cc)
+  set_target_properties(wsest_cuda_alloc_shim PROPERTIES OUTPUT_NAME cuda_alloc_shim PREFIX "")
+  target_compile_options(wsest_cuda_alloc_shim PRIVATE ${WSEST_WARNINGS})
+  target_link_libraries(wsest_cuda_alloc_shim PRIVATE ${CMAKE_DL_LIBS})
+else()
+  message(STATUS "wsest: no ONNX Runtime C API header in ${WSEST_ORT_INCLUDE_DIR}: wsest-measure is not built "
+                 "(run calibrate/fetch_ort_headers.sh)")
+endif()
