@@ -1,5 +1,7 @@
 #include "ops/schemas.h"
 
+#include <onnx/defs/shape_inference.h>
+
 #include <map>
 #include <memory>
 #include <tuple>
@@ -18,6 +20,7 @@ class LayeredRegistry final : public ONNX_NAMESPACE::ISchemaRegistry {
       auto& by_version = schemas_[key];
       by_version.emplace(schema.SinceVersion(), std::move(schema));
     }
+    GuardConvRanks();
   }
 
   const ONNX_NAMESPACE::OpSchema* GetSchema(const std::string& key, const int max_inclusive_version,
@@ -29,7 +32,43 @@ class LayeredRegistry final : public ONNX_NAMESPACE::ISchemaRegistry {
       auto v = it->second.upper_bound(max_inclusive_version);
       if (v != it->second.begin()) return &std::prev(v)->second;
     }
-    return ONNX_NAMESPACE::OpSchemaRegistry::Schema(key, max_inclusive_version, d);
+    const auto* schema = ONNX_NAMESPACE::OpSchemaRegistry::Schema(key, max_inclusive_version, d);
+    if (schema != nullptr) {
+      auto guarded = guarded_.find(schema);
+      if (guarded != guarded_.end()) return guarded->second.get();
+    }
+    return schema;
+  }
+
+  // onnx 1.12's ConvTranspose inference indexes W's dims by X's rank without comparing the two
+  // (a W of lower rank reads past its end: found by fuzz/model_fuzzer), and its Conv-family rules
+  // assume rank >= 3. Each of those schemas is answered by a copy whose inference first checks the
+  // ranks and fails cleanly, then runs onnx's own function.
+  void GuardConvRanks() {
+    for (const char* op : {"Conv", "ConvTranspose", "ConvInteger", "QLinearConv"}) {
+      const bool quantized_linear = std::string(op) == "QLinearConv";
+      const size_t w_index = quantized_linear ? 3 : 1;
+      for (int version = ops::MaxKnownOpset(""); version > 0;) {
+        const auto* original = ONNX_NAMESPACE::OpSchemaRegistry::Schema(op, version, "");
+        if (original == nullptr) break;
+        auto copy = std::make_unique<ONNX_NAMESPACE::OpSchema>(*original);
+        auto infer = original->GetTypeAndShapeInferenceFunction();
+        copy->TypeAndShapeInferenceFunction([infer, w_index](ONNX_NAMESPACE::InferenceContext& ctx) {
+          if (ONNX_NAMESPACE::hasInputShape(ctx, 0) && ctx.getNumInputs() > w_index &&
+              ONNX_NAMESPACE::hasInputShape(ctx, w_index)) {
+            const int x_rank = ONNX_NAMESPACE::getInputShape(ctx, 0).dim_size();
+            const int w_rank = ONNX_NAMESPACE::getInputShape(ctx, w_index).dim_size();
+            if (x_rank < 3 || x_rank != w_rank) {
+              fail_shape_inference("input 0 (X) has rank ", x_rank, " and input ", w_index, " (W) rank ", w_rank,
+                                   "; expected equal ranks of at least 3");
+            }
+          }
+          if (infer) infer(ctx);
+        });
+        version = original->SinceVersion() - 1;
+        guarded_.emplace(original, std::move(copy));
+      }
+    }
   }
 
   std::vector<RuleInfo> Rules() const {
@@ -41,6 +80,7 @@ class LayeredRegistry final : public ONNX_NAMESPACE::ISchemaRegistry {
 
  private:
   std::map<std::tuple<std::string, std::string>, std::map<int, ONNX_NAMESPACE::OpSchema>> schemas_;
+  std::map<const ONNX_NAMESPACE::OpSchema*, std::unique_ptr<ONNX_NAMESPACE::OpSchema>> guarded_;
 };
 
 const LayeredRegistry& Instance() {

@@ -286,3 +286,24 @@ TEST(ModelEstimate, NoScratchKernelIsExactZeroWithItsFileCited) {
 
 }  // namespace
 }  // namespace wsest
+
+namespace wsest {
+namespace {
+
+TEST(ModelLoad, ConvTransposeWithWeightOfLowerRankFailsCleanly) {
+  // onnx 1.12's ConvTranspose inference indexes W by X's rank; ops/registry.cc guards it.
+  testing::GraphBuilder g;
+  g.Input("x", onnx::TensorProto::FLOAT, {1, 4, 8, 8}).Output("y");
+  g.Weight("w", onnx::TensorProto::FLOAT, {4, 2, 3});
+  g.Node("ConvTranspose", {"x", "w"}, {"y"}, "up");
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(model.error().message.find("input 0 (X) has rank 4 and input 1 (W) rank 3; expected equal ranks of at "
+                                       "least 3"),
+            std::string::npos)
+      << model.error().message;
+}
+
+}  // namespace
+}  // namespace wsest

@@ -6,14 +6,17 @@
 #include <fstream>
 #include <optional>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "estimators/estimators.h"
 #include "src/ort_stats.h"
 #include "src/coverage.h"
+#include "src/records.h"
 #include "src/report.h"
 #include "src/timeline.h"
+#include "wsest/live.h"
 #include "wsest/model.h"
 #include "wsest/plan.h"
 #include "wsest/registry.h"
@@ -60,6 +63,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> ep_env;
   std::string device = wsest::kDefaultDevice;
   std::string node_name;
+  std::string records_dir = WSEST_DEFAULT_RECORDS_DIR;
+  [[maybe_unused]] bool no_live = false;
   std::string forced_variant;
   bool json = false;
   bool list = false;
@@ -89,6 +94,11 @@ int main(int argc, char** argv) {
   app.add_flag("--list-devices", list_devices, "print the device profiles");
   app.add_flag("--coverage", coverage,
                "count the registry against the kernels ORT's CUDA EP registers (data/ort-1.29.0-cuda-kernels.tsv)");
+  app.add_option("--records", records_dir,
+                 "recorded library tables (cuDNN, CUB) to answer from when no GPU does: DIR/<device>/*.jsonl");
+#ifdef WSEST_WITH_CUDA
+  app.add_flag("--no-live", no_live, "do not ask the GPU even when one is present");
+#endif
   app.add_flag("--strict", strict, "make an op with no estimator an error (exit 2)");
   app.add_flag("--allow-symbolic", allow_symbolic,
                "leave unbound symbolic dims symbolic (estimates that need them are unknown) instead of failing");
@@ -182,6 +192,24 @@ int main(int argc, char** argv) {
     auto set = target.ep.SetEnv(key, value);
     if (!set.ok()) return Fail(set.error().message);
   }
+
+  // Library-backed estimators (Conv, cuDNN reductions, RNN) ask, in order: the GPU when one answers
+  // (builds with WSEST_WITH_CUDA), then tables recorded on a GPU for this device.
+  std::unique_ptr<wsest::LibraryQueries> live;
+#ifdef WSEST_WITH_CUDA
+  std::string why_no_gpu;
+  if (!no_live) live = wsest::CreateLiveQueries(0, &why_no_gpu);
+#endif
+  wsest::RecordedQueries recorded(target.device.id);
+  if (!records_dir.empty()) {
+    auto loaded_records = recorded.LoadDir(records_dir + "/" + target.device.id);
+    if (!loaded_records.ok()) return Fail(loaded_records.error().message);
+  }
+  std::vector<const wsest::LibraryQueries*> sources;
+  if (live) sources.push_back(live.get());
+  if (recorded.size() > 0) sources.push_back(&recorded);
+  wsest::LayeredQueries library(sources);
+  if (!sources.empty()) target.live = &library;
 
   std::optional<uint64_t> budget;
   if (!budget_text.empty()) {
