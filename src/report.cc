@@ -162,7 +162,10 @@ bool WriteNodeDetail(const ModelEstimate& estimate, const Model& model, const st
   if (!e.candidates.empty()) {
     fmt::print(out, "kernels tried, in the EP's order:\n");
     for (const auto& c : e.candidates) {
-      if (!c.rejected_because.empty())
+      // Estimators may phrase a rejection whole ("flash: rejected, mask present"); keep it as is.
+      if (!c.rejected_because.empty() && c.rejected_because.rfind(c.variant + ": ", 0) == 0)
+        fmt::print(out, "  {:<24} {}\n", c.variant, c.rejected_because.substr(c.variant.size() + 2));
+      else if (!c.rejected_because.empty())
         fmt::print(out, "  {:<24} rejected: {}\n", c.variant, c.rejected_because);
       else
         fmt::print(out, "  {:<24} feasible{}\n", c.variant, c.bytes ? fmt::format(", {} B", *c.bytes) : "");
