@@ -92,14 +92,17 @@ Result<std::shared_ptr<ModelProto>> Parse(const std::string& bytes, const std::s
   return model;
 }
 
-// Keeps dims and dtype of every initializer and the values of small integer ones; drops payloads.
+// Keeps dims and dtype of every initializer and the values of small inline ones; drops payloads.
 void DropPayloads(onnx::GraphProto* graph) {
   for (auto& t : *graph->mutable_initializer()) {
-    const bool small_int = (t.data_type() == TensorProto::INT64 || t.data_type() == TensorProto::INT32) &&
-                           t.data_location() != TensorProto::EXTERNAL;
+    // Small inline tensors of any type keep their values: onnx's inference reads constants such as
+    // Resize scales, Reshape shapes and Pad pads, and a dropped payload reads as a wrong size.
     int64_t n = 1;
-    for (int64_t d : t.dims()) n = d > 0 && n <= kMaxInlineIntValues ? n * d : (d == 0 ? 0 : kMaxInlineIntValues + 1);
-    if (small_int && n <= kMaxInlineIntValues) continue;
+    for (int64_t d : t.dims()) {
+      if (d < 0 || __builtin_mul_overflow(n, d, &n)) n = kMaxInlineIntValues + 1;
+      if (n > kMaxInlineIntValues) break;
+    }
+    if (t.data_location() != TensorProto::EXTERNAL && n <= kMaxInlineIntValues) continue;
     t.clear_raw_data();
     t.clear_float_data();
     t.clear_int32_data();

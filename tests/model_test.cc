@@ -307,3 +307,25 @@ TEST(ModelLoad, ConvTransposeWithWeightOfLowerRankFailsCleanly) {
 
 }  // namespace
 }  // namespace wsest
+
+namespace wsest {
+namespace {
+
+TEST(ModelLoad, SmallFloatConstantsKeepTheirValuesForInference) {
+  // Resize reads its scales initializer during shape inference; a dropped payload used to read as
+  // a tensor of size 0 and fail. Scales 1, 1, 2, 2 on [1, 3, 4, 5] give [1, 3, 8, 10].
+  testing::GraphBuilder g(13);
+  g.Input("x", onnx::TensorProto::FLOAT, {1, 3, 4, 5}).Output("y");
+  auto* scales = g.proto().mutable_graph()->add_initializer();
+  scales->set_name("scales");
+  scales->set_data_type(onnx::TensorProto::FLOAT);
+  scales->add_dims(4);
+  for (float v : {1.0f, 1.0f, 2.0f, 2.0f}) scales->add_float_data(v);
+  g.Node("Resize", {"x", "", "scales"}, {"y"}, "up").Attr("mode", "nearest");
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  EXPECT_EQ(Dims(model->nodes()[0].outputs[0]), (std::vector<int64_t>{1, 3, 8, 10}));
+}
+
+}  // namespace
+}  // namespace wsest
