@@ -45,7 +45,7 @@ tmp="$(mktemp -d "$cache/.unpack-cuda.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 members=()
 for lib in "${LIBS[@]}"; do members+=("package/Plugins/Linux/x64/$lib"); done
-tar -xzf "$tgz" -C "$tmp" --strip-components=4 "${members[@]}"
+tar --no-same-owner -xzf "$tgz" -C "$tmp" --strip-components=4 "${members[@]}"
 mkdir -p "$dest"
 for lib in "${LIBS[@]}"; do mv "$tmp/$lib" "$dest/$lib"; done
 touch "$stamp"

@@ -21,7 +21,7 @@ struct IngestOptions {
 };
 
 struct IngestStats {
-  size_t lines = 0, records = 0, failed_cases = 0, skipped = 0;
+  size_t lines = 0, records = 0, failed_cases = 0, skipped = 0, unloadable = 0;
   std::string written;  // the file written
 };
 

@@ -177,7 +177,8 @@ struct CountingAllocator : OrtAllocator {
     if (cuda) {
       if (size == 0 || g_cuda.Malloc(&p, size) != 0) return nullptr;
     } else {
-      p = std::malloc(size == 0 ? 1 : size);
+      // ORT's CPU allocator aligns to 64 bytes (MLAS packs weights for SIMD loads); so does this one.
+      p = std::aligned_alloc(64, (size + 63) / 64 * 64 + (size == 0 ? 64 : 0));
     }
     std::lock_guard<std::mutex> lock(mu);
     live[p] = size;

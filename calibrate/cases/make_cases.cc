@@ -264,7 +264,7 @@ void Cases(Writer& w) {
   // Resize: linear and nearest.
   for (const char* mode : {"linear", "nearest"}) {
     w.Add(std::string("resize_") + mode + "_x2",
-          Case("Resize").In("x", kF32, {1, 64, 56, 56}).Skip().Weight("scales", kF32, {4})
+          Case("Resize").In("x", kF32, {1, 64, 56, 56}).Skip().Skip().Weight("sizes", kI64, {4}, {1, 64, 112, 112})
               .Out("y", kF32, {1, 64, 112, 112}).Str("mode", mode));
   }
 
