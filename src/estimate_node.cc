@@ -1,16 +1,28 @@
 #include <fmt/format.h>
 
 #include <exception>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "wsest/registry.h"
 
 namespace wsest {
 
 const EstimatorEntry* FindEstimator(const std::string& domain, const std::string& op_type, int opset) {
-  const std::string& d = IsOnnxDomain(domain) ? std::string() : domain;
-  for (const auto& entry : EstimatorTable()) {
-    if (op_type == entry.op_type && d == entry.domain && entry.since_version <= opset && opset <= entry.until_version)
-      return &entry;
+  // The table indexed by op type once (immutable after); each op's entries keep their table order,
+  // so the first whose domain and opset range match wins, as a scan of the whole table would pick.
+  static const std::unordered_map<std::string, std::vector<const EstimatorEntry*>> by_op = [] {
+    std::unordered_map<std::string, std::vector<const EstimatorEntry*>> index;
+    for (const auto& entry : EstimatorTable()) index[entry.op_type].push_back(&entry);
+    return index;
+  }();
+  auto it = by_op.find(op_type);
+  if (it == by_op.end()) return nullptr;
+  const bool onnx_domain = IsOnnxDomain(domain);
+  for (const EstimatorEntry* entry : it->second) {
+    const bool domain_matches = onnx_domain ? entry->domain[0] == '\0' : domain == entry->domain;
+    if (domain_matches && entry->since_version <= opset && opset <= entry->until_version) return entry;
   }
   return nullptr;
 }
