@@ -88,7 +88,10 @@ Result<TensorInfo> TensorFromJson(const json& j, const std::string& origin) {
 
 Result<AttributeValue> AttributeFromJson(const std::string& name, const json& j, const std::string& origin) {
   if (!j.is_object() || j.size() != 1) return Bad(origin, fmt::format("attribute '{}' is not a one-key object", name));
-  const auto& [tag, v] = *j.items().begin();
+  // Iterate the object itself: a structured binding over j.items() outlives its temporary proxy.
+  const auto first = j.begin();
+  const std::string tag = first.key();
+  const json& v = first.value();
   if (tag == "i") return AttributeValue{v.get<int64_t>()};
   if (tag == "f") return AttributeValue{v.get<float>()};
   if (tag == "s") return AttributeValue{v.get<std::string>()};
