@@ -35,7 +35,7 @@ run_tsan() {
   local t0=$(date +%s)
   say "TSan: building build-tsan (wsest_thread_test)"
   cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWSEST_WERROR=ON -DWSEST_TSAN=ON \
-    -DWSEST_BUILD_TESTS=OFF >/dev/null
+    -DWSEST_BUILD_TESTS=OFF -DWSEST_WITH_CUDA=OFF -DWSEST_BUILD_ORT_EXAMPLE=OFF >/dev/null
   cmake --build build-tsan -j"$jobs" --target wsest_thread_test
   say "TSan: running tests/thread_test.cc"
   TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 build-tsan/wsest_thread_test
@@ -46,7 +46,7 @@ run_fuzz() {
   local t0=$(date +%s)
   say "fuzz: building build-fuzz (clang, libFuzzer, ASan+UBSan)"
   cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang \
-    -DWSEST_FUZZ=ON -DWSEST_BUILD_TESTS=OFF >/dev/null
+    -DWSEST_FUZZ=ON -DWSEST_BUILD_TESTS=OFF -DWSEST_WITH_CUDA=OFF -DWSEST_BUILD_ORT_EXAMPLE=OFF >/dev/null
   cmake --build build-fuzz -j"$jobs" --target model_fuzzer options_fuzzer
   # CI runs a fixed number of executions from a fixed seed, so a red run is reproducible and a
   # green one stays green; long exploratory runs set FUZZ_SECONDS (or a larger FUZZ_RUNS) by hand.
