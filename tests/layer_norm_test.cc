@@ -7,39 +7,16 @@
 #include <vector>
 
 #include "estimators/estimators.h"
+#include "tests/node_builders.h"
 #include "wsest/registry.h"
 
 namespace wsest {
 namespace {
 
-TensorInfo Tensor(const std::string& name, DataType dtype, std::vector<Dim> dims) {
-  TensorInfo t;
-  t.name = name;
-  t.dtype = dtype;
-  t.has_shape = true;
-  t.dims = std::move(dims);
-  return t;
-}
-
-std::vector<Dim> Dims(std::initializer_list<int64_t> values) {
-  std::vector<Dim> dims;
-  for (int64_t v : values) dims.push_back(Dim::Known(v));
-  return dims;
-}
-
-NodeView Node(const std::string& op, int opset, const std::string& domain = "") {
-  NodeView node;
-  node.name = "n1";
-  node.op_type = op;
-  node.domain = domain;
-  node.opset = opset;
-  return node;
-}
-
-Estimate ExpectOk(const Result<Estimate>& r) {
-  EXPECT_TRUE(r.ok()) << r.error().message;
-  return r.ok() ? r.value() : Estimate{};
-}
+using testing::Dims;
+using testing::ExpectOk;
+using testing::Node;
+using testing::Tensor;
 
 NodeView GroupNorm(const char* op, std::vector<Dim> x, int64_t groups) {
   NodeView node = Node(op, 1, "com.microsoft");
