@@ -21,8 +21,9 @@
 'use strict';
 
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
+
+const {loadOrt, readSpec, makeFeeds} = require('./common');
 
 function fail(code, msg) {
   process.stderr.write(`node_stats: ${msg}\n`);
@@ -33,52 +34,8 @@ if (process.argv.length !== 5) fail(2, 'usage: node_stats.js MODEL.onnx SPEC_JSO
 const [modelPath, specArg, outArg] = process.argv.slice(2);
 const outCsv = path.resolve(outArg);
 
-const cache = process.env.WSEST_ORT_CACHE || path.join(os.homedir(), '.cache', 'wsest-ort');
-const modulesDir = process.env.WSEST_ORT_NODE_MODULES || path.join(cache, '1.29.0', 'node_modules');
-let ort;
-try {
-  ort = require(path.join(modulesDir, 'onnxruntime-node'));
-} catch (e) {
-  fail(3, `cannot load onnxruntime-node from ${modulesDir} (run calibrate/fetch_ort.sh): ${e.message}`);
-}
-
-let spec;
-try {
-  const text = specArg.trim().startsWith('{') ? specArg : fs.readFileSync(specArg, 'utf8');
-  spec = JSON.parse(text);
-} catch (e) {
-  fail(2, `bad spec: ${e.message}`);
-}
-
-const makers = {
-  float32: (n) => new Float32Array(n),
-  float64: (n) => new Float64Array(n),
-  float16: (n) => new Uint16Array(n),
-  int8: (n) => new Int8Array(n),
-  uint8: (n) => new Uint8Array(n),
-  int16: (n) => new Int16Array(n),
-  uint16: (n) => new Uint16Array(n),
-  int32: (n) => new Int32Array(n),
-  int64: (n) => new BigInt64Array(n),
-  bool: (n) => new Uint8Array(n),
-};
-
-function makeTensor(name, s) {
-  const dtype = s.dtype || 'float32';
-  if (!(dtype in makers)) fail(2, `input ${name}: unsupported dtype ${dtype}`);
-  const dims = s.dims || [];
-  const n = dims.reduce((a, b) => a * b, 1);
-  const data = makers[dtype](n);
-  const values = s.values || [];
-  for (let i = 0; values.length > 0 && i < n; ++i) {
-    const v = values[i % values.length];
-    if (dtype === 'int64') data[i] = BigInt(v);
-    else if (dtype === 'bool') data[i] = v ? 1 : 0;
-    else if (dtype === 'float16') fail(2, `input ${name}: values for float16 are not supported`);
-    else data[i] = v;
-  }
-  return new ort.Tensor(dtype, data, dims);
-}
+const ort = loadOrt(fail);
+const spec = readSpec(specArg, fail);
 
 (async () => {
   try {
@@ -98,12 +55,7 @@ function makeTensor(name, s) {
   } catch (e) {
     fail(1, `load failed: ${e.message}`);
   }
-  const feeds = {};
-  const inputs = spec.inputs || {};
-  for (const name of session.inputNames) {
-    if (!(name in inputs)) fail(2, `no spec for graph input ${name}`);
-    feeds[name] = makeTensor(name, inputs[name]);
-  }
+  const feeds = makeFeeds(ort, session, spec, fail);
   try {
     await session.run(feeds);
   } catch (e) {
