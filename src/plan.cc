@@ -2,6 +2,8 @@
 // and the partition preview. The memory model is stated in include/wsest/plan.h.
 #include "wsest/plan.h"
 
+#include "estimators/estimators.h"
+
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
@@ -698,6 +700,12 @@ std::string PlanJson(const Model& model, const PeakPlan& plan, const BudgetVerdi
                         {"nodes", std::move(entries)}};
   }
   return doc.dump(-1, ' ', false, json::error_handler_t::replace);  // model names may be invalid UTF-8
+}
+
+PlanOptions PlanOptionsFor(const DeviceProfile& device) {
+  PlanOptions options;
+  options.cublas_handle_workspace_bytes = estimators::CublasHandleWorkspaceBytes(device);
+  return options;
 }
 
 }  // namespace wsest

@@ -10,7 +10,6 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "estimators/estimators.h"
 #include "src/ort_stats.h"
 #include "src/coverage.h"
 #include "src/records.h"
@@ -226,9 +225,8 @@ int main(int argc, char** argv) {
   if (!ranges.empty() || !max_dim.empty()) load_options.allow_symbolic = true;
   auto loaded = wsest::Model::Load(model_path, load_options);
   if (!loaded.ok()) return Fail(loaded.error().message);
-  wsest::PlanOptions plan_options;
   // The CUDA EP's cuBLAS handle keeps its workspace for the session: part of every step's memory.
-  plan_options.cublas_handle_workspace_bytes = wsest::estimators::CublasHandleWorkspaceBytes(target.device);
+  const wsest::PlanOptions plan_options = wsest::PlanOptionsFor(target.device);
 
   std::optional<wsest::MaxDimResult> max_dim_result;
   std::optional<wsest::RangeResult> range_result;

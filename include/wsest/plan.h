@@ -32,10 +32,14 @@
 namespace wsest {
 
 struct PlanOptions {
-  // The cuBLAS handle's workspace, resident for the session. Set it from the device (estimators'
-  // CublasHandleWorkspaceBytes(DeviceProfile)); 0 leaves it out of the peak.
+  // The cuBLAS handle's workspace, resident for the session. Set it from the device
+  // (PlanOptionsFor); 0 leaves it out of the peak.
   uint64_t cublas_handle_workspace_bytes = 0;
 };
+
+// The plan options for `device`: its cuBLAS handle workspace (estimators/gemm.cc
+// CublasHandleWorkspaceBytes, cuBLAS's documented default per GPU family).
+PlanOptions PlanOptionsFor(const DeviceProfile& device);
 
 // Bytes of a tensor: elements x element size (sub-byte types rounded up to whole bytes, as ORT's
 // Tensor::SizeInBytes); nullopt when a dim is unknown or the product overflows.
