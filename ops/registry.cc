@@ -18,6 +18,7 @@ class LayeredRegistry final : public ONNX_NAMESPACE::ISchemaRegistry {
       schema.Finalize();
       const auto key = std::make_tuple(schema.domain(), schema.Name());
       auto& by_version = schemas_[key];
+      rule_names_.insert(schema.Name());
       by_version.emplace(schema.SinceVersion(), std::move(schema));
     }
     GuardConvRanks();
@@ -25,15 +26,20 @@ class LayeredRegistry final : public ONNX_NAMESPACE::ISchemaRegistry {
 
   const ONNX_NAMESPACE::OpSchema* GetSchema(const std::string& key, const int max_inclusive_version,
                                             const std::string& domain) const override {
-    const std::string& d = domain == "ai.onnx" ? std::string() : domain;
-    auto it = schemas_.find(std::make_tuple(d, key));
-    if (it != schemas_.end()) {
-      // The newest of our versions not above the requested opset.
-      auto v = it->second.upper_bound(max_inclusive_version);
-      if (v != it->second.begin()) return &std::prev(v)->second;
+    static const std::string kOnnxDomain;
+    const std::string& d = domain == "ai.onnx" ? kOnnxDomain : domain;
+    // Inference asks once per node; most ops are onnx's own, so a name we have no rule for goes
+    // straight to onnx's registry without building a key.
+    if (rule_names_.count(key) != 0) {
+      auto it = schemas_.find(std::make_tuple(d, key));
+      if (it != schemas_.end()) {
+        // The newest of our versions not above the requested opset.
+        auto v = it->second.upper_bound(max_inclusive_version);
+        if (v != it->second.begin()) return &std::prev(v)->second;
+      }
     }
     const auto* schema = ONNX_NAMESPACE::OpSchemaRegistry::Schema(key, max_inclusive_version, d);
-    if (schema != nullptr) {
+    if (schema != nullptr && guarded_names_.count(key) != 0) {
       auto guarded = guarded_.find(schema);
       if (guarded != guarded_.end()) return guarded->second.get();
     }
@@ -66,6 +72,7 @@ class LayeredRegistry final : public ONNX_NAMESPACE::ISchemaRegistry {
           if (infer) infer(ctx);
         });
         version = original->SinceVersion() - 1;
+        guarded_names_.insert(op);
         guarded_.emplace(original, std::move(copy));
       }
     }
@@ -81,6 +88,8 @@ class LayeredRegistry final : public ONNX_NAMESPACE::ISchemaRegistry {
  private:
   std::map<std::tuple<std::string, std::string>, std::map<int, ONNX_NAMESPACE::OpSchema>> schemas_;
   std::map<const ONNX_NAMESPACE::OpSchema*, std::unique_ptr<ONNX_NAMESPACE::OpSchema>> guarded_;
+  std::unordered_set<std::string> rule_names_;     // op names with a rule in schemas_, any domain
+  std::unordered_set<std::string> guarded_names_;  // op names with a copy in guarded_
 };
 
 const LayeredRegistry& Instance() {

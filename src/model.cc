@@ -18,6 +18,7 @@
 #include <new>
 #include <queue>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -41,6 +42,9 @@ struct Model::Impl {
   std::vector<TensorInfo> outputs;
   std::vector<std::string> symbolic_dims;
   uint64_t initializer_bytes = 0;
+  // The execution order, found once: Rebind skips every check that does not depend on the dims
+  // (topological order, schema verification, required inputs, domains, initializer dims).
+  std::vector<int> order;
 };
 
 namespace {
@@ -168,6 +172,7 @@ void FillFromType(const TypeProto& type, TensorInfo* info) {
   if (!tt.has_shape()) return;
   info->has_shape = true;
   info->dims.clear();
+  info->dims.reserve(static_cast<size_t>(tt.shape().dim_size()));
   for (const auto& d : tt.shape().dim()) {
     if (d.has_dim_value())
       info->dims.push_back(Dim::Known(d.dim_value()));
@@ -180,26 +185,30 @@ void FillFromType(const TypeProto& type, TensorInfo* info) {
 // in topological order keeps its order. A cycle is an error naming a node on it.
 Result<std::vector<int>> TopologicalOrder(const onnx::GraphProto& graph, const std::string& label) {
   const int n = graph.node_size();
-  std::unordered_map<std::string, int> producer;
+  // Names are viewed, not copied: the graph outlives this function, and a 10k-node graph has ~40k names.
+  std::unordered_map<std::string_view, int> producer;
+  producer.reserve(static_cast<size_t>(n) * 2);
   for (int i = 0; i < n; ++i) {
     for (const auto& out : graph.node(i).output()) {
       if (out.empty()) continue;
-      if (!producer.emplace(out, i).second) {
+      auto [it, inserted] = producer.emplace(out, i);
+      if (!inserted) {
         return InvalidArgument(fmt::format("{}: {}: output '{}' is also produced by {}", label,
-                                           NodeLabel(graph.node(i), i), out,
-                                           NodeLabel(graph.node(producer[out]), producer[out])));
+                                           NodeLabel(graph.node(i), i), out, NodeLabel(graph.node(it->second), it->second)));
       }
     }
   }
-  std::unordered_set<std::string> available;
+  std::unordered_set<std::string_view> available;
+  available.reserve(static_cast<size_t>(graph.input_size() + graph.initializer_size() + graph.sparse_initializer_size()));
   for (const auto& in : graph.input()) available.insert(in.name());
   for (const auto& t : graph.initializer()) available.insert(t.name());
   for (const auto& t : graph.sparse_initializer()) available.insert(t.values().name());
 
   std::vector<int> pending(n, 0);
   std::vector<std::vector<int>> consumers(n);
+  std::vector<int> deps;
   for (int i = 0; i < n; ++i) {
-    std::set<int> deps;
+    deps.clear();
     for (const auto& in : graph.node(i).input()) {
       if (in.empty() || available.count(in)) continue;
       auto it = producer.find(in);
@@ -207,7 +216,7 @@ Result<std::vector<int>> TopologicalOrder(const onnx::GraphProto& graph, const s
         return InvalidArgument(fmt::format("{}: {}: input '{}' is not produced by any node, initializer or graph "
                                            "input", label, NodeLabel(graph.node(i), i), in));
       }
-      deps.insert(it->second);
+      deps.push_back(it->second);
     }
     // Outer-scope names used inside subgraphs are dependencies too, but only of the main graph's
     // own values; names a subgraph defines itself are not in `producer` and are skipped.
@@ -219,9 +228,11 @@ Result<std::vector<int>> TopologicalOrder(const onnx::GraphProto& graph, const s
         for (const auto& sub_node : g->node())
           for (const auto& in : sub_node.input()) {
             auto it = producer.find(in);
-            if (it != producer.end() && it->second != i) deps.insert(it->second);
+            if (it != producer.end() && it->second != i) deps.push_back(it->second);
           }
     }
+    std::sort(deps.begin(), deps.end());
+    deps.erase(std::unique(deps.begin(), deps.end()), deps.end());
     pending[i] = static_cast<int>(deps.size());
     for (int d : deps) consumers[d].push_back(i);
   }
@@ -449,6 +460,7 @@ Result<bool> VerifyNodes(const ModelProto& model, const std::unordered_map<std::
   const auto& registry = ops::SchemaRegistry();
   auto verify = [&](const onnx::GraphProto& graph, const std::unordered_map<std::string, int>& versions) -> Result<bool> {
     std::vector<const onnx::GraphProto*> graphs{&graph};
+    std::unordered_map<std::string, const onnx::OpSchema*> checked;  // only onnx's own schemas are verified
     while (!graphs.empty()) {
       const auto* g = graphs.back();
       graphs.pop_back();
@@ -458,13 +470,24 @@ Result<bool> VerifyNodes(const ModelProto& model, const std::unordered_map<std::
           if (a.has_g()) graphs.push_back(&a.g());
           for (const auto& sub : a.graphs()) graphs.push_back(&sub);
         }
-        auto version = versions.find(DomainOf(node));
-        if (version == versions.end()) continue;
-        const auto* schema = registry.GetSchema(node.op_type(), version->second, DomainOf(node));
-        if (schema == nullptr ||
-            schema != onnx::OpSchemaRegistry::Schema(node.op_type(), version->second, DomainOf(node))) {
-          continue;
+        // A 10k-node graph has a few dozen (domain, op) pairs: look each up once.
+        std::string key = DomainOf(node);
+        key.append(1, '\0').append(node.op_type());
+        auto cached = checked.find(key);
+        if (cached == checked.end()) {
+          const onnx::OpSchema* onnx_schema = nullptr;
+          auto version = versions.find(DomainOf(node));
+          if (version != versions.end()) {
+            const auto* schema = registry.GetSchema(node.op_type(), version->second, DomainOf(node));
+            if (schema != nullptr &&
+                schema == onnx::OpSchemaRegistry::Schema(node.op_type(), version->second, DomainOf(node))) {
+              onnx_schema = schema;
+            }
+          }
+          cached = checked.emplace(std::move(key), onnx_schema).first;
         }
+        const onnx::OpSchema* schema = cached->second;
+        if (schema == nullptr) continue;
         try {
           schema->Verify(node);
         } catch (const std::exception& e) {
@@ -558,11 +581,17 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
     auto all_bound = CheckAllBound(model->graph(), label);
     if (!all_bound.ok()) return all_bound.error();
   }
-  for (auto check : {CheckInitializerDims(model->graph(), label), CheckDomains(model->graph(), opsets, label),
-                     CheckFunctionCalls(*model, label)}) {
-    if (!check.ok()) return check.error();
+  std::vector<int> order;
+  if (checked == nullptr) {
+    for (auto check : {CheckInitializerDims(model->graph(), label), CheckDomains(model->graph(), opsets, label),
+                       CheckFunctionCalls(*model, label)}) {
+      if (!check.ok()) return check.error();
+    }
+    WSEST_ASSIGN_OR_RETURN(order, TopologicalOrder(model->graph(), label));
+  } else {
+    order = checked->order;
   }
-  WSEST_ASSIGN_OR_RETURN(std::vector<int> order, TopologicalOrder(model->graph(), label));
+  impl->order = order;
   if (!std::is_sorted(order.begin(), order.end())) {
     // onnx's inference walks nodes in file order; ORT sorts them first, and so do we.
     google::protobuf::RepeatedPtrField<NodeProto> sorted;
@@ -570,7 +599,7 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
     model->mutable_graph()->mutable_node()->Swap(&sorted);
     for (size_t k = 0; k < order.size(); ++k) order[k] = static_cast<int>(k);
   }
-  {
+  if (checked == nullptr) {
     auto required = CheckRequiredInputs(model->graph(), opsets, label);
     if (!required.ok()) return required.error();
     auto verified = VerifyNodes(*model, opsets, label);
@@ -591,6 +620,8 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
 
   const auto& graph = model->graph();
   std::unordered_map<std::string, TensorInfo> values;
+  values.reserve(static_cast<size_t>(graph.initializer_size() + graph.input_size() + graph.value_info_size() +
+                                     graph.output_size()));
   for (const auto& t : graph.initializer()) values[t.name()] = InfoFromTensor(t);
   Bytes weights;
   for (const auto& t : graph.initializer()) {
@@ -654,6 +685,8 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
     view.domain = DomainOf(node);
     auto opset = opsets.find(view.domain);
     view.opset = opset == opsets.end() ? 0 : opset->second;
+    view.inputs.reserve(static_cast<size_t>(node.input_size()));
+    view.outputs.reserve(static_cast<size_t>(node.output_size()));
     for (const auto& in : node.input()) view.inputs.push_back(info_of(in));
     for (const auto& out : node.output()) view.outputs.push_back(info_of(out));
     for (const auto& a : node.attribute()) {
@@ -692,7 +725,7 @@ Error CurrentExceptionAsError(const std::string& label) {
 Result<Model> Model::FromBytes(const std::string& bytes, const std::string& label, const ModelOptions& options) try {
   WSEST_ASSIGN_OR_RETURN(std::shared_ptr<ModelProto> proto, Parse(bytes, label));
   DropPayloads(proto->mutable_graph());
-  WSEST_ASSIGN_OR_RETURN(auto impl, Bind(std::move(proto), label, options));
+  WSEST_ASSIGN_OR_RETURN(auto impl, Bind(std::move(proto), label, options, nullptr));
   return Model(std::move(impl));
 } catch (...) {
   return CurrentExceptionAsError(label);
@@ -713,14 +746,22 @@ Result<Model> Model::Load(const std::string& path, const ModelOptions& options) 
         "external data (onnx.save_model(..., save_as_external_data=True)) and wsest reads only the graph",
         path, size));
   }
-  std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  // One read of the whole file (an istreambuf_iterator copy costs ~15 instructions a byte).
+  std::string bytes;
+  if (!ec) {
+    bytes.resize(static_cast<size_t>(size));
+    file.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    bytes.resize(static_cast<size_t>(file.gcount()));
+  } else {
+    bytes.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  }
   return FromBytes(bytes, path, options);
 } catch (...) {
   return CurrentExceptionAsError(path);
 }
 
 Result<Model> Model::Rebind(const ModelOptions& options) const try {
-  WSEST_ASSIGN_OR_RETURN(auto impl, Bind(impl_->unbound, impl_->path, options));
+  WSEST_ASSIGN_OR_RETURN(auto impl, Bind(impl_->unbound, impl_->path, options, impl_.get()));
   return Model(std::move(impl));
 } catch (...) {
   return CurrentExceptionAsError(impl_->path);

@@ -10,9 +10,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -86,7 +89,10 @@ std::vector<LiveBuffer> LiveBuffers(const Model& model, size_t* unsized) {
   const auto& nodes = model.nodes();
   const size_t n = nodes.size();
   std::vector<LiveBuffer> buffers;
-  std::unordered_map<std::string, size_t> buffer_of;
+  // Keyed by views of the names the model's NodeViews own (the model outlives this function).
+  std::unordered_map<std::string_view, size_t> buffer_of;
+  buffer_of.reserve(n * 2 + model.inputs().size());
+  buffers.reserve(n * 2 + model.inputs().size());
   auto new_buffer = [&](const TensorInfo& t, size_t step, bool feed) {
     auto bytes = TensorBytes(t);
     if (!bytes) ++*unsized;
@@ -273,6 +279,58 @@ BudgetVerdict CheckBudget(const PeakPlan& plan, uint64_t budget) {
   return v;
 }
 
+namespace {
+
+// Where a curve through the probes nearest the answer (a parabola through the bracket's two ends and
+// the newest other probe, a line through two) meets `budget`, rounded down and at most `upper`;
+// nullopt when it meets it below `lo` or the probes cannot say (falling).
+std::optional<int64_t> GuessCrossing(const std::vector<DimProbe>& probes, uint64_t budget, int64_t lo, int64_t hi,
+                                     int64_t upper) {
+  std::vector<std::pair<double, double>> points;
+  auto add = [&](const DimProbe& p) {
+    const double x = static_cast<double>(p.value);
+    if (p.overflowed || points.size() == 3) return;
+    if (std::any_of(points.begin(), points.end(), [&](const auto& q) { return q.first == x; })) return;
+    points.emplace_back(x, static_cast<double>(p.peak));
+  };
+  for (const auto& p : probes)
+    if (p.value == lo || p.value == hi) add(p);
+  for (auto p = probes.rbegin(); p != probes.rend(); ++p) add(*p);
+  if (points.size() < 2) return std::nullopt;
+  const double target = static_cast<double>(budget);
+  const double low = static_cast<double>(lo), high = static_cast<double>(upper) + 1;
+  auto in_range = [&](double root) -> std::optional<int64_t> {
+    if (std::isnan(root) || root < low) return std::nullopt;
+    if (root >= high) return upper;  // beyond the bracket: try its top
+    return static_cast<int64_t>(std::floor(root));
+  };
+  const auto [x0, y0] = points[0];
+  const auto [x1, y1] = points[1];
+  const double slope01 = (y0 - y1) / (x0 - x1);
+  if (points.size() == 3) {
+    // Newton's form: y = y0 + slope01 (x - x0) + c (x - x0)(x - x1).
+    const auto [x2, y2] = points[2];
+    const double slope12 = (y1 - y2) / (x1 - x2);
+    const double c = (slope01 - slope12) / (x0 - x2);
+    if (c != 0 && std::isfinite(c)) {
+      // c x^2 + b x + k = 0 with b, k from expanding the form above.
+      const double b = slope01 - c * (x0 + x1);
+      const double k = y0 - slope01 * x0 + c * x0 * x1 - target;
+      const double disc = b * b - 4 * c * k;
+      if (disc >= 0) {
+        const double root_a = (-b + std::sqrt(disc)) / (2 * c), root_b = (-b - std::sqrt(disc)) / (2 * c);
+        for (double root : {std::min(root_a, root_b), std::max(root_a, root_b)})
+          if (root >= low && root < high) return in_range(root);
+      }
+    }
+  }
+  if (slope01 == 0 && y0 <= target) return upper;  // flat so far: the top of the range may fit
+  if (!(slope01 > 0)) return std::nullopt;
+  return in_range(x0 + (target - y0) / slope01);
+}
+
+}  // namespace
+
 Result<MaxDimResult> FindMaxDim(const Model& model, const ModelOptions& base, const std::string& dim, uint64_t budget,
                                 const Target& target, const PlanOptions& options, int64_t limit) {
   {
@@ -284,34 +342,56 @@ Result<MaxDimResult> FindMaxDim(const Model& model, const ModelOptions& base, co
   result.dim = dim;
   result.budget = budget;
   auto probe = [&](int64_t value) -> Result<bool> {
-    WSEST_ASSIGN_OR_RETURN(Model bound, BindPoint(model, base, {{dim, value}}));
-    WSEST_ASSIGN_OR_RETURN(ModelEstimate estimate, EstimateModel(bound, target));
-    WSEST_ASSIGN_OR_RETURN(PeakPlan plan, PlanPeak(bound, estimate, options));
-    const bool fits = plan.peak_bytes <= budget;
-    result.probes.push_back(DimProbe{value, plan.peak_bytes, fits, plan.unknown_workspace_nodes});
+    // A byte count over 64 bits at this value cannot fit any budget: a "no", not an error.
+    auto overflowed = [&](const Error& e) {
+      if (e.code != ErrorCode::kOutOfRange) return false;
+      result.probes.push_back(DimProbe{value, std::numeric_limits<uint64_t>::max(), false, 0, true});
+      return true;
+    };
+    Result<Model> bound = BindPoint(model, base, {{dim, value}});
+    if (!bound.ok()) return overflowed(bound.error()) ? Result<bool>(false) : Result<bool>(bound.error());
+    Result<ModelEstimate> estimate = EstimateModel(*bound, target);
+    if (!estimate.ok()) return overflowed(estimate.error()) ? Result<bool>(false) : Result<bool>(estimate.error());
+    Result<PeakPlan> plan = PlanPeak(*bound, *estimate, options);
+    if (!plan.ok()) return overflowed(plan.error()) ? Result<bool>(false) : Result<bool>(plan.error());
+    const bool fits = plan->peak_bytes <= budget;
+    result.probes.push_back(DimProbe{value, plan->peak_bytes, fits, plan->unknown_workspace_nodes, false});
+    if (fits && (!result.largest || value > *result.largest)) {
+      result.largest = value;
+      result.model_at_largest = std::move(*bound);
+    }
     return fits;
   };
+  // Each probe re-binds and re-infers the whole model, so the search spends few: 1, then the limit
+  // (done if it fits), then guesses where the peak meets the budget from the probes nearest it (a
+  // model's peak is a low-degree polynomial of one dim between the thresholds where kernels
+  // switch: linear in batch, quadratic in sequence for unfused attention), each checked, ending on
+  // the value above the answer. Four guesses in a row that do not halve the bracket (a guess that
+  // fits just below the answer moves only the bracket's low end) are followed by a bisection, so
+  // the worst case stays within five times bisection's probe count.
   WSEST_ASSIGN_OR_RETURN(bool fits_one, probe(1));
   if (fits_one) {
     int64_t lo = 1;  // fits
-    int64_t hi = 0;  // does not fit; 0 = none found yet
-    while (hi == 0 && lo < limit) {
-      const int64_t next = lo > limit / 2 ? limit : lo * 2;
-      WSEST_ASSIGN_OR_RETURN(bool fits, probe(next));
-      if (fits)
-        lo = next;
+    int64_t hi = 0;  // does not fit; 0 = none (the limit fits)
+    if (limit > 1) {
+      WSEST_ASSIGN_OR_RETURN(bool fits_limit, probe(limit));
+      (fits_limit ? lo : hi) = limit;
+    }
+    int slow_guesses = 0;
+    while (hi != 0 && hi - lo > 1) {
+      std::optional<int64_t> guess = GuessCrossing(result.probes, budget, lo, hi, hi - 1);
+      int64_t next = lo + (hi - lo) / 2;
+      const bool guessed = guess && slow_guesses < 4;
+      if (guessed)
+        next = std::clamp(*guess, lo + 1, hi - 1);
       else
-        hi = next;
+        slow_guesses = 0;
+      const int64_t width = hi - lo;
+      WSEST_ASSIGN_OR_RETURN(bool fits, probe(next));
+      (fits ? lo : hi) = next;
+      if (guessed) slow_guesses = (hi - lo) * 2 > width ? slow_guesses + 1 : 0;
     }
-    if (hi == 0) {
-      result.reached_limit = true;
-    } else {
-      while (hi - lo > 1) {
-        const int64_t mid = lo + (hi - lo) / 2;
-        WSEST_ASSIGN_OR_RETURN(bool fits, probe(mid));
-        (fits ? lo : hi) = mid;
-      }
-    }
+    result.reached_limit = hi == 0;
     result.largest = lo;
   }
   // The search assumes the peak never decreases as the dim grows; check every pair of probes.
@@ -583,7 +663,8 @@ void WriteMaxDimText(const MaxDimResult& r, std::ostream& out) {
   }
   std::vector<std::string> probes;
   for (const auto& p : r.probes)
-    probes.push_back(fmt::format("{}={} {} {}", r.dim, p.value, HumanBytes(p.peak), p.fits ? "fits" : "no"));
+    probes.push_back(fmt::format("{}={} {} {}", r.dim, p.value, p.overflowed ? "over 2^64 B" : HumanBytes(p.peak),
+                                 p.fits ? "fits" : "no"));
   fmt::print(out, "  probes: {}\n", fmt::join(probes, "; "));
   for (const auto& w : r.warnings) fmt::print(out, "  warning: {}\n", w);
 }
@@ -663,7 +744,8 @@ std::string PlanJson(const Model& model, const PeakPlan& plan, const BudgetVerdi
   if (max_dim) {
     json probes = json::array();
     for (const auto& p : max_dim->probes)
-      probes.push_back({{"value", p.value}, {"peak_bytes", p.peak}, {"fits", p.fits}});
+      probes.push_back({{"value", p.value}, {"peak_bytes", p.overflowed ? json(nullptr) : json(p.peak)},
+                        {"fits", p.fits}});
     doc["max_dim"] = {{"dim", max_dim->dim},
                       {"budget_bytes", max_dim->budget},
                       {"largest", max_dim->largest ? json(*max_dim->largest) : json(nullptr)},

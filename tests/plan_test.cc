@@ -176,10 +176,12 @@ TEST(MaxDim, LargestBatchByHand) {
   EXPECT_EQ(*r->largest, 4);
   EXPECT_FALSE(r->reached_limit);
   EXPECT_TRUE(r->warnings.empty());
-  // Probes: 1, 2, 4, 8 (no), then 6 (no), 5 (no).
+  // Probes: 1 (2048 B) and the limit 2^20 (2^31 B, does not fit); the line through them meets
+  // 10000 B at 1 + 7952 / 2048 = 4.88, so 4 (8192 B, fits), then the value above it, 5 (10240 B, no).
   std::vector<int64_t> values;
   for (const auto& p : r->probes) values.push_back(p.value);
-  EXPECT_EQ(values, (std::vector<int64_t>{1, 2, 4, 8, 6, 5}));
+  EXPECT_EQ(values, (std::vector<int64_t>{1, 1 << 20, 4, 5}));
+  EXPECT_EQ(r->probes[1].peak, uint64_t{2048} << 20);
   EXPECT_EQ(r->probes[2].peak, 8192u);
 
   auto none = FindMaxDim(*model, {}, "batch", 2047, DefaultTarget());
@@ -189,10 +191,72 @@ TEST(MaxDim, LargestBatchByHand) {
   ASSERT_TRUE(limit.ok());
   EXPECT_EQ(*limit->largest, 100);
   EXPECT_TRUE(limit->reached_limit);
+  // The limit is probed second, and fits: done.
+  ASSERT_EQ(limit->probes.size(), 2u);
+  EXPECT_EQ(limit->probes[1].value, 100);
   auto typo = FindMaxDim(*model, {}, "bach", 10000, DefaultTarget());
   ASSERT_FALSE(typo.ok());
   EXPECT_EQ(typo.error().message,
             "--max-dim bach: m.onnx has no symbolic dim named 'bach'; did you mean 'batch'?; its symbolic dims are: batch");
+}
+
+// The guessing search must give the same answer as trying every value in turn. c = a x b with a
+// [seq, 64] and b [64, seq] fp32: its peak grows as 4 seq^2 + 512 seq bytes, the curve the search
+// fits; a budget of 1,000,000 B is met near seq = 436.
+TEST(MaxDim, MatchesATrialOfEveryValueOnAQuadraticPeak) {
+  GraphBuilder g;
+  g.Input("a", kFloat, {"seq", 64}).Input("b", kFloat, {64, "seq"}).Output("c");
+  g.Node("MatMul", {"a", "b"}, {"c"}, "mm");
+  ModelOptions load;
+  load.allow_symbolic = true;
+  auto model = Model::FromBytes(g.Serialize(), "q.onnx", load);
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  auto peak_at = [&](int64_t seq) {
+    ModelOptions o;
+    o.dims["seq"] = seq;
+    auto bound = model->Rebind(o);
+    EXPECT_TRUE(bound.ok());
+    auto estimate = EstimateModel(*bound, DefaultTarget());
+    EXPECT_TRUE(estimate.ok());
+    auto plan = PlanPeak(*bound, *estimate, {});
+    EXPECT_TRUE(plan.ok());
+    return plan->peak_bytes;
+  };
+  for (uint64_t budget : {uint64_t{20000}, uint64_t{1000000}, uint64_t{1000001}, uint64_t{3333333}}) {
+    int64_t largest = 0;
+    while (peak_at(largest + 1) <= budget) ++largest;
+    auto r = FindMaxDim(*model, {}, "seq", budget, DefaultTarget());
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_TRUE(r->largest.has_value());
+    EXPECT_EQ(*r->largest, largest) << "budget " << budget;
+    // Bisection from 1 would take about 2 log2(largest) probes (18 near 900); the fitted guesses take
+    // far fewer.
+    EXPECT_LE(r->probes.size(), 8u) << "budget " << budget;
+  }
+}
+
+// A value whose byte counts overflow 64 bits cannot fit: the search treats it as a "no" and goes on.
+// c = a + b with a, b, c of [n, n, n] doubles: at the limit n = 2^20 each is 2^60 * 8 B = 2^63 B, and
+// the three live at the Add sum to 1.5 * 2^64 B.
+TEST(MaxDim, OverflowingProbeDoesNotFit) {
+  GraphBuilder g;
+  const int kDouble = onnx::TensorProto::DOUBLE;
+  g.Input("a", kDouble, {"n", "n", "n"}).Input("b", kDouble, {"n", "n", "n"}).Output("c");
+  g.Node("Add", {"a", "b"}, {"c"}, "add");
+  ModelOptions load;
+  load.allow_symbolic = true;
+  auto model = Model::FromBytes(g.Serialize(), "o.onnx", load);
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  // Budget 10^6 B: n^3 * 24 B (three live tensors) <= 10^6 holds up to n = 34 (34^3 * 24 = 943,296;
+  // 35^3 * 24 = 1,029,000).
+  auto r = FindMaxDim(*model, {}, "n", 1000000, DefaultTarget());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_TRUE(r->largest.has_value());
+  EXPECT_EQ(*r->largest, 34);
+  ASSERT_GE(r->probes.size(), 2u);
+  EXPECT_EQ(r->probes[1].value, 1 << 20);
+  EXPECT_TRUE(r->probes[1].overflowed);
+  EXPECT_FALSE(r->probes[1].fits);
 }
 
 TEST(MaxDim, Cli) {

@@ -107,9 +107,10 @@ BudgetVerdict CheckBudget(const PeakPlan& plan, uint64_t budget);
 // one that does not) is reported in `warnings`.
 struct DimProbe {
   int64_t value = 0;
-  uint64_t peak = 0;
+  uint64_t peak = 0;  // UINT64_MAX when a byte count overflowed 64 bits at this value
   bool fits = false;
   size_t unknown_workspace_nodes = 0;
+  bool overflowed = false;  // a byte count at this value overflows 64 bits: it cannot fit
 };
 struct MaxDimResult {
   std::string dim;
@@ -117,6 +118,7 @@ struct MaxDimResult {
   std::optional<int64_t> largest;  // nullopt: not even 1 fits
   bool reached_limit = false;      // `limit` itself fits: the answer is at least `limit`
   std::vector<DimProbe> probes;    // in the order evaluated
+  std::optional<Model> model_at_largest;  // the model bound at `largest`, as probed (callers reuse it)
   std::vector<std::string> warnings;
 };
 Result<MaxDimResult> FindMaxDim(const Model& model, const ModelOptions& base, const std::string& dim, uint64_t budget,
