@@ -4,8 +4,8 @@
 // up, and values anywhere in int64 or arbitrary strings. Runs the load (Rebind of the parsed seed),
 // EstimateModel, a second Rebind and every writer.
 //
-// tools/wsest.cc's own flag parsing (name=value splitting, integer parsing) is not reachable from
-// here: it lives in main(). Everything it feeds into is.
+// The tool's own flag parsing (name=value splitting, integer parsing, tools/cli_options.cc) is
+// args_fuzzer.cc's target; this one starts from the options it produces.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstddef>

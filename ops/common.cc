@@ -33,17 +33,25 @@ Dim KnownDim(int64_t v) {
 
 Dim UnknownDim() { return Dim(); }
 
+// Bound dims reach int64's top (--dim batch=2^62, or a model's own), so a sum or product that does
+// not fit is a contradiction the node's inference reports, not a wrapped dim.
 Dim MulDims(const Dim& a, const Dim& b) {
-  if (Known(a) && Known(b)) return KnownDim(a.dim_value() * b.dim_value());
-  return UnknownDim();
+  if (!Known(a) || !Known(b)) return UnknownDim();
+  int64_t product = 0;
+  if (__builtin_mul_overflow(a.dim_value(), b.dim_value(), &product))
+    fail_shape_inference("dim ", a.dim_value(), " * ", b.dim_value(), " overflows int64");
+  return KnownDim(product);
 }
 
 Dim AddDims(const Dim& a, const Dim& b) {
-  if (Known(a) && Known(b)) return KnownDim(a.dim_value() + b.dim_value());
-  return UnknownDim();
+  if (!Known(a) || !Known(b)) return UnknownDim();
+  int64_t sum = 0;
+  if (__builtin_add_overflow(a.dim_value(), b.dim_value(), &sum))
+    fail_shape_inference("dim ", a.dim_value(), " + ", b.dim_value(), " overflows int64");
+  return KnownDim(sum);
 }
 
-Dim MulDim(const Dim& a, int64_t b) { return Known(a) ? KnownDim(a.dim_value() * b) : UnknownDim(); }
+Dim MulDim(const Dim& a, int64_t b) { return Known(a) ? MulDims(a, KnownDim(b)) : UnknownDim(); }
 
 Dim DivDim(const Dim& a, int64_t b, size_t input, const char* what) {
   if (!Known(a) || b <= 0) return UnknownDim();
@@ -165,6 +173,13 @@ void DelegateToOnnx(Ctx& ctx, const char* op, int opset) {
   const onnx::OpSchema* schema = onnx::OpSchemaRegistry::Schema(op, opset, "");
   if (schema == nullptr) fail_shape_inference("onnx has no schema for ", op, " at opset ", opset);
   schema->GetTypeAndShapeInferenceFunction()(ctx);
+}
+
+void CheckStridesPositive(Ctx& ctx) {
+  const onnx::AttributeProto* strides = ctx.getAttribute("strides");
+  if (strides == nullptr) return;
+  for (int64_t s : strides->ints())
+    if (s <= 0) fail_shape_inference("attribute strides has ", s, "; every stride must be positive");
 }
 
 std::vector<std::string> FloatTypes() {

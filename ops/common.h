@@ -59,6 +59,10 @@ Shape BroadcastShapes(const std::vector<const Shape*>& shapes);
 // Runs the inference function of onnx's own schema `op` (ai.onnx, newest <= `opset`) on this
 // context: for contrib ops whose shapes are those of an onnx op (FusedConv is Conv's).
 void DelegateToOnnx(Ctx& ctx, const char* op, int opset);
+// Fails unless every value of attribute `strides` is positive: onnx 1.12's convPoolShapeInference
+// (Conv and the pools) divides by each one unchecked, and a zero stride was SIGFPE (found by
+// fuzz/model_fuzzer). Call it before delegating to that inference.
+void CheckStridesPositive(Ctx& ctx);
 
 // Type-constraint lists. onnx 1.12 knows no float8 or 4-bit types, so those are left out; our
 // inference never checks types against constraints, so models using them still get shapes.

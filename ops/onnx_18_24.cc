@@ -77,13 +77,13 @@ void SplitInference(Ctx& ctx) {
     const auto split = ConstInts(ctx, 1);
     if (split) {
       if (split->size() != n) fail_shape_inference("input 1 (split) has ", split->size(), " values, expected ", n);
-      int64_t sum = 0;
+      Dim sum = KnownDim(0);
       for (size_t i = 0; i < n; ++i) {
         sizes[i] = KnownDim((*split)[i]);
-        sum += (*split)[i];
+        sum = AddDims(sum, sizes[i]);  // fails on overflow: the values are the model's own
       }
-      if (Known(dim) && sum != dim.dim_value())
-        fail_shape_inference("input 1 (split) sums to ", sum, ", expected dim ", dim.dim_value());
+      if (Known(dim) && sum.dim_value() != dim.dim_value())
+        fail_shape_inference("input 1 (split) sums to ", sum.dim_value(), ", expected dim ", dim.dim_value());
     }
   } else {
     const int64_t num_outputs = onnx::getAttribute(ctx, "num_outputs", static_cast<int64_t>(n));
@@ -91,7 +91,7 @@ void SplitInference(Ctx& ctx) {
       fail_shape_inference("attribute num_outputs is ", num_outputs, ", but the node has ", n, " outputs");
     if (Known(dim)) {
       const int64_t d = dim.dim_value();
-      const int64_t chunk = (d + num_outputs - 1) / num_outputs;
+      const int64_t chunk = d / num_outputs + (d % num_outputs != 0);  // ceil without d + n - 1 overflowing
       const int64_t last = d - chunk * (num_outputs - 1);
       if (last < 0) fail_shape_inference("dim ", d, " cannot be split into ", num_outputs, " chunks of ", chunk);
       for (size_t i = 0; i < n; ++i) sizes[i] = KnownDim(i + 1 < n ? chunk : last);
@@ -131,7 +131,7 @@ void PadInference(Ctx& ctx) {
   for (size_t i = 0; i < na; ++i) {
     Dim* d = out.mutable_dim(static_cast<int>(axes[i]));
     if (pads && Known(*d)) {
-      d->set_dim_value(d->dim_value() + (*pads)[i] + (*pads)[i + na]);
+      *d = AddDims(AddDims(*d, KnownDim((*pads)[i])), KnownDim((*pads)[i + na]));
     } else {
       d->Clear();
     }
@@ -309,7 +309,10 @@ void BroadcastInference(Ctx& ctx) {
 
 // AveragePool-19 and LpPool-18 gained dilations (and LpPool ceil_mode): the output-size formula is
 // MaxPool's, so onnx 1.12's MaxPool-12 inference computes it.
-void PoolWithDilationsInference(Ctx& ctx) { DelegateToOnnx(ctx, "MaxPool", 12); }
+void PoolWithDilationsInference(Ctx& ctx) {
+  CheckStridesPositive(ctx);
+  DelegateToOnnx(ctx, "MaxPool", 12);
+}
 
 const char* const kReduceOps[] = {"ReduceMean", "ReduceMax",    "ReduceMin",       "ReduceProd",     "ReduceL1",
                                   "ReduceL2",   "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare"};

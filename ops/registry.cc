@@ -5,7 +5,9 @@
 #include <map>
 #include <memory>
 #include <tuple>
+#include <unordered_set>
 
+#include "ops/common.h"
 #include "ops/rules.h"
 
 namespace wsest::ops {
@@ -48,19 +50,22 @@ class LayeredRegistry final : public ONNX_NAMESPACE::ISchemaRegistry {
 
   // onnx 1.12's ConvTranspose inference indexes W's dims by X's rank without comparing the two
   // (a W of lower rank reads past its end: found by fuzz/model_fuzzer), and its Conv-family rules
-  // assume rank >= 3. Each of those schemas is answered by a copy whose inference first checks the
-  // ranks and fails cleanly, then runs onnx's own function.
+  // assume rank >= 3; their inference and the pools' divide by strides without checking them.
+  // Each of those schemas is answered by a copy whose inference first checks the strides and (for
+  // the Conv family) the ranks and fails cleanly, then runs onnx's own function.
   void GuardConvRanks() {
-    for (const char* op : {"Conv", "ConvTranspose", "ConvInteger", "QLinearConv"}) {
+    for (const char* op : {"Conv", "ConvTranspose", "ConvInteger", "QLinearConv", "MaxPool", "AveragePool", "LpPool"}) {
       const bool quantized_linear = std::string(op) == "QLinearConv";
+      const bool pool = std::string(op).find("Pool") != std::string::npos;
       const size_t w_index = quantized_linear ? 3 : 1;
       for (int version = ops::MaxKnownOpset(""); version > 0;) {
         const auto* original = ONNX_NAMESPACE::OpSchemaRegistry::Schema(op, version, "");
         if (original == nullptr) break;
         auto copy = std::make_unique<ONNX_NAMESPACE::OpSchema>(*original);
         auto infer = original->GetTypeAndShapeInferenceFunction();
-        copy->TypeAndShapeInferenceFunction([infer, w_index](ONNX_NAMESPACE::InferenceContext& ctx) {
-          if (ONNX_NAMESPACE::hasInputShape(ctx, 0) && ctx.getNumInputs() > w_index &&
+        copy->TypeAndShapeInferenceFunction([infer, w_index, pool](ONNX_NAMESPACE::InferenceContext& ctx) {
+          CheckStridesPositive(ctx);
+          if (!pool && ONNX_NAMESPACE::hasInputShape(ctx, 0) && ctx.getNumInputs() > w_index &&
               ONNX_NAMESPACE::hasInputShape(ctx, w_index)) {
             const int x_rank = ONNX_NAMESPACE::getInputShape(ctx, 0).dim_size();
             const int w_rank = ONNX_NAMESPACE::getInputShape(ctx, w_index).dim_size();

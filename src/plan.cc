@@ -260,9 +260,15 @@ Result<uint64_t> ParseByteSize(const std::string& text) {
       {"t", 1099511627776.0}, {"tib", 1099511627776.0}, {"tb", 1e12}};
   auto u = kUnits.find(lower);
   if (u == kUnits.end()) return bad();
-  const long double value = std::stold(number) * static_cast<long double>(u->second);
+  // strtold, not stold: "." has no digits and a 5000-digit number overflows, and stold throws on
+  // both (the CLI aborted). Rounded in long double: llround's long long has no value past 2^63, so
+  // 12000000000000000000 used to come out as 2^63.
+  char* end = nullptr;
+  const long double mantissa = std::strtold(number.c_str(), &end);
+  if (end != number.c_str() + number.size()) return bad();
+  const long double value = std::roundl(mantissa * static_cast<long double>(u->second));
   if (!(value >= 0) || value >= 18446744073709551615.0L) return bad();
-  return static_cast<uint64_t>(std::llround(static_cast<double>(value)));
+  return static_cast<uint64_t>(value);
 }
 
 BudgetVerdict CheckBudget(const PeakPlan& plan, uint64_t budget) {

@@ -11,11 +11,13 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "tests/cli_runner.h"
 #include "tests/test_graph.h"
 #include "wsest/model.h"
+#include "wsest/plan.h"
 #include "wsest/registry.h"
 
 namespace wsest {
@@ -584,6 +586,118 @@ TEST(BadInput, ManySymbolicDimsStayLinear) {
   // About 0.5 s in an optimized build (the list of names used to be searched once per name:
   // quadratic, minutes); the bound leaves room for sanitizers.
   EXPECT_LT(seconds, 5.0);
+}
+
+// fuzz/model_fuzzer.cc found this (reproducer: fuzz/corpus/model/crash_mha_present_overflow.onnx).
+// present_key's length is past + new; bound near int64's top, the sum overflowed in ops/common.cc
+// AddDims (UBSan: signed integer overflow; a wrapped negative dim otherwise).
+TEST(BadInput, PresentLengthPastInt64IsAnError) {
+  GraphBuilder g;
+  g.Opset("com.microsoft", 1);
+  g.Input("q", kFloat16, {1, 1, 64}).Input("k", kFloat16, {1, "new", 64}).Input("v", kFloat16, {1, "new", 64});
+  g.Input("past_key", kFloat16, {1, 4, "past", 16}).Input("past_value", kFloat16, {1, 4, "past", 16});
+  g.Output("y").Output("present_key").Output("present_value");
+  g.Node("MultiHeadAttention", {"q", "k", "v", "", "", "", "past_key", "past_value"},
+         {"y", "present_key", "present_value"}, "mha", "com.microsoft")
+      .Attr("num_heads", 4);
+  ModelOptions options;
+  options.dims = {{"past", int64_t{1} << 62}, {"new", int64_t{1} << 62}};
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx", options);
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(model.error().message.find("dim 4611686018427387904 + 4611686018427387904 overflows int64"),
+            std::string::npos)
+      << model.error().message;
+  EXPECT_NE(model.error().message.find("mha"), std::string::npos) << model.error().message;
+}
+
+// The same wrap in ops/'s Split-18 and Pad-18 rules, whose sizes come from the model's constants.
+TEST(BadInput, SplitAndPadSizesPastInt64AreErrors) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  {
+    GraphBuilder g(18);
+    g.Input("x", kFloat, {4, 8}).Output("a").Output("b");
+    g.Int64Constant("split", {kMax, 1});
+    g.Node("Split", {"x", "split"}, {"a", "b"}, "split_node");
+    auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+    ASSERT_FALSE(model.ok());
+    EXPECT_EQ(model.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(model.error().message.find("dim 9223372036854775807 + 1 overflows int64"), std::string::npos)
+        << model.error().message;
+  }
+  {
+    GraphBuilder g(18);
+    g.Input("x", kFloat, {2, 3}).Output("y");
+    g.Int64Constant("pads", {kMax, 0, 0, 0});  // x's dim 0 (2) + kMax
+    g.Node("Pad", {"x", "pads"}, {"y"}, "pad_node");
+    auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+    ASSERT_FALSE(model.ok());
+    EXPECT_EQ(model.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(model.error().message.find("dim 2 + 9223372036854775807 overflows int64"), std::string::npos)
+        << model.error().message;
+  }
+}
+
+// fuzz/model_fuzzer.cc found this (reproducer: fuzz/corpus/model/crash_conv_zero_stride.onnx): onnx
+// 1.12's convPoolShapeInference divides by each stride, so a zero stride was SIGFPE. The pools share
+// it, and AveragePool-19 reaches it through ops/'s own rule (opset 19).
+TEST(BadInput, ZeroOrNegativeStrideIsAnError) {
+  struct Case {
+    const char* op;
+    int opset;
+    std::vector<int64_t> strides;
+  };
+  for (const Case& c : {Case{"Conv", 17, {2, 0}}, Case{"ConvTranspose", 17, {0, 1}}, Case{"MaxPool", 17, {1, -1}},
+                        Case{"AveragePool", 19, {0, 0}}, Case{"LpPool", 17, {0, 2}}}) {
+    SCOPED_TRACE(c.op);
+    GraphBuilder g(c.opset);
+    g.Input("x", kFloat, {1, 3, 8, 8}).Output("y");
+    const bool conv = std::string(c.op).rfind("Conv", 0) == 0;
+    std::vector<std::string> inputs = {"x"};
+    if (conv) {
+      g.Weight("w", kFloat, {3, 3, 3, 3});
+      inputs.push_back("w");
+    }
+    auto& node = g.Node(c.op, inputs, {"y"}, "strided").Attr("strides", c.strides);
+    if (!conv) node.Attr("kernel_shape", std::vector<int64_t>{2, 2});
+    auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+    ASSERT_FALSE(model.ok());
+    EXPECT_EQ(model.error().code, ErrorCode::kInvalidArgument);
+    const int64_t bad = c.strides[0] <= 0 ? c.strides[0] : c.strides[1];
+    EXPECT_NE(model.error().message.find("attribute strides has " + std::to_string(bad) +
+                                         "; every stride must be positive"),
+              std::string::npos)
+        << model.error().message;
+    EXPECT_NE(model.error().message.find("strided"), std::string::npos) << model.error().message;
+  }
+}
+
+// --- Flags ----------------------------------------------------------------------------------
+
+// fuzz/args_fuzzer.cc found these (reproducer: fuzz/corpus/args/crash_budget_dot). A budget of
+// digits and dots with no digit made std::stold throw through main(): abort, exit 134.
+TEST(BadInput, BudgetWithoutDigitsIsAnError) {
+  const auto dir = testing::TempDir("bad_budget");
+  const std::string path = dir + "/m.onnx";
+  WriteFile(path, MixedModel().Serialize());
+  for (const std::string budget : {".", ".GiB"}) {
+    auto result = RunWsest({path, "--dim", "batch=1", "--budget", budget});
+    EXPECT_EQ(result.exit_code, 2) << budget;
+    EXPECT_EQ(result.err, "wsest: error: --budget: '" + budget +
+                              "' is not a byte size; write e.g. 8GiB, 512MiB, 16GB or 1000000\n");
+  }
+  // 5000 digits: out of long double's range, which std::stold also threw on.
+  EXPECT_FALSE(ParseByteSize(std::string(5000, '9')).ok());
+}
+
+// Sizes between 2^63 and 2^64 went through llround's long long and all came out as 2^63.
+TEST(BadInput, BudgetPastInt64IsExact) {
+  EXPECT_EQ(ParseByteSize("12000000000000000000").value(), 12000000000000000000ull);
+  // 10^7 TiB = 10^7 * 2^40.
+  EXPECT_EQ(ParseByteSize("10000000TiB").value(), 10000000ull << 40);
+  EXPECT_EQ(ParseByteSize("18446744073709551614").value(), 18446744073709551614ull);
+  EXPECT_FALSE(ParseByteSize("18446744073709551615").ok());  // the bound: 2^64 - 1 is refused
+  EXPECT_EQ(ParseByteSize("0.5KiB").value(), 512u);
 }
 
 }  // namespace

@@ -65,7 +65,7 @@ void RunTogether(F body) {
 
 // First in the file: in a fresh process the threads race to build the layered schema registry.
 TEST(Threads, LoadFrom8ThreadsAtOnce) {
-  const std::vector<std::string> models = {MixedModel(), DemoModel("bert_base.onnx"), DemoModel("gpt2_decode.onnx")};
+  const std::vector<std::string> models = {MixedModel(), DemoModel("bert_2layer.onnx"), DemoModel("gpt2_2layer.onnx")};
   ModelOptions options;
   options.dims = {{"batch", 2}};
   std::vector<std::vector<std::string>> seen(kThreads);
@@ -90,7 +90,7 @@ TEST(Threads, LoadFrom8ThreadsAtOnce) {
 }
 
 TEST(Threads, EstimateOneModelFrom8ThreadsAtOnce) {
-  for (const std::string& bytes : {MixedModel(), DemoModel("bert_base.onnx")}) {
+  for (const std::string& bytes : {MixedModel(), DemoModel("bert_2layer.onnx")}) {
     ASSERT_FALSE(bytes.empty());
     ModelOptions options;
     options.dims = {{"batch", 4}};

@@ -47,21 +47,29 @@ run_fuzz() {
   say "fuzz: building build-fuzz (clang, libFuzzer, ASan+UBSan)"
   cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang \
     -DWSEST_FUZZ=ON -DWSEST_BUILD_TESTS=OFF -DWSEST_WITH_CUDA=OFF -DWSEST_BUILD_ORT_EXAMPLE=OFF >/dev/null
-  cmake --build build-fuzz -j"$jobs" --target model_fuzzer options_fuzzer
+  cmake --build build-fuzz -j"$jobs" --target model_fuzzer options_fuzzer args_fuzzer
   # CI runs a fixed number of executions from a fixed seed, so a red run is reproducible and a
   # green one stays green; long exploratory runs set FUZZ_SECONDS (or a larger FUZZ_RUNS) by hand.
   local limit=(-runs="${FUZZ_RUNS:-20000}" -seed=1)
   [[ -n "${FUZZ_SECONDS:-}" ]] && limit=(-max_total_time="$FUZZ_SECONDS")
-  for target in model_fuzzer options_fuzzer; do
+  # Input bounds: a model seed is at most 9 KiB (the 12-layer demo models, 36 KiB, and their mutants
+  # ran 5x slower without reaching more code than their 2-layer versions); an argv is at most
+  # 64 x 256 bytes. fuzz/LONG_RUNS.md has the measurements.
+  local -A max_len=([model_fuzzer]=16384 [options_fuzzer]=65536 [args_fuzzer]=16448)
+  # malloc_context_size=2: Debian's onnx and protobuf have no frame pointers, so deeper allocation
+  # stacks are garbage that fills ASan's stack depot (4x slower, RSS growing without bound). Errors
+  # are still caught; rerun an artifact without it for full allocation stacks.
+  for target in model_fuzzer options_fuzzer args_fuzzer; do
     # New inputs go to a scratch corpus; the committed seeds in fuzz/corpus stay as they are.
     local scratch="build-fuzz/corpus/$target"
     mkdir -p "$scratch"
     say "fuzz: $target ${limit[*]}"
     local log="build-fuzz/$target.log" rc=0
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-      "build-fuzz/fuzz/$target" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
-      -artifact_prefix="build-fuzz/$target-" "$scratch" "fuzz/corpus/${target%_fuzzer}" >"$log" 2>&1 || rc=$?
-    grep -E '^(#[0-9]+ +(INITED|DONE)|stat::(number_of_executed_units|peak_rss_mb|new_units_added))' "$log" || true
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:malloc_context_size=2 UBSAN_OPTIONS=print_stacktrace=1 \
+      "build-fuzz/fuzz/$target" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -max_len="${max_len[$target]}" \
+      -print_final_stats=1 -artifact_prefix="build-fuzz/$target-" "$scratch" "fuzz/corpus/${target%_fuzzer}" \
+      >"$log" 2>&1 || rc=$?
+    grep -E '^(#[0-9]+[[:space:]]+(INITED|DONE)|stat::(number_of_executed_units|peak_rss_mb|new_units_added))' "$log" || true
     if ((rc)); then
       tail -n 60 "$log"
       say "fuzz: $target FAILED (exit $rc; the input is build-fuzz/$target-*, the log $log)"
