@@ -14,6 +14,11 @@ Result<Estimate> EstimateMatMul(const NodeView& node, const Target& target);
 Result<Estimate> EstimateFusedMatMul(const NodeView& node, const Target& target);
 Result<Estimate> EstimateGemm(const NodeView& node, const Target& target);
 Result<Estimate> EstimateGemmFloat8(const NodeView& node, const Target& target);
+Result<Estimate> EstimateMatMulInteger(const NodeView& node, const Target& target);
+Result<Estimate> EstimateMatMulBnb4(const NodeView& node, const Target& target);
+// estimators/moe.cc
+Result<Estimate> EstimateMoE(const NodeView& node, const Target& target);
+Result<Estimate> EstimateQMoE(const NodeView& node, const Target& target);
 // cuBLAS's default per-handle workspace (NVIDIA cuBLAS docs, cublasSetWorkspace): once per handle and stream,
 // outside ORT's allocator, for the model summary; never added to a node.
 uint64_t CublasHandleWorkspaceBytes(const DeviceProfile& device);
@@ -42,9 +47,20 @@ Result<Estimate> EstimateOnnxAttention(const NodeView& node, const Target& targe
 Result<Estimate> EstimateSparseAttention(const NodeView& node, const Target& target);
 Result<Estimate> EstimateLongformerAttention(const NodeView& node, const Target& target);
 Result<Estimate> EstimatePagedAttention(const NodeView& node, const Target& target);
+// estimators/quantized_attention.cc
+Result<Estimate> EstimateQAttention(const NodeView& node, const Target& target);
+Result<Estimate> EstimateDecoderAttention(const NodeView& node, const Target& target);
+Result<Estimate> EstimateQOrderedAttention(const NodeView& node, const Target& target);
+Result<Estimate> EstimateQOrderedLongformerAttention(const NodeView& node, const Target& target);
+Result<Estimate> EstimateQuantizeWithOrder(const NodeView& node, const Target& target);
+Result<Estimate> EstimateGatedRelativePositionBias(const NodeView& node, const Target& target);
 
-// estimators/conv.cc
+// estimators/conv.cc (also com.microsoft ConvTransposeWithDynamicPads, as ConvTranspose with its pads input)
 Result<Estimate> EstimateConv(const NodeView& node, const Target& target);
+// estimators/einsum.cc
+Result<Estimate> EstimateEinsum(const NodeView& node, const Target& target);
+// estimators/fft.cc (com.microsoft Rfft and Irfft)
+Result<Estimate> EstimateFft(const NodeView& node, const Target& target);
 // estimators/reduce.cc
 Result<Estimate> EstimateReduce(const NodeView& node, const Target& target);
 // estimators/rnn.cc

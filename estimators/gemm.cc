@@ -1,4 +1,5 @@
-// GEMM family on the CUDA EP: MatMul, FusedMatMul, Gemm and GemmFloat8.
+// GEMM family on the CUDA EP: MatMul, FusedMatMul (and TransposeMatMul), Gemm, GemmFloat8, MatMulInteger and
+// MatMulBnb4.
 //
 // MatMul and FusedMatMul run MatMul<T>::ComputeDefault (core/providers/cuda/math/matmul.cc); FusedMatMul is the
 // same class with its transA/transB/transBatchA/transBatchB/alpha attributes read (contrib fused_matmul.cc). The
@@ -9,9 +10,11 @@
 // Read in stored copies of microsoft/onnxruntime and its 2025-26 fork tianleiwu/onnxruntime (no tagged 1.29.0
 // tree was available): matmul.cc (tianleiwu @0a2a8dc, plugin era), cpu/math/matmul_helper.h (microsoft
 // @0273308), cuda_kernel.h CudaAsyncBuffer (plugin-era copy), gemm.cc (tianleiwu @a05e167), contrib
-// math/gemm_float8.cu (microsoft @00719ad).
+// math/gemm_float8.cu (microsoft @00719ad). MatMulInteger (math/matmul_integer.cc, integer_gemm.cc) and MatMulBnb4
+// (contrib quantization/matmul_bnb4.cc, .cu) were read in tianleiwu/onnxruntime main of 2026-02-13.
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +26,11 @@ namespace {
 constexpr const char* kMatMulSource =
     "onnxruntime 1.29.0 core/providers/cuda/math/matmul.cc MatMul<T>::ComputeDefault";
 constexpr const char* kGemmFloat8Source = "onnxruntime 1.29.0 contrib_ops/cuda/math/gemm_float8.cu GemmFloat8::ComputeInternal";
+constexpr const char* kMatMulIntegerSource =
+    "onnxruntime 1.29.0 core/providers/cuda/math/matmul_integer.cc MatMulInteger<int8_t, int8_t>::ComputeInternal";
+constexpr const char* kGemmInt8Source = "onnxruntime 1.29.0 core/providers/cuda/integer_gemm.cc GemmInt8";
+constexpr const char* kMatMulBnb4Source =
+    "onnxruntime 1.29.0 contrib_ops/cuda/quantization/matmul_bnb4.cc MatMulBnb4<T>::ComputeInternal";
 
 // Names the first unknown dim of `t` with its input index, for an Unknown's reason.
 std::string UnknownDimOf(const TensorInfo& t, size_t index) {
@@ -269,6 +277,32 @@ Result<Estimate> EstimateMatMulImpl(const NodeView& node, bool fused) {
   return e;
 }
 
+// A MatMulInteger zero point as the kernel sees it: absent (no offset), a known first element (ORT reads
+// `*Data<int8_t>()`), or present with a value wsest does not have (an int8 weight's payload is never read).
+struct ZeroPoint {
+  bool present = false;
+  std::optional<int64_t> value;
+  bool maybe_nonzero() const { return present && (!value || *value != 0); }
+};
+
+ZeroPoint ReadZeroPoint(const NodeView& node, size_t index) {
+  ZeroPoint z;
+  if (!node.has_input(index)) return z;
+  z.present = true;
+  const TensorInfo& t = node.inputs[index];
+  if (t.int_values && !t.int_values->empty()) z.value = t.int_values->front();
+  return z;
+}
+
+// The scratch GemmInt8 (integer_gemm.cc) takes for one GEMM: cublasGemmEx needs int8 leading dimensions that are
+// multiples of 4, so a lda (= K) or ldb (= N) that is not a multiple of 32 is copied into a padded buffer of
+// roundoff(ld, 32) per row: a_padded is M x roundoff(K, 32), b_padded is K x roundoff(N, 32) int8.
+void AddGemmInt8Padding(Estimate& e, int64_t m, int64_t n, int64_t k) {
+  constexpr int64_t kMask = 0x1F;
+  if ((k & kMask) != 0) e.Add("a_padded", Bytes::FromDim(m) * AlignUp(Bytes::FromDim(k), 32), kGemmInt8Source);
+  if ((n & kMask) != 0) e.Add("b_padded", Bytes::FromDim(k) * AlignUp(Bytes::FromDim(n), 32), kGemmInt8Source);
+}
+
 }  // namespace
 
 uint64_t CublasHandleWorkspaceBytes(const DeviceProfile& device) {
@@ -328,6 +362,157 @@ Result<Estimate> EstimateGemmFloat8(const NodeView& node, const Target&) {
   // workspaceSize = 1 << 25 ("suggested fixed value 32Mb"), cudaMalloc before cublasLtMatmul, cudaFree after.
   e.Add("cublaslt_workspace", Bytes(uint64_t{1} << 25), kGemmFloat8Source, Allocator::kExternal);
   e.reason = "raw cudaMalloc of 32 MiB per call, outside ORT's arena (ORT's node stats do not see it)";
+  return e;
+}
+
+// Mirrors ORT 1.29.0 core/providers/cuda/math/matmul_integer.cc MatMulInteger<int8_t, int8_t>::ComputeInternal
+// (ai.onnx opset 10+, registered for int8 A and B only; the zero points are CPU inputs read on the host) and
+// core/providers/cuda/integer_gemm.cc GemmInt8, which it calls once per broadcast batch. GemmInt8 is one
+// cublasGemmEx(CUDA_R_8I, CUBLAS_GEMM_DFALT) on the stream's cuBLAS handle: this tree has no cublasLt/IMMA path.
+Result<Estimate> EstimateMatMulInteger(const NodeView& node, const Target&) {
+  for (size_t i = 0; i < 2; ++i) {
+    if (!node.has_input(i)) {
+      return InvalidArgument(node.Label() + ": input " + std::to_string(i) + " is missing, expected A and B");
+    }
+  }
+  const TensorInfo& a = node.inputs[0];
+  const TensorInfo& b = node.inputs[1];
+  if (a.dtype != DataType::kInt8 || b.dtype != DataType::kInt8) {
+    const TensorInfo& bad = a.dtype != DataType::kInt8 ? a : b;
+    return Estimate::Unknown(node.Label() +
+                             ": the CUDA MatMulInteger kernel is registered for int8 A and B only, got " +
+                             DataTypeName(bad.dtype));
+  }
+  if (!a.has_shape || !b.has_shape) {
+    return Estimate::Unknown(node.Label() + ": input " + std::string(a.has_shape ? "1" : "0") +
+                             " has no shape; M, N and K size the buffers");
+  }
+  if (a.rank() < 1 || b.rank() < 1) {
+    return InvalidArgument(node.Label() + ": input " + std::string(a.rank() < 1 ? "0" : "1") +
+                           " rank 0, expected at least 1");
+  }
+  for (size_t i = 0; i < 2; ++i) {
+    if (std::string dim = UnknownDimOf(node.inputs[i], i); !dim.empty()) {
+      return Estimate::Unknown(node.Label() + ": " + dim + " is symbolic; M, N and K size the buffers");
+    }
+  }
+  std::vector<int64_t> left, right;
+  for (const Dim& dim : a.dims) left.push_back(dim.value);
+  for (const Dim& dim : b.dims) right.push_back(dim.value);
+  // MatMulComputeHelper::Compute(a, b) with no transposes, as the kernel calls it.
+  WSEST_ASSIGN_OR_RETURN(MatMulDims d, ComputeMatMulDims(node, left, right, false, false, false, false));
+
+  if (d.output_size == 0) {
+    Estimate e{"empty_output", Exactness::kExact};
+    e.reason = std::string("no scratch: ") + kMatMulIntegerSource + " returns before any buffer when Y is empty";
+    return e;
+  }
+  const ZeroPoint a_zero = ReadZeroPoint(node, 2);
+  const ZeroPoint b_zero = ReadZeroPoint(node, 3);
+  const bool value_unknown = (a_zero.present && !a_zero.value) || (b_zero.present && !b_zero.value);
+  Estimate e{"cublas_gemm_ex_int8", value_unknown ? Exactness::kUpperBound : Exactness::kExact};
+  // a_row_buf: GetScratchBuffer<int32_t>(Y.Size() / N) when b_offset != 0, the row sums of A (= batch * M).
+  if (b_zero.maybe_nonzero()) {
+    e.Add("a_row_buf", Bytes::FromDim(d.output_size / d.n) * Bytes(4), kMatMulIntegerSource);
+  }
+  // b_col_buf: GetScratchBuffer<int32_t>(Y.Size() / M) when a_offset != 0, the column sums of B (= batch * N).
+  if (a_zero.maybe_nonzero()) {
+    e.Add("b_col_buf", Bytes::FromDim(d.output_size / d.m) * Bytes(4), kMatMulIntegerSource);
+  }
+  // GemmInt8's padded copies live for one batch's GEMM and go back to the arena before the next: one of each at once.
+  AddGemmInt8Padding(e, d.m, d.n, d.k);
+  e.reason =
+      "a_row_buf/b_col_buf follow the zero-point values (b_offset, a_offset); padding follows K % 32 (A) and "
+      "N % 32 (B)";
+  if (value_unknown) {
+    e.reason +=
+        "; a zero-point input is present but its value is not in the model view, so its offset buffer is "
+        "counted as if nonzero (0 allocates nothing)";
+  }
+  return e;
+}
+
+// Mirrors ORT 1.29.0 contrib_ops/cuda/quantization/matmul_bnb4.cc MatMulBnb4<T>::ComputeInternal (com.microsoft
+// opset 1; T in float, MLFloat16, BFloat16) and matmul_bnb4.cu TryMatMulBnb4 / CheckDims.
+Result<Estimate> EstimateMatMulBnb4(const NodeView& node, const Target&) {
+  if (!node.has_input(0)) return InvalidArgument(node.Label() + ": input 0 (A) is missing");
+  const TensorInfo& a = node.inputs[0];
+  int64_t element_bytes = 0;
+  if (a.dtype == DataType::kFloat) element_bytes = 4;
+  if (a.dtype == DataType::kFloat16 || a.dtype == DataType::kBfloat16) element_bytes = 2;
+  if (element_bytes == 0) {
+    return Estimate::Unknown(node.Label() + ": the CUDA MatMulBnb4 kernel is not registered for " +
+                             DataTypeName(a.dtype) + " (float, float16, bfloat16 only)");
+  }
+  // The constructor ORT_ENFORCEs K, N, block_size and quant_type (0 FP4 or 1 NF4).
+  for (const char* attr : {"K", "N", "block_size", "quant_type"}) {
+    if (!node.has_attribute(attr)) return InvalidArgument(node.Label() + ": attribute " + attr + " is missing");
+  }
+  const int64_t k_attr = node.GetInt("K", 0);
+  const int64_t n_attr = node.GetInt("N", 0);
+  const int64_t block_size = node.GetInt("block_size", 0);
+  const int64_t quant_type = node.GetInt("quant_type", -1);
+  if (quant_type != 0 && quant_type != 1) {
+    return InvalidArgument(node.Label() + ": quant_type " + std::to_string(quant_type) +
+                           ", expected 0 (FP4) or 1 (NF4)");
+  }
+  if (k_attr < 0 || n_attr < 0 || block_size <= 0) {
+    return InvalidArgument(node.Label() + ": K " + std::to_string(k_attr) + ", N " + std::to_string(n_attr) +
+                           ", block_size " + std::to_string(block_size) + ": expected K, N >= 0 and block_size > 0");
+  }
+  const bool training_mode = node.GetInt("training_mode", 0) != 0;
+  const bool trans_b = node.GetInt("transB", 1) != 0;
+
+  Estimate e{"", Exactness::kExact};
+  // quant_map_buffer: GetScratchBuffer<T>(16), taken before the shape check and the empty-output return.
+  const Bytes quant_map = Bytes(16) * Bytes::FromDim(element_bytes);
+  if (!a.has_shape) return Estimate::Unknown(node.Label() + ": input 0 has no shape; M picks the kernel path");
+  if (a.rank() < 1) return InvalidArgument(node.Label() + ": input 0 rank 0, expected at least 1");
+  if (std::string dim = UnknownDimOf(a, 0); !dim.empty()) {
+    return Estimate::Unknown(node.Label() + ": " + dim + " is symbolic; M picks the kernel path");
+  }
+  std::vector<int64_t> left;
+  for (const Dim& dim : a.dims) left.push_back(dim.value);
+  // helper.Compute(A, TensorShape({N, K}), transa = false, transB): with transB (the default) B reads as K x N.
+  const int64_t b_rows = trans_b ? k_attr : n_attr;
+  if (left.back() != b_rows) {
+    return InvalidArgument(node.Label() + ": input 0 last dim " + std::to_string(left.back()) + ", expected " +
+                           (trans_b ? "K = " : "N = ") + std::to_string(b_rows) + (trans_b ? "" : " (transB = 0)"));
+  }
+  WSEST_ASSIGN_OR_RETURN(MatMulDims d, ComputeMatMulDims(node, left, {n_attr, k_attr}, false, trans_b, false, false));
+
+  if (d.output_size == 0) {
+    e.variant = "empty_output";
+    e.Add("quant_map_buffer", quant_map, kMatMulBnb4Source);
+    e.reason = "Y is empty: only the 16-entry quant map, allocated before the early return";
+    return e;
+  }
+  // TryMatMulBnb4 runs the naive 4-bit GEMV (kgemm_4bit_inference_naive) when not in training mode and CheckDims
+  // holds: K % block_size == 0, M <= 1, block_size % 32 == 0 and block_size <= 4096 (matmul_bnb4.cu).
+  const bool gemv_dims = d.k % block_size == 0 && d.m <= 1 && block_size % 32 == 0 && block_size <= 4096;
+  const bool use_gemv = !training_mode && gemv_dims;
+  if (use_gemv) {
+    e.variant = "gemv_4bit";
+    e.Add("quant_map_buffer", quant_map, kMatMulBnb4Source);
+    e.candidates.push_back({"dequant_cublas", "TryMatMulBnb4 succeeded", std::nullopt});
+    return e;
+  }
+  e.variant = "dequant_cublas";
+  std::string why;
+  if (training_mode) {
+    why = "training_mode = 1 skips TryMatMulBnb4";
+  } else if (d.m > 1) {
+    why = "CheckDims: M " + std::to_string(d.m) + " > 1";
+  } else if (d.k % block_size != 0) {
+    why = "CheckDims: K " + std::to_string(d.k) + " % block_size " + std::to_string(block_size) + " != 0";
+  } else {
+    why = "CheckDims: block_size " + std::to_string(block_size) + " is not a multiple of 32 up to 4096";
+  }
+  e.candidates.push_back({"gemv_4bit", why, std::nullopt});
+  e.Add("quant_map_buffer", quant_map, kMatMulBnb4Source);
+  // b_dequant_ptr: GetScratchBuffer<T>(N * K), B dequantized for one cublasGemmHelper.
+  e.Add("b_dequant", Bytes::FromDim(n_attr) * Bytes::FromDim(k_attr) * Bytes::FromDim(element_bytes),
+        kMatMulBnb4Source);
   return e;
 }
 

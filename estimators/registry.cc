@@ -136,6 +136,23 @@ const std::vector<EstimatorEntry>& EstimatorTable() {
        "onnxruntime/contrib_ops/cuda/quantization/matmul_nbits.cc",
        "empty_output,fpA_intB_cutlass,fpA_intB_gemv,fused_gemv,dequant_cublas,dequant_cublas_chunked",
        "exact,upper_bound,unknown"},  // 1+
+      // TransposeMatMul: the same MatMul<T> class as FusedMatMul, registered in fused_matmul.cc for backward
+      // compatibility (no transBatch attributes, so they read as 0).
+      {"com.microsoft", "TransposeMatMul", 1, kLatestOpset, "gemm", EstimateFusedMatMul,
+       "onnxruntime/contrib_ops/cuda/math/fused_matmul.cc",
+       "empty_output,fill_zero,cublas_gemm,cublas_strided_batched,cublas_batched_pointer_arrays", "exact"},  // 1+
+      {"", "MatMulInteger", 10, kLatestOpset, "gemm", EstimateMatMulInteger,
+       "onnxruntime/core/providers/cuda/math/matmul_integer.cc", "empty_output,cublas_gemm_ex_int8",
+       "exact,upper_bound"},  // 10+
+      {"com.microsoft", "MatMulBnb4", 1, kLatestOpset, "gemm", EstimateMatMulBnb4,
+       "onnxruntime/contrib_ops/cuda/quantization/matmul_bnb4.cc", "empty_output,gemv_4bit,dequant_cublas",
+       "exact"},  // 1+
+      // MoE family (estimators/moe.cc).
+      {"com.microsoft", "MoE", 1, kLatestOpset, "moe", EstimateMoE, "onnxruntime/contrib_ops/cuda/moe/moe.cc",
+       "cutlass_grouped,cutlass_grouped_fc3,cutlass_grouped_swiglu", "exact,unknown"},  // 1+
+      {"com.microsoft", "QMoE", 1, kLatestOpset, "moe", EstimateQMoE,
+       "onnxruntime/contrib_ops/cuda/quantization/moe_quantization.cc",
+       "cutlass_grouped,cutlass_grouped_fc3,cutlass_grouped_swiglu", "exact,unknown"},  // 1+
 
       // com.microsoft attention (estimators/attention.cc), each kernel registered at opset 1.
       {"com.microsoft", "MultiHeadAttention", 1, kLatestOpset, "attention", EstimateMultiHeadAttention,
@@ -174,6 +191,34 @@ const std::vector<EstimatorEntry>& EstimatorTable() {
       {"com.microsoft", "PagedAttention", 1, kLatestOpset, "attention", EstimatePagedAttention,
        "onnxruntime/contrib_ops/cuda/bert/paged_attention.cc", "flash,paged_decode,memory_efficient",
        "exact,upper_bound,unknown"},  // 1+
+      // Quantized, cublasLt-ordered and remaining attention kernels (estimators/quantized_attention.cc). The
+      // qordered ones are compiled into every CUDA build (no guard in cuda_contrib_kernels.cc or the cmake file);
+      // their constructors need CUDA runtime >= 11.4, QOrderedAttention's and QOrderedMatMul's SM >= 7.5.
+      {"com.microsoft", "QAttention", 1, kLatestOpset, "attention", EstimateQAttention,  // 1+ (float, float16)
+       "onnxruntime/contrib_ops/cuda/quantization/attention_quantization.cc", "unfused", "exact"},
+      {"com.microsoft", "DecoderAttention", 1, kLatestOpset, "attention", EstimateDecoderAttention,  // 1+
+       "onnxruntime/contrib_ops/cuda/bert/decoder_attention.cc",
+       "self_attention,cross_attention,self_attention_cached,cross_attention_cached", "exact,upper_bound"},
+      {"com.microsoft", "QOrderedAttention", 1, kLatestOpset, "attention", EstimateQOrderedAttention,  // 1+
+       "onnxruntime/contrib_ops/cuda/quantization/qordered_ops/qordered_attention.cc", "cublaslt_int8",
+       "exact,unknown"},
+      {"com.microsoft", "QOrderedLongformerAttention", 1, kLatestOpset, "attention",  // 1+
+       EstimateQOrderedLongformerAttention,
+       "onnxruntime/contrib_ops/cuda/quantization/qordered_ops/qordered_longformer_attention.cc",
+       "compact,compact_global,dense,dense_global", "exact,upper_bound"},
+      // QOrderedMatMul: cublasLtMatmul with no workspace (qordered_matmul_utils.cc QOrdered_MatMul); the scaled
+      // alpha/bias vectors are PrePack state, allocated once per session.
+      {"com.microsoft", "QOrderedMatMul", 1, kLatestOpset, "gemm", kNoScratch,  // 1+
+       "onnxruntime/contrib_ops/cuda/quantization/qordered_ops/qordered_matmul.cc", "cublaslt_int8", "exact"},
+      {"com.microsoft", "QuantizeWithOrder", 1, kLatestOpset, "quantize", EstimateQuantizeWithOrder,  // 1+
+       "onnxruntime/contrib_ops/cuda/quantization/qordered_ops/qordered_qdq.cc",
+       "row_to_col32,row_to_row,quantize_then_reorder", "exact"},
+      // DequantizeWithOrder: COL32 or ROW input, ROW output, one kernel straight into the output.
+      {"com.microsoft", "DequantizeWithOrder", 1, kLatestOpset, "quantize", kNoScratch,  // 1+
+       "onnxruntime/contrib_ops/cuda/quantization/qordered_ops/qordered_qdq.cc", "elementwise", "exact"},
+      {"com.microsoft", "GatedRelativePositionBias", 1, kLatestOpset, "attention",  // 1+ (float, float16)
+       EstimateGatedRelativePositionBias, "onnxruntime/contrib_ops/cuda/bert/relative_attn_bias.cc",
+       "gemm_into_output,gemm_into_workspace", "exact"},
       // cuDNN-, CUB-backed kernels (issue 5): live cuDNN/CUB answers first, then records, then CUB host
       // arithmetic; Conv and the cuDNN reduce/RNN workspaces are unknown without a GPU or a record.
       {"", "Conv", 1, kLatestOpset, "conv", EstimateConv,  // 1-10, 11+

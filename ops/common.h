@@ -73,5 +73,7 @@ std::vector<std::string> AllTensorTypes();    // every tensor type onnx 1.12 kno
 std::vector<ONNX_NAMESPACE::OpSchema> ContribAttentionRules();
 std::vector<ONNX_NAMESPACE::OpSchema> ContribNormRules();
 std::vector<ONNX_NAMESPACE::OpSchema> ContribMiscRules();
+std::vector<ONNX_NAMESPACE::OpSchema> ContribQuantizedRules();
+std::vector<ONNX_NAMESPACE::OpSchema> ContribMoERules();
 
 }  // namespace wsest::ops

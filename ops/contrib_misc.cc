@@ -199,6 +199,8 @@ std::vector<OpSchema> ContribRules() {
   std::vector<OpSchema> r = ContribAttentionRules();
   for (auto& s : ContribNormRules()) r.push_back(std::move(s));
   for (auto& s : ContribMiscRules()) r.push_back(std::move(s));
+  for (auto& s : ContribQuantizedRules()) r.push_back(std::move(s));
+  for (auto& s : ContribMoERules()) r.push_back(std::move(s));
   return r;
 }
 

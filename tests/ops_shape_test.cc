@@ -552,6 +552,48 @@ TEST(OpsShapeContrib, MatMulNBitsContradictionFails) {
   EXPECT_THROW(c.Infer(), std::exception);
 }
 
+TEST(OpsShapeContrib, MoEAndQMoEKeepTheInputShape) {
+  // input (B,S,hidden)=(2,3,8), router (B*S, experts)=(6,4); fc1 (experts, inter, hidden)=(4,16,8), fc2 (4,8,16).
+  // QMoE with 8-bit weights: the same uint8 shapes, scales (experts, inter) and (experts, hidden).
+  Case c;
+  c.In("x", kFloat, {2, 3, 8}, {0.5}).In("router", kFloat, {6, 4}, {1, 0, 0, 0});
+  c.Init("fc1", kFloat, {4, 16, 8}, {0.1}).Init("fc2", kFloat, {4, 8, 16}, {0.1});
+  c.Init("q1", kUint8, {4, 16, 8}, {130}).Init("s1", kFloat, {4, 16}, {0.01});
+  c.Init("q2", kUint8, {4, 8, 16}, {130}).Init("s2", kFloat, {4, 8}, {0.01});
+  c.Node("MoE", {"x", "router", "fc1", "", "fc2"}, {"moe"}, kMs).Attr("k", 1).Attr("activation_type", "relu");
+  c.Node("QMoE", {"x", "router", "q1", "s1", "", "q2", "s2"}, {"qmoe"}, kMs)
+      .Attr("k", 1)
+      .Attr("activation_type", "relu")
+      .Attr("expert_weight_bits", 8);
+  EXPECT_SHAPES_AND_ORT(c, {{"moe", {2, 3, 8}}, {"qmoe", {2, 3, 8}}});
+}
+
+TEST(OpsShapeContrib, MatMulBnb4AndTransposeMatMul) {
+  // MatMulBnb4: K=32, N=24, block 16; A (2,3,K) -> Y (2,3,N). B holds N*K/2 = 384 bytes, absmax N*K/16 = 48.
+  // TransposeMatMul transA: A (2,5,3) read as (2,3,5), B (5,7): Y (2,3,7).
+  Case c;
+  c.In("a", kFloat, {2, 3, 32}).Init("b", kUint8, {384}, {0x77}).Init("absmax", kFloat, {48}, {1});
+  c.In("t", kFloat, {2, 5, 3}).Init("w", kFloat, {5, 7});
+  c.Node("MatMulBnb4", {"a", "b", "absmax"}, {"y"}, kMs)
+      .Attr("K", 32)
+      .Attr("N", 24)
+      .Attr("block_size", 16)
+      .Attr("quant_type", 1);
+  c.Node("TransposeMatMul", {"t", "w"}, {"tmm"}, kMs).Attr("transA", 1);
+  EXPECT_SHAPES_AND_ORT(c, {{"y", {2, 3, 24}}, {"tmm", {2, 3, 7}}});
+}
+
+TEST(OpsShapeContrib, MatMulBnb4ContradictionFails) {
+  Case c;
+  c.In("a", kFloat, {2, 3, 30}).Init("b", kUint8, {384}).Init("absmax", kFloat, {48});
+  c.Node("MatMulBnb4", {"a", "b", "absmax"}, {"y"}, kMs)
+      .Attr("K", 32)
+      .Attr("N", 24)
+      .Attr("block_size", 16)
+      .Attr("quant_type", 1);
+  EXPECT_THROW(c.Infer(), std::exception);
+}
+
 // ---------------------------------------------------------------------------------------------
 // ai.onnx opsets 18-24
 
@@ -799,12 +841,18 @@ TEST(OpsShapeRegistry, EveryRuleHasACase) {
       ":SimplifiedLayerNormalization", ":LayerNormalization", "com.microsoft:EmbedLayerNormalization",
       "com.microsoft:Gelu", "com.microsoft:BiasGelu", "com.microsoft:FastGelu", "com.microsoft:QuickGelu",
       "com.microsoft:BiasAdd", "com.microsoft:BiasSplitGelu", "com.microsoft:GemmFastGelu",
-      "com.microsoft:FusedMatMul", "com.microsoft:FusedConv", "com.microsoft:MatMulNBits", ":ReduceMean",
+      "com.microsoft:FusedMatMul", "com.microsoft:FusedConv", "com.microsoft:MatMulNBits", "com.microsoft:MoE",
+      "com.microsoft:QMoE", "com.microsoft:MatMulBnb4", "com.microsoft:TransposeMatMul", ":ReduceMean",
       ":ReduceMax", ":ReduceMin", ":ReduceProd", ":ReduceL1", ":ReduceL2", ":ReduceLogSum", ":ReduceLogSumExp",
       ":ReduceSumSquare", ":Split", ":Pad", ":Resize", ":GroupNormalization", ":Attention", ":RMSNormalization",
       ":RotaryEmbedding", ":CenterCropPad", ":Col2Im", ":AveragePool", ":LpPool", ":DequantizeLinear",
       ":QuantizeLinear", ":Mish", ":Gelu", ":BitwiseAnd", ":BitwiseNot", ":BitwiseOr", ":BitwiseXor", ":Swish",
-      ":TensorScatter"};
+      ":TensorScatter",
+      // Whole-model cases in tests/quantized_attention_test.cc (all CUDA-only in ORT but QAttention).
+      "com.microsoft:QAttention", "com.microsoft:DecoderAttention", "com.microsoft:QOrderedAttention",
+      "com.microsoft:QOrderedLongformerAttention", "com.microsoft:QOrderedMatMul", "com.microsoft:QuantizeWithOrder",
+      "com.microsoft:DequantizeWithOrder", "com.microsoft:QOrderedLayerNormalization", "com.microsoft:QOrderedGelu",
+      "com.microsoft:GatedRelativePositionBias"};
   for (const auto& rule : ops::Rules())
     EXPECT_TRUE(covered.count(rule.domain + ":" + rule.op_type)) << rule.domain << ":" << rule.op_type;
 }
