@@ -42,11 +42,68 @@ std::vector<int64_t> KnownDims(const TensorInfo& t, std::string& unknown) {
   return v;
 }
 
+// com.microsoft ConvTransposeWithDynamicPads (contrib_ops/cuda/conv_transpose_with_dynamic_pads.h, float only):
+// ConvTranspose<float, false>::DoConvTranspose(context, dynamic_padding = true), whose UpdateState reads the
+// pads from CPU input 2 instead of the attribute and takes B from input 3. So it is a ConvTranspose whose
+// pads are input 2's constant values; Y's dims follow ComputeTransposePadAndOutputShape
+// (conv_transpose_attributes.h) when shape inference left them unknown (onnx has no schema for the op).
+Result<Estimate> EstimateConvTransposeWithDynamicPads(const NodeView& node, const Target& target) {
+  if (node.has_input(0) && node.inputs[0].dtype != DataType::kFloat) {
+    return Estimate::Unknown(node.Label() + ": the CUDA kernel is registered for float only, not " +
+                             DataTypeName(node.inputs[0].dtype));
+  }
+  if (!node.has_input(2)) return InvalidArgument(node.Label() + ": input 2 (pads) is missing; the kernel reads it");
+  if (!node.inputs[2].int_values) {
+    return Estimate::Unknown(node.Label() + ": pads (input 2) are not a constant; Y's dims and the cuDNN problem " +
+                             "depend on their values");
+  }
+  if (node.has_attribute("output_shape") || node.GetString("auto_pad", "NOTSET") != "NOTSET") {
+    return Estimate::Unknown(node.Label() + ": output_shape or auto_pad make UpdateState recompute the pads " +
+                             "over input 2's; not modelled");
+  }
+  NodeView as_transpose = node;
+  as_transpose.op_type = "ConvTranspose";
+  as_transpose.domain = "";
+  as_transpose.attributes["pads"] = *node.inputs[2].int_values;
+  as_transpose.inputs.erase(as_transpose.inputs.begin() + 2);  // B (input 3) becomes ConvTranspose's input 2
+  std::string unknown;
+  const std::vector<int64_t> x_dims = node.has_input(0) ? KnownDims(node.inputs[0], unknown) : std::vector<int64_t>{};
+  const std::vector<int64_t> w_dims = node.has_input(1) ? KnownDims(node.inputs[1], unknown) : std::vector<int64_t>{};
+  const bool y_known = node.has_output(0) && node.outputs[0].fully_known() && node.outputs[0].has_shape;
+  const std::vector<int64_t>& pads = *node.inputs[2].int_values;
+  const size_t kernel_rank = x_dims.size() >= 2 ? x_dims.size() - 2 : 0;
+  if (!y_known && unknown.empty() && kernel_rank > 0 && w_dims.size() == x_dims.size() &&
+      pads.size() == 2 * kernel_rank && !as_transpose.outputs.empty()) {
+    // ComputePadsAndOutputShape: Y = [N, W[1] * group, out...], out = (in - 1) * stride + output_padding +
+    // (kernel - 1) * dilation + 1 - pad_head - pad_tail.
+    std::vector<int64_t> strides = node.GetInts("strides"), dilations = node.GetInts("dilations");
+    std::vector<int64_t> output_padding = node.GetInts("output_padding");
+    strides.resize(kernel_rank, 1);
+    dilations.resize(kernel_rank, 1);
+    output_padding.resize(kernel_rank, 0);
+    TensorInfo& y = as_transpose.outputs[0];
+    y.has_shape = true;
+    y.dims = {Dim::Known(x_dims[0]), Dim::Known(w_dims[1] * node.GetInt("group", 1))};
+    for (size_t i = 0; i < kernel_rank; ++i) {
+      const int64_t out = (x_dims[i + 2] - 1) * strides[i] + output_padding[i] + (w_dims[i + 2] - 1) * dilations[i] +
+                          1 - pads[i] - pads[i + kernel_rank];
+      // ComputePadsAndOutputShape: ORT_ENFORCE(dim_size > 0).
+      if (out <= 0) {
+        return InvalidArgument(node.Label() + ": output dim " + std::to_string(i + 2) + " is " + std::to_string(out) +
+                               " with pads from input 2, expected > 0");
+      }
+      y.dims.push_back(Dim::Known(out));
+    }
+  }
+  return EstimateConv(as_transpose, target);
+}
+
 }  // namespace
 
 // Builds the query exactly as CreateCudnnFeExecutionPlan sees it, then asks target.live (a live cuDNN
 // or a recorded table).
 Result<Estimate> EstimateConv(const NodeView& node, const Target& target) {
+  if (node.op_type == "ConvTransposeWithDynamicPads") return EstimateConvTransposeWithDynamicPads(node, target);
   const bool transpose = node.op_type == "ConvTranspose";
   const bool fused = node.op_type == "FusedConv";
   const bool nhwc = node.op_type == "NhwcConv" || node.domain == "com.ms.internal.nhwc";

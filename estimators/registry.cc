@@ -229,6 +229,17 @@ const std::vector<EstimatorEntry>& EstimatorTable() {
        "onnxruntime/contrib_ops/cuda/fused_conv.cc", "cudnn_frontend", "exact,unknown"},
       {"com.microsoft", "NhwcConv", 1, kLatestOpset, "conv", EstimateConv,
        "onnxruntime/core/providers/cuda/nn/conv.cc", "cudnn_frontend", "exact,unknown"},
+      {"com.microsoft", "ConvTransposeWithDynamicPads", 1, kLatestOpset, "conv", EstimateConv,  // 1+ (float)
+       "onnxruntime/contrib_ops/cuda/conv_transpose_with_dynamic_pads.cc", "cudnn_frontend", "exact,unknown"},
+      // Einsum (estimators/einsum.cc): the peak of the plan's temporaries; its ReduceSum steps share
+      // reduction_ops.cc with ReduceSum (cuDNN workspace unknown without a GPU or a record).
+      {"", "Einsum", 12, kLatestOpset, "einsum", EstimateEinsum,  // 12+
+       "onnxruntime/core/providers/cuda/math/einsum.cc", "pairwise,single_operand,empty_input", "exact,unknown"},
+      // Rfft/Irfft (estimators/fft.cc): no ORT scratch; cuFFT's own plan work area has no documented bound.
+      {"com.microsoft", "Rfft", 1, kLatestOpset, "fft", EstimateFft,  // 1+
+       "onnxruntime/contrib_ops/cuda/math/fft_ops.cc", "cufft_r2c", "unknown"},
+      {"com.microsoft", "Irfft", 1, kLatestOpset, "fft", EstimateFft,  // 1+
+       "onnxruntime/contrib_ops/cuda/math/fft_ops.cc", "cufft_c2r", "unknown"},
       {"", "ReduceSum", 1, kLatestOpset, "reduce", EstimateReduce,  // 1-10, 11-12, 13+
        "onnxruntime/core/providers/cuda/reduction/reduction_ops.cc",
        "matrix_rows,matrix_columns,cudnn,int_via_fp32_cudnn,int_copy,noop_copy,empty", "exact,unknown"},
