@@ -1,8 +1,9 @@
 // TopK, NonZero, Compress and NonMaxSuppression on the CUDA EP: the kernels that size CUB temp
-// storage. CUB's scan and onesweep radix-sort sizes are host arithmetic (estimators/cub_temp_storage.h),
+// storage. CUB's scan, select and onesweep radix-sort sizes are host arithmetic (estimators/cub_temp_storage.h),
 // so these are exact without a GPU where every dim is known; a live or recorded CUB answer, when
 // Target::live has one, is used first and named in the buffer's source.
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -97,7 +98,8 @@ CubSized SizeCub(const CubQuery& q, const Target& target, const char* what) {
       break;
     }
     case CubAlgorithm::kSelectFlagged:
-      break;  // dispatch_select_if.cuh's tuning and vsmem are not transcribed
+      bytes = cub_storage::SelectFlaggedInt32TempBytes(n, ptx);
+      break;
   }
   if (!bytes) {
     out.why_not = std::string(CubAlgorithmName(q.algorithm)) + " temp storage at ptx " + std::to_string(ptx) +
@@ -322,11 +324,15 @@ Result<Estimate> EstimateCompress(const NodeView& node, const Target& target) {
   return e;
 }
 
-// Mirrors ORT 1.29.0 core/providers/cuda/object_detection/non_max_suppression.cc and
-// non_max_suppression_impl.cu (opsets 10, 11+). Each (batch, class) pair runs NonMaxSuppressionImpl;
-// the buffers below are those of one pair, all alive during NmsGpu, plus the selected-index arrays
-// that earlier pairs keep until the final concat (each sized num_boxes ints). How many boxes pass the
-// score threshold and how many pairs select any are data, so the estimate is an upper bound.
+// Mirrors ORT 1.29.0 core/providers/cuda/object_detection/non_max_suppression.cc
+// NonMaxSuppression::ComputeInternal and non_max_suppression_impl.cu NonMaxSuppressionImpl / NmsGpu
+// (opsets 10, 11+). Every (batch, class) pair runs NonMaxSuppressionImpl with the kernel's
+// GetScratchBuffer; a pair's buffers are freed when it returns, except its selected indices
+// (num_to_keep * 3 int64), which stay alive until the final concat. So the peak is the largest of:
+//   the last pair's phases (score count, NmsGpu, mapping back), on top of the earlier pairs' kept
+//   indices, and the concat (every pair's kept indices plus its CudaAsyncBuffer index arrays).
+// How many boxes pass score_threshold and how many NMS keeps are data: each is taken at its maximum
+// (num_boxes, and min(num_boxes, max_output_boxes_per_class)), so the estimate is an upper bound.
 Result<Estimate> EstimateNonMaxSuppression(const NodeView& node, const Target& target) {
   WSEST_ASSIGN_OR_RETURN(bool ok, RequireInputs(node, 2));
   (void)ok;
@@ -349,55 +355,144 @@ Result<Estimate> EstimateNonMaxSuppression(const NodeView& node, const Target& t
                            std::to_string(boxes.dims[1].value) + ", " + std::to_string(boxes.dims[2].value) +
                            "], expected [B, " + std::to_string(num_boxes) + ", 4]");
   }
+  // GetThresholdsFromInputs: max_output_boxes_per_class = max(input 2, 0), 0 when input 2 is absent.
+  std::optional<int64_t> max_output_boxes;
+  if (!node.has_input(2)) {
+    max_output_boxes = 0;
+  } else if (node.inputs[2].int_values && !node.inputs[2].int_values->empty()) {
+    max_output_boxes = std::max<int64_t>(node.inputs[2].int_values->front(), 0);
+  }
+  // ComputeInternal returns an empty output before any pair when there are no boxes or no output
+  // boxes allowed; no pairs at all (a 0 batch or class dim) skips the loop.
+  if (num_boxes == 0 || (max_output_boxes && *max_output_boxes == 0) || num_batches == 0 || num_classes == 0) {
+    Estimate e{"empty", Exactness::kExact};
+    e.reason = std::string("no scratch: ") + kNmsSource + " returns a [0, 3] output before NonMaxSuppressionImpl";
+    return e;
+  }
   Estimate e{"cub_nms", Exactness::kUpperBound};
-  e.reason = "boxes passing score_threshold and the pairs that select any are data: each is taken at its maximum";
   if (num_boxes > kMaxItems) {
     e.Add("d_sorted_boxes", Bytes::Overflowed(), kNmsImplSource);
     return e;
   }
+  // num_to_keep <= min(boxes selected, int_max_output_boxes_per_class) <= min(num_boxes, input 2).
+  const int64_t max_keep = max_output_boxes ? std::min(num_boxes, *max_output_boxes) : num_boxes;
+  const bool has_score_threshold = node.has_input(4);
   const Bytes n = Bytes::FromDim(num_boxes);
+
   CubQuery sort;
   sort.algorithm = CubAlgorithm::kRadixSortPairs;
-  sort.num_items = num_boxes;  // int num_boxes: 4-byte offsets
+  sort.num_items = num_boxes;  // int num_boxes: choose_offset_t<int> is 4 bytes
   sort.key_dtype = DataType::kFloat;
   sort.value_dtype = DataType::kInt32;
   sort.offset_bytes = 4;
   sort.end_bit = 32;
   CubSized sort_temp = SizeCub(sort, target, "dispatch_radix_sort.cuh DispatchRadixSort::InvokeOnesweep");
+  // NmsGpu runs on limited_num_boxes <= num_boxes (all of them without a score threshold).
   CubQuery select;
   select.algorithm = CubAlgorithm::kSelectFlagged;
   select.num_items = num_boxes;
   select.offset_bytes = 4;
   CubSized select_temp = SizeCub(select, target, "dispatch_select_if.cuh DispatchSelectIf::Invoke");
-
-  // NonMaxSuppressionImpl: each through the kernel's GetScratchBuffer<void>(bytes) allocator.
-  if (sort_temp.known) {
-    e.Add("d_cub_sort_buffer", sort_temp.bytes, std::string(kNmsImplSource) + "; " + sort_temp.source);
-  }
-  e.Add("d_indices", n * 4, kNmsImplSource);
-  e.Add("d_sorted_indices", n * 4, kNmsImplSource);
-  e.Add("d_selected_indices", n * 4, kNmsImplSource);
-  e.Add("d_sorted_scores", n * 4, kNmsImplSource);
-  e.Add("d_sorted_boxes", n * 16, kNmsImplSource);
-  // NmsGpu, with limited_num_boxes <= num_boxes: the delete mask num_boxes * ceil(num_boxes / 32) ints
-  // (bit_mask_len with kNmsBoxesPerThread = 8 * sizeof(int) = 32), then d_selected_boxes
-  // (num_boxes chars), its own d_indices (num_boxes ints), the select temp storage and d_num_selected.
-  const int64_t bit_mask_len = CeilDiv(num_boxes, 32);
-  e.Add("d_nms_mask", n * bit_mask_len * 4, kNmsGpuSource);
-  e.Add("d_selected_boxes", n, kNmsGpuSource);
-  e.Add("nms_d_indices", n * 4, kNmsGpuSource);
-  if (select_temp.known) {
-    e.Add("d_cub_select_buffer", select_temp.bytes, std::string(kNmsGpuSource) + "; " + select_temp.source);
-  }
-  e.Add("d_num_selected", Bytes(4), kNmsGpuSource);
-  // Earlier pairs' selected indices, moved into all_selected_indices until the concat.
-  const Bytes pairs = Bytes::FromDim(num_batches) * num_classes;
-  const Bytes earlier_pairs = pairs.overflow() || pairs.value() == 0 ? Bytes(0) : Bytes(pairs.value() - 1);
-  e.Add("kept_selected_indices", earlier_pairs * n * 4, kNmsSource);
   if (!sort_temp.known || !select_temp.known) {
-    e.exactness = Exactness::kUnknown;
-    e.reason = node.Label() + ": " + (!select_temp.known ? select_temp.why_not : sort_temp.why_not);
+    Estimate u = Estimate::Unknown(node.Label() + ": " + (!sort_temp.known ? sort_temp.why_not : select_temp.why_not));
+    u.variant = "cub_nms";
+    return u;
   }
+
+  // The pair's own buffers, alive for all of NonMaxSuppressionImpl (each GetScratchBuffer<void>).
+  std::vector<Buffer> pair;
+  auto add = [](std::vector<Buffer>& list, const char* name, Bytes b, std::string source,
+                Allocator allocator = Allocator::kScratch) {
+    list.push_back({name, b.overflow() ? UINT64_MAX : b.value(), std::move(source), allocator});
+    return b;
+  };
+  Bytes pair_bytes(0);
+  // d_cub_sort_buffer: SortPairsDescending(nullptr, ...) size, float keys, int values, all 32 bits.
+  pair_bytes += add(pair, "d_cub_sort_buffer", sort_temp.bytes, std::string(kNmsImplSource) + "; " + sort_temp.source);
+  // d_indices, d_sorted_indices, d_selected_indices: num_boxes ints; d_sorted_scores: num_boxes floats;
+  // d_sorted_boxes: num_boxes * 4 floats.
+  pair_bytes += add(pair, "d_indices", n * 4, kNmsImplSource);
+  pair_bytes += add(pair, "d_sorted_indices", n * 4, kNmsImplSource);
+  pair_bytes += add(pair, "d_selected_indices", n * 4, kNmsImplSource);
+  pair_bytes += add(pair, "d_sorted_scores", n * 4, kNmsImplSource);
+  pair_bytes += add(pair, "d_sorted_boxes", n * 16, kNmsImplSource);
+
+  // Phase 1, with a score threshold: thrust::count_if(thrust::cuda::par.on(stream), ...) takes its
+  // temporary_array from thrust's default allocator (cudaMalloc), outside ORT's arena.
+  std::vector<Buffer> count_phase;
+  Bytes count_bytes(0);
+  if (has_score_threshold) {
+    count_bytes += add(count_phase, "thrust_count_if_temp",
+                       Bytes(cub_storage::ThrustCountIfTempBytesUpperBound(
+                           static_cast<uint64_t>(num_boxes), static_cast<uint64_t>(target.device.sm_count))),
+                       std::string(kNmsImplSource) + " thrust::count_if; " +
+                           cub_storage::CubSource("thrust reduce.h reduce_n_impl, dispatch_reduce.cuh DispatchReduce"),
+                       Allocator::kExternal);
+  }
+  // Phase 2, NmsGpu with limited_num_boxes = num_boxes at most: the delete mask
+  // num_boxes * bit_mask_len ints (bit_mask_len = ceil(num_boxes / kNmsBoxesPerThread = 32)),
+  // d_selected_boxes (chars), its own d_indices (ints), the DeviceSelect::Flagged temp storage and
+  // d_num_selected (one int).
+  std::vector<Buffer> nms_phase;
+  Bytes nms_bytes(0);
+  nms_bytes += add(nms_phase, "d_nms_mask", n * CeilDiv(num_boxes, 32) * 4, kNmsGpuSource);
+  nms_bytes += add(nms_phase, "d_selected_boxes", n, kNmsGpuSource);
+  nms_bytes += add(nms_phase, "nms_d_indices", n * 4, kNmsGpuSource);
+  nms_bytes +=
+      add(nms_phase, "d_cub_select_buffer", select_temp.bytes, std::string(kNmsGpuSource) + "; " + select_temp.source);
+  nms_bytes += add(nms_phase, "d_num_selected", Bytes(4), kNmsGpuSource);
+  // Phase 3, mapping back: d_output_indices (num_to_keep ints) and d_normalized_output_indices
+  // (num_to_keep * 3 int64), the latter moved out as the pair's selected indices.
+  std::vector<Buffer> map_phase;
+  Bytes map_bytes(0);
+  const Bytes keep = Bytes::FromDim(max_keep);
+  map_bytes += add(map_phase, "d_output_indices", keep * 4, kNmsImplSource);
+  map_bytes += add(map_phase, "d_normalized_output_indices", keep * 24, kNmsImplSource);
+
+  const Bytes pairs = Bytes::FromDim(num_batches) * num_classes;
+  const Bytes earlier_pairs = pairs.overflow() ? pairs : Bytes(pairs.value() - 1);
+  // Earlier pairs' d_normalized_output_indices, held in all_selected_indices.
+  const Bytes kept_earlier = earlier_pairs * keep * 24;
+  // The concat: every pair's kept indices, then CudaAsyncBuffer<const void*> input_ptr and
+  // CudaAsyncBuffer<int64_t> concat_sizes_gpu, concat_sizes_range_gpu (one entry per pair that kept
+  // any) and axis_dimension_input_output_mapping_gpu (one per kept box).
+  std::vector<Buffer> concat_phase;
+  Bytes concat_bytes(0);
+  concat_bytes += add(concat_phase, "kept_selected_indices", pairs * keep * 24, kNmsSource);
+  concat_bytes += add(concat_phase, "input_ptr", pairs * 8, kNmsSource);
+  concat_bytes += add(concat_phase, "concat_sizes_gpu", pairs * 8, kNmsSource);
+  concat_bytes += add(concat_phase, "concat_sizes_range_gpu", pairs * 8, kNmsSource);
+  concat_bytes += add(concat_phase, "axis_dimension_input_output_mapping_gpu", pairs * keep * 8, kNmsSource);
+
+  const Bytes pair_peak = kept_earlier + pair_bytes;
+  const Bytes count_total = pair_peak + count_bytes;
+  const Bytes nms_total = pair_peak + nms_bytes;
+  const Bytes map_total = pair_peak + map_bytes;
+  if (count_total.overflow() || nms_total.overflow() || map_total.overflow() || concat_bytes.overflow()) {
+    e.Add("kept_selected_indices", Bytes::Overflowed(), kNmsSource);
+    return e;
+  }
+  const uint64_t pair_max = std::max({count_total.value(), nms_total.value(), map_total.value()});
+  if (concat_bytes.value() >= pair_max) {
+    for (Buffer& b : concat_phase) e.Add(b.name, Bytes(b.bytes), b.source, b.allocator);
+    e.reason = "peak at the final concat; ";
+  } else {
+    e.Add("kept_selected_indices", kept_earlier, kNmsSource);
+    for (Buffer& b : pair) e.Add(b.name, Bytes(b.bytes), b.source, b.allocator);
+    const std::vector<Buffer>& phase = nms_total.value() == pair_max   ? nms_phase
+                                       : map_total.value() == pair_max ? map_phase
+                                                                       : count_phase;
+    for (const Buffer& b : phase) e.Add(b.name, Bytes(b.bytes), b.source, b.allocator);
+    e.reason = std::string("peak in the last (batch, class) pair's ") +
+               (nms_total.value() == pair_max   ? "NmsGpu"
+                : map_total.value() == pair_max ? "index mapping"
+                                                : "score count") +
+               " with the earlier pairs' kept indices; ";
+  }
+  e.reason += "boxes passing score_threshold and boxes kept per pair are data, each taken at its maximum (" +
+              std::to_string(num_boxes) + " and " + std::to_string(max_keep) + ")" +
+              (max_output_boxes ? "" : "; max_output_boxes_per_class (input 2) is not a constant") +
+              (has_score_threshold ? "; thrust::count_if's cudaMalloc'd temp is bounded by 8 blocks per SM" : "");
   return e;
 }
 

@@ -197,6 +197,65 @@ constexpr std::optional<uint64_t> RadixSortPairsTempBytes(uint64_t num_items, co
   return AliasTemporaries(sizes);
 }
 
+// ---- DeviceSelect::Flagged over int items and char flags (NonMaxSuppression's NmsGpu) ----
+// dispatch_select_if.cuh DispatchSelectIf: per-partition offsets are int32 (per_partition_offset_t),
+// so counts below 2^31 run as one partition (no streaming storage); tuning/tuning_select_if.cuh
+// policy_hub<int, char, int32, false, Select>, chained by PTX version:
+//   Policy500 and Policy860: DefaultPolicy <128, clamp(10 * 4 / 4, 1, 10) = 10>;
+//   Policy800: sm80_tuning<flagged, no rejects, offset 4, primitive, 4-byte input> <320, 10>;
+//   Policy900: sm90_tuning (same key) <384, 15>;
+//   Policy1000: sm100_tuning (same key, no alias) <512, Nominal4BItemsToItems<int>(14) = 14>.
+// Every one keeps its tile of ints in shared memory well under 48 KiB, so vsmem_per_block is 0.
+constexpr TilePolicy SelectFlaggedInt32Policy(int ptx_version) {
+  if (ptx_version >= 1000) return {512, 14};
+  if (ptx_version >= 900) return {384, 15};
+  if (ptx_version >= 860) return {128, 10};
+  if (ptx_version >= 800) return {320, 10};
+  return {128, 10};
+}
+
+// DispatchSelectIf::Invoke: allocations {tile state of ceil(n / tile) tiles (ScanTileState<int32>,
+// 8-byte TxnWord), vsmem 0, streaming 0}, aliased. 0 items: 0 tiles, the padding-only tile state.
+constexpr uint64_t SelectFlaggedInt32TempBytes(uint64_t num_items, int ptx_version) {
+  const uint64_t tile = static_cast<uint64_t>(SelectFlaggedInt32Policy(ptx_version).tile_items());
+  const uint64_t num_tiles = (num_items + tile - 1) / tile;
+  const uint64_t sizes[3] = {ScanTileStateBytes(num_tiles, 8), 0, 0};
+  return AliasTemporaries(sizes);
+}
+
+// ---- DeviceSegmentedRadixSort::SortPairs[Descending], not double-buffered (Sampling) ----
+// dispatch_radix_sort.cuh DispatchSegmentedRadixSort: 0 items or 0 segments -> 1 byte; otherwise the
+// allocations {keys: n * sizeof(KeyT), values: n * sizeof(ValueT)} (is_overwrite_okay false) are
+// aliased, whatever the arch: the pass configuration does not enter the size.
+constexpr uint64_t SegmentedRadixSortPairsTempBytes(uint64_t num_items, uint64_t num_segments, int key_bytes,
+                                                    int value_bytes) {
+  if (num_items == 0 || num_segments == 0) return 1;
+  const uint64_t sizes[2] = {num_items * static_cast<uint64_t>(key_bytes),
+                             num_items * static_cast<uint64_t>(value_bytes)};
+  return AliasTemporaries(sizes);
+}
+
+// ---- thrust::count_if over floats, as cuda_cub::reduce_n (NonMaxSuppression's score filter) ----
+// thrust/system/cuda/detail/count.h count_if -> reduce.h reduce_n_impl: the size type is
+// ptrdiff_t (8 bytes), so AccumT is 8 bytes; one temporary_array of sizeof(T) + the
+// cub::DeviceReduce::Reduce size. dispatch_reduce.cuh DispatchReduce::Invoke takes the single-tile
+// kernel, whose size query writes 1, when n <= SingleTilePolicy's tile; tuning/tuning_reduce.cuh
+// Policy600 <256, 16> with MemBoundScaling for 8 bytes -> 256 x 8 = 2048 items (Policy1000's sm100
+// tuning for plus is 512 x 15 -> 512 x 7 = 3584; 2048 is the smaller, so it is used for sm100 too).
+constexpr uint64_t kThrustCountIfSingleTileItems = 2048;
+constexpr uint64_t kThrustReduceResultBytes = 8;
+// Past one tile InvokePasses sizes max_blocks * sizeof(AccumT), max_blocks = sm_occupancy * sm_count *
+// subscription_factor (util_arch.cuh CUB_PTX_SUBSCRIPTION_FACTOR 5), and sm_occupancy comes from
+// cudaOccupancyMaxActiveBlocksPerMultiprocessor: not host arithmetic. It is at most 2048 resident
+// threads per SM / 256 threads per block = 8, which bounds the blob.
+constexpr uint64_t kCubSubscriptionFactor = 5;
+constexpr uint64_t kMaxThreadsPerSm = 2048;
+constexpr uint64_t ThrustCountIfTempBytesUpperBound(uint64_t num_items, uint64_t sm_count) {
+  if (num_items <= kThrustCountIfSingleTileItems) return kThrustReduceResultBytes + 1;
+  const uint64_t sizes[1] = {kMaxThreadsPerSm / 256 * sm_count * kCubSubscriptionFactor * 8};
+  return kThrustReduceResultBytes + AliasTemporaries(sizes);
+}
+
 }  // namespace wsest::cub_storage
 
 namespace wsest {

@@ -70,6 +70,9 @@ Result<Estimate> EstimateTopK(const NodeView& node, const Target& target);
 Result<Estimate> EstimateNonZero(const NodeView& node, const Target& target);
 Result<Estimate> EstimateCompress(const NodeView& node, const Target& target);
 Result<Estimate> EstimateNonMaxSuppression(const NodeView& node, const Target& target);
+// estimators/generation.cc (BeamSearch and WhisperBeamSearch; GreedySearch and Sampling)
+Result<Estimate> EstimateBeamSearch(const NodeView& node, const Target& target);
+Result<Estimate> EstimateGreedySearch(const NodeView& node, const Target& target);
 
 // estimators/tensor_ops.cc
 Result<Estimate> EstimateConcat(const NodeView& node, const Target& target);

@@ -288,7 +288,19 @@ const std::vector<EstimatorEntry>& EstimatorTable() {
       {"", "Compress", 9, kLatestOpset, "cub", EstimateCompress,  // 9-10, 11+
        "onnxruntime/core/providers/cuda/tensor/compress.cc", "cub_scan", "exact"},
       {"", "NonMaxSuppression", 10, kLatestOpset, "cub", EstimateNonMaxSuppression,  // 10, 11+
-       "onnxruntime/core/providers/cuda/object_detection/non_max_suppression.cc", "cub_nms", "upper_bound,unknown"},
+       "onnxruntime/core/providers/cuda/object_detection/non_max_suppression.cc", "cub_nms,empty",
+       "exact,upper_bound,unknown"},
+
+      // --- Generation (estimators/generation.cc): the kernel's own state, scorer and CUB buffers.
+      {"com.microsoft", "BeamSearch", 1, kLatestOpset, "generation", EstimateBeamSearch,  // 1+
+       "onnxruntime/contrib_ops/cuda/transformers/beam_search.cc", "beam_fast_topk,beam_topk",
+       "exact,upper_bound,unknown"},
+      {"com.microsoft", "WhisperBeamSearch", 1, kLatestOpset, "generation", EstimateBeamSearch,  // 1+
+       "onnxruntime/contrib_ops/cuda/transformers/beam_search.cc", "beam_fast_topk,beam_topk", "unknown"},
+      {"com.microsoft", "GreedySearch", 1, kLatestOpset, "generation", EstimateGreedySearch,  // 1+
+       "onnxruntime/contrib_ops/cuda/transformers/greedy_search.cc", "greedy", "exact,upper_bound,unknown"},
+      {"com.microsoft", "Sampling", 1, kLatestOpset, "generation", EstimateGreedySearch,  // 1+
+       "onnxruntime/contrib_ops/cuda/transformers/sampling.cc", "sampling", "exact,upper_bound,unknown"},
 
       // --- Tensor ops with scratch (estimators/tensor_ops.cc): device copies of pointer / size / index arrays.
       {"", "Concat", 4, kLatestOpset, "tensor", EstimateConcat,  // 4-10, 11-12, 13+

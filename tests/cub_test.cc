@@ -222,25 +222,133 @@ TEST(CubTopK, SymbolicAxisIsUnknown) {
   EXPECT_NE(e.reason.find("'vocab'"), std::string::npos);
 }
 
-TEST(CubNms, UnknownWithoutSelectAnswerButListsBuffers) {
+TEST(CubArithmetic, SelectFlaggedTilesPerArch) {
+  EXPECT_EQ(cs::SelectFlaggedInt32Policy(900).tile_items(), 5760);   // sm90_tuning 384 x 15
+  EXPECT_EQ(cs::SelectFlaggedInt32Policy(800).tile_items(), 3200);   // sm80_tuning 320 x 10
+  EXPECT_EQ(cs::SelectFlaggedInt32Policy(860).tile_items(), 1280);   // DefaultPolicy 128 x 10
+  EXPECT_EQ(cs::SelectFlaggedInt32Policy(1000).tile_items(), 7168);  // sm100_tuning 512 x 14
+  // 200000 items on sm90: 35 tiles -> (32 + 35) * 8 = 536 -> 768 + 255 = 1023 -> 1024 + 255 = 1279.
+  EXPECT_EQ(cs::SelectFlaggedInt32TempBytes(200000, 900), 1279u);
+  // on sm100: 28 tiles -> 60 * 8 = 480 -> 512 + 255 = 767 -> 768 + 255 = 1023.
+  EXPECT_EQ(cs::SelectFlaggedInt32TempBytes(200000, 1000), 1023u);
+  // 0 items: padding only, 32 * 8 = 256 -> 511 -> 767.
+  EXPECT_EQ(cs::SelectFlaggedInt32TempBytes(0, 900), 767u);
+}
+
+TEST(CubArithmetic, SegmentedRadixSortIsKeysPlusValues) {
+  // 4 segments of 50257: n = 201028; float keys 804112 -> 3142 * 256 = 804352, int values the same:
+  // 1608704 + 255 = 1608959, on any arch.
+  EXPECT_EQ(cs::SegmentedRadixSortPairsTempBytes(201028, 4, 4, 4), 1608959u);
+  // half keys: 402056 -> 1571 * 256 = 402176; + 804352 + 255 = 1206783.
+  EXPECT_EQ(cs::SegmentedRadixSortPairsTempBytes(201028, 4, 2, 4), 1206783u);
+  EXPECT_EQ(cs::SegmentedRadixSortPairsTempBytes(0, 4, 4, 4), 1u);
+  EXPECT_EQ(cs::SegmentedRadixSortPairsTempBytes(10, 0, 4, 4), 1u);
+}
+
+TEST(CubArithmetic, ThrustCountIfSingleTileOrOccupancyBound) {
+  // <= 2048 items: the single-tile size query writes 1, plus the 8-byte result slot.
+  EXPECT_EQ(cs::ThrustCountIfTempBytesUpperBound(2048, 132), 9u);
+  // 2049 items, 132 SMs: 8 blocks/SM * 132 * 5 * 8 bytes = 42240 = 165 * 256 -> + 255 = 42495, + 8.
+  EXPECT_EQ(cs::ThrustCountIfTempBytesUpperBound(2049, 132), 42503u);
+}
+
+NodeView Nms(int64_t batches, int64_t classes, int64_t boxes, std::optional<int64_t> max_out, bool max_out_input,
+             bool score_threshold) {
   NodeView n;
   n.name = "nms";
   n.op_type = "NonMaxSuppression";
   n.opset = 11;
-  n.inputs = {MakeTensor("boxes", DataType::kFloat, {1, 1000, 4}), MakeTensor("scores", DataType::kFloat, {1, 80, 1000})};
+  n.inputs = {MakeTensor("boxes", DataType::kFloat, {batches, boxes, 4}),
+              MakeTensor("scores", DataType::kFloat, {batches, classes, boxes})};
+  if (max_out_input || score_threshold) {
+    n.inputs.push_back(MakeTensor(max_out_input ? "max_out" : "", DataType::kInt64, {1}));
+    if (max_out) n.inputs[2].int_values = std::vector<int64_t>{*max_out};
+  }
+  if (score_threshold) {
+    n.inputs.push_back(MakeTensor("iou", DataType::kFloat, {1}));
+    n.inputs.push_back(MakeTensor("score", DataType::kFloat, {1}));
+  }
   n.outputs = {MakeTensor("sel", DataType::kInt64, {})};
-  Estimate e = Ok(estimators::EstimateNonMaxSuppression(n, DefaultTarget()));
-  EXPECT_EQ(e.exactness, Exactness::kUnknown);
-  EXPECT_NE(e.reason.find("DeviceSelect::Flagged"), std::string::npos) << e.reason;
+  return n;
+}
+
+TEST(CubNms, PeakIsTheLastPairsNmsOnTopOfKeptIndices) {
+  // sm90, 1 x 80 classes x 1000 boxes, max_output_boxes_per_class 100 -> keep <= 100.
+  // pair: sort temp 1 (1000 <= single tile 256 x 19) + 3 * 4000 index ints + 4000 scores + 16000 boxes = 32001.
+  // NmsGpu: mask 1000 * ceil(1000 / 32) * 4 = 128000; selected 1000; d_indices 4000; select temp
+  //   1 tile -> 33 * 8 = 264 -> 767 -> 1023; d_num_selected 4: 134027.
+  // 79 earlier pairs keep 100 * 24 = 2400 each: 189600. Total 189600 + 32001 + 134027 = 355628.
+  // The concat (80 * 2400 + 3 * 80 * 8 + 80 * 100 * 8 = 257920) is smaller.
+  Estimate e = Ok(estimators::EstimateNonMaxSuppression(Nms(1, 80, 1000, 100, true, false), DefaultTarget()));
+  EXPECT_EQ(e.exactness, Exactness::kUpperBound);
+  EXPECT_EQ(e.workspace_bytes(), 355628u);
+  EXPECT_NE(e.reason.find("NmsGpu"), std::string::npos) << e.reason;
+  const Buffer* largest = e.largest_buffer();
+  ASSERT_NE(largest, nullptr);
+  EXPECT_EQ(largest->name, "kept_selected_indices");
+}
+
+TEST(CubNms, OnesweepSortAndSelectForManyBoxes) {
+  // sm90, 1 x 1 x 10000 boxes, keep <= 10000, with a score threshold.
+  // sort: float keys / int values / 4-byte offsets onesweep 384 x 23 = 8832: 2 blocks, 4 passes:
+  //   bins 4 * 256 * 4 = 4096; lookback 2 * 256 * 4 = 2048; keys 40000 -> 40192; values 40192;
+  //   counters 16 -> 256: 86784 + 255 = 87039. pair: 87039 + 160000 + 160000 = 407039.
+  // NmsGpu: mask 10000 * 313 * 4 = 12520000; 10000; 40000; select 2 tiles -> 1023; 4: 12571027.
+  // Total 407039 + 12571027 = 12978066 (count_if 42503 and mapping 280000 are smaller phases).
+  Estimate e = Ok(estimators::EstimateNonMaxSuppression(Nms(1, 1, 10000, 10000, true, true), DefaultTarget()));
+  EXPECT_EQ(e.exactness, Exactness::kUpperBound);
+  EXPECT_EQ(e.workspace_bytes(), 12978066u);
+}
+
+TEST(CubNms, WithoutMaxOutputInputThereIsNoScratch) {
+  Estimate e = Ok(estimators::EstimateNonMaxSuppression(Nms(1, 80, 1000, std::nullopt, false, false), DefaultTarget()));
+  EXPECT_EQ(e.variant, "empty");
+  EXPECT_EQ(e.exactness, Exactness::kExact);
+  EXPECT_EQ(e.workspace_bytes(), 0u);
+  e = Ok(estimators::EstimateNonMaxSuppression(Nms(1, 80, 1000, 0, true, false), DefaultTarget()));
+  EXPECT_EQ(e.workspace_bytes(), 0u);
+}
+
+TEST(CubNms, NonConstantMaxOutputKeepsEveryBox) {
+  // keep <= 1000: pairs keep 1000 * 24 = 24000 each; 2 classes: 24000 + 32001 + 134027 = 190028.
+  // The concat: 48000 + 48 + 16000 = 64048.
+  Estimate e = Ok(estimators::EstimateNonMaxSuppression(Nms(1, 2, 1000, std::nullopt, true, false), DefaultTarget()));
+  EXPECT_EQ(e.exactness, Exactness::kUpperBound);
+  EXPECT_EQ(e.workspace_bytes(), 190028u);
+  EXPECT_NE(e.reason.find("not a constant"), std::string::npos) << e.reason;
+}
+
+TEST(CubNms, LiveAnswersReplaceTheArithmetic) {
+  // Both CUB queries answered 1000: pair 1000 + 32000; NmsGpu 128000 + 1000 + 4000 + 1000 + 4 = 134004;
+  // kept 79 * 2400 = 189600: 356604.
   FakeQueries fake;
   fake.cub = 1000;
   Target t = DefaultTarget();
   t.live = &fake;
-  Estimate live = Ok(estimators::EstimateNonMaxSuppression(n, t));
-  EXPECT_EQ(live.exactness, Exactness::kUpperBound);
-  // sort 1000 + 4 * 4000 + 16000 + mask 1000 * 32 * 4 = 128000 + 1000 + 4000 + select 1000 + 4
-  // + 79 earlier pairs * 4000 = 316000.
-  EXPECT_EQ(live.workspace_bytes(), 1000u + 16000u + 16000u + 128000u + 1000u + 4000u + 1000u + 4u + 316000u);
+  Estimate e = Ok(estimators::EstimateNonMaxSuppression(Nms(1, 80, 1000, 100, true, false), t));
+  EXPECT_EQ(e.workspace_bytes(), 356604u);
+}
+
+TEST(CubNms, OnesweepUntranscribedArchIsUnknown) {
+  // sm75 (t4): the onesweep tuning below Policy800 is not transcribed, and 10000 boxes exceed one tile.
+  Estimate e = Ok(estimators::EstimateNonMaxSuppression(Nms(1, 1, 10000, 10, true, false), DeviceTarget("t4")));
+  EXPECT_EQ(e.exactness, Exactness::kUnknown);
+  EXPECT_NE(e.reason.find("DeviceRadixSort"), std::string::npos) << e.reason;
+}
+
+TEST(CubNms, SymbolicBoxesAreUnknown) {
+  NodeView n = Nms(1, 80, 1000, 100, true, false);
+  n.inputs[1].dims[2] = Dim::Symbolic("boxes");
+  Estimate e = Ok(estimators::EstimateNonMaxSuppression(n, DefaultTarget()));
+  EXPECT_EQ(e.exactness, Exactness::kUnknown);
+  EXPECT_NE(e.reason.find("'boxes'"), std::string::npos) << e.reason;
+}
+
+TEST(CubNms, HugeOverflowsThroughEstimateNode) {
+  Result<Estimate> r =
+      EstimateNode(Nms(1, int64_t{1} << 40, int64_t{1} << 40, std::nullopt, true, false), DefaultTarget());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kOutOfRange);
 }
 
 TEST(CubRegistry, RowsAreFound) {
