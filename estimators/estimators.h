@@ -93,6 +93,9 @@ Result<Estimate> EstimateDeformConv(const NodeView& node, const Target& target);
 Result<Estimate> EstimateMaxPool(const NodeView& node, const Target& target);
 Result<Estimate> EstimateRemovePadding(const NodeView& node, const Target& target);
 Result<Estimate> EstimateDynamicTimeWarping(const NodeView& node, const Target& target);
-Result<Estimate> EstimateControlFlow(const NodeView& node, const Target& target);
+// estimators/control_flow.cc: the largest body node plus what the kernel holds while the body runs
+Result<Estimate> EstimateIf(const NodeView& node, const Target& target);
+Result<Estimate> EstimateLoop(const NodeView& node, const Target& target);
+Result<Estimate> EstimateScan(const NodeView& node, const Target& target);
 
 }  // namespace wsest::estimators

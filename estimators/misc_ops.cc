@@ -1,5 +1,5 @@
 // CUDA EP kernels with scratch that fit no other family: Dropout and its bias/bitmask forms, Inverse,
-// DeformConv, the int8/uint8 MaxPool, RemovePadding; and If/Loop/Scan, whose kernels run a subgraph.
+// DeformConv, the int8/uint8 MaxPool, RemovePadding. (If, Loop and Scan: estimators/control_flow.cc.)
 // Every buffer here is CudaKernel::GetScratchBuffer (cuda_kernel.h: IAllocator::MakeUniquePtr<T> on the
 // provider's default device allocator, count * sizeof(T) bytes; nullptr without allocating for 0).
 #include <algorithm>
@@ -344,15 +344,6 @@ Result<Estimate> EstimateDynamicTimeWarping(const NodeView& node, const Target&)
   e.Add("buffer", max_index_len * Bytes(2 * 4) + Bytes(8) + cost_cells * Bytes(4 + 1),
         "onnxruntime 1.29.0 contrib_ops/cuda/tensor/dynamic_time_warping.cc DynamicTimeWarping::ComputeInternal");
   return e;
-}
-
-// If, Loop and Scan (core/providers/cuda/controlflow/*.cc) delegate to the CPU control-flow
-// implementations, which run a subgraph per call; the subgraph's nodes are where the scratch is, and
-// wsest does not descend into subgraphs yet.
-Result<Estimate> EstimateControlFlow(const NodeView& node, const Target&) {
-  return Estimate::Unknown(node.Label() + ": the " + node.op_type +
-                           " kernel runs a subgraph; its nodes' scratch is not estimated (subgraphs are not "
-                           "walked)");
 }
 
 }  // namespace wsest::estimators

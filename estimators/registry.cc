@@ -392,13 +392,17 @@ const std::vector<EstimatorEntry>& EstimatorTable() {
        "onnxruntime/core/providers/cuda/nn/pool.cc", "cudnn", "exact"},
       {"", "LRN", 1, kLatestOpset, "pool", kNoScratch,  // 1-12, 13+: cudnnLRNCrossChannelForward, no workspace
        "onnxruntime/core/providers/cuda/nn/lrn.cc", "cudnn", "exact"},
-      // Control flow: the kernel runs a subgraph; unknown with that reason.
-      {"", "If", 1, kLatestOpset, "control_flow", EstimateControlFlow,  // 1-10, 11-12, 13-18, 19+
-       "onnxruntime/core/providers/cuda/controlflow/if.cc", "subgraph", "unknown"},
-      {"", "Loop", 1, kLatestOpset, "control_flow", EstimateControlFlow,  // 1-10, 11-12, 13-18, 19+
-       "onnxruntime/core/providers/cuda/controlflow/loop.cc", "subgraph", "unknown"},
-      {"", "Scan", 8, kLatestOpset, "control_flow", EstimateControlFlow,  // 8, 9-10, 11-15, 16-18, 19+
-       "onnxruntime/core/providers/cuda/controlflow/scan.cc", "subgraph", "unknown"},
+      // Control flow: the kernel runs its body's nodes one at a time (utils.cc ExecuteSubgraph): the largest
+      // body node's estimate, plus Loop's per-iteration outputs and Scan's state copies and transposes
+      // (cpu/controlflow/loop.cc, scan_9.cc, scan_8.cc, scan_utils.cc). Exactness is the weakest body node's;
+      // If's branches differing, a constant trip count or a run-time sequence length make it an upper bound.
+      {"", "If", 1, kLatestOpset, "control_flow", EstimateIf,  // 1-10, 11-12, 13-18, 19+
+       "onnxruntime/core/providers/cuda/controlflow/if.cc", "subgraph", "exact,upper_bound,heuristic,unknown"},
+      {"", "Loop", 1, kLatestOpset, "control_flow", EstimateLoop,  // 1-10, 11-12, 13-18, 19+
+       "onnxruntime/core/providers/cuda/controlflow/loop.cc", "subgraph", "exact,upper_bound,heuristic,unknown"},
+      {"", "Scan", 8, kLatestOpset, "control_flow", EstimateScan,  // 8, 9-10, 11-15, 16-18, 19+
+       "onnxruntime/core/providers/cuda/controlflow/scan.cc", "scan8_subgraph,scan9_subgraph",
+       "exact,upper_bound,heuristic,unknown"},
       // --- Shape, data-movement, generator and quantize kernels with no scratch: each cited file was read
       // for GetScratchBuffer, MakeUniquePtr, GetTempSpaceAllocator, CudaAsyncBuffer and Tensor::Create.
       // Constant is no kernel: Graph::Graph turns Constant nodes into initializers at load.

@@ -558,8 +558,98 @@ AttributeValue AttrValue(const onnx::AttributeProto& a, bool* supported) {
   }
 }
 
+// The values a body can see: its own, then those of each enclosing graph out to the main graph.
+struct ValueScope {
+  const std::unordered_map<std::string, TensorInfo>* values;
+  const ValueScope* outer;  // null at the main graph
+};
+
+Subgraph BuildSubgraph(const std::string& attribute, const onnx::GraphProto& body,
+                       const std::unordered_map<std::string, int>& opsets, const std::map<std::string, int64_t>& dims,
+                       const ValueScope& outer);
+
+// A node's GRAPH attributes as Subgraphs, appended to view->subgraphs.
+void AddSubgraphs(const NodeProto& node, const std::unordered_map<std::string, int>& opsets,
+                  const std::map<std::string, int64_t>& dims, const ValueScope& scope, NodeView* view) {
+  for (const auto& a : node.attribute())
+    if (a.has_g()) view->subgraphs.push_back(BuildSubgraph(a.name(), a.g(), opsets, dims, scope));
+}
+
+// onnx 1.12's InferShapes infers each body in place (implementation.cc GraphInferencerImpl::doInferencing
+// merges the types the If/Loop/Scan inference passes into the body's graph inputs, then InferShapesImpl adds
+// value_info for the body's own values), so a body's shapes are in its inputs, value_info, outputs and
+// initializers; a name not found there is an outer-scope value, looked up in the enclosing graphs. Loop's
+// carried values reach the body without a shape unless the body declares one (defs.cc LoopInferenceFunction
+// clears it: it may change between iterations). The bodies' own symbolic dims take the --dim values too.
+// Nesting is bounded by the parser's recursion limit (Parse).
+Subgraph BuildSubgraph(const std::string& attribute, const onnx::GraphProto& body,
+                       const std::unordered_map<std::string, int>& opsets, const std::map<std::string, int64_t>& dims,
+                       const ValueScope& outer) {
+  std::unordered_map<std::string, TensorInfo> values;
+  for (const auto& t : body.initializer()) values[t.name()] = InfoFromTensor(t);
+  auto remember = [&](const onnx::ValueInfoProto& vi) {
+    auto& info = values[vi.name()];
+    info.name = vi.name();
+    FillFromType(vi.type(), &info);
+    for (auto& d : info.dims) {
+      if (d.known()) continue;
+      auto bound = dims.find(d.symbol);
+      if (bound != dims.end()) d = Dim::Known(bound->second);
+    }
+  };
+  for (const auto& vi : body.input()) remember(vi);
+  for (const auto& vi : body.value_info()) remember(vi);
+  for (const auto& vi : body.output()) remember(vi);
+  for (const auto& node : body.node()) {
+    if (node.op_type() != "Constant" || !IsOnnxDomain(node.domain()) || node.output_size() != 1) continue;
+    auto& info = values[node.output(0)];
+    info.is_initializer = true;
+    for (const auto& a : node.attribute()) {
+      if (a.name() == "value" && a.has_t()) info.int_values = IntValues(a.t());
+      if (a.name() == "value_ints") info.int_values = std::vector<int64_t>(a.ints().begin(), a.ints().end());
+      if (a.name() == "value_int") info.int_values = std::vector<int64_t>{a.i()};
+    }
+  }
+  const ValueScope scope{&values, &outer};
+  auto info_of = [&](const std::string& name) {
+    if (name.empty()) return TensorInfo{};
+    for (const ValueScope* s = &scope; s != nullptr; s = s->outer) {
+      auto it = s->values->find(name);
+      if (it != s->values->end()) return it->second;
+    }
+    TensorInfo info;
+    info.name = name;
+    return info;
+  };
+
+  Subgraph out;
+  out.attribute = attribute;
+  out.nodes.reserve(static_cast<size_t>(body.node_size()));
+  for (const auto& node : body.node()) {
+    NodeView view;
+    view.name = node.name();
+    view.op_type = node.op_type();
+    view.domain = DomainOf(node);
+    auto opset = opsets.find(view.domain);
+    view.opset = opset == opsets.end() ? 0 : opset->second;
+    for (const auto& in : node.input()) view.inputs.push_back(info_of(in));
+    for (const auto& o : node.output()) view.outputs.push_back(info_of(o));
+    for (const auto& a : node.attribute()) {
+      bool supported = false;
+      AttributeValue v = AttrValue(a, &supported);
+      if (supported) view.attributes.emplace(a.name(), std::move(v));
+    }
+    AddSubgraphs(node, opsets, dims, scope, &view);
+    out.nodes.push_back(std::move(view));
+  }
+  for (const auto& vi : body.input()) out.inputs.push_back(info_of(vi.name()));
+  for (const auto& vi : body.output()) out.outputs.push_back(info_of(vi.name()));
+  return out;
+}
+
+// `checked` is the Impl of an earlier Bind of the same graph, or null on the first.
 Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto> unbound, const std::string& label,
-                                                const ModelOptions& options) {
+                                                const ModelOptions& options, const Model::Impl* checked) {
   // The bound copy is bound, inferred and read here, then dropped: it lives in an arena, so copying
   // it allocates by bumping a pointer and dropping it frees a few blocks, not each of its messages
   // (the two cost about 0.6 of onnx's shape inference on a 10k-node graph; bench/).
@@ -693,6 +783,10 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
       bool supported = false;
       AttributeValue v = AttrValue(a, &supported);
       if (supported) view.attributes.emplace(a.name(), std::move(v));
+      // Only graph attributes (If, Loop, Scan) reach here unsupported: a model without them pays nothing.
+      if (!supported && a.has_g()) {
+        view.subgraphs.push_back(BuildSubgraph(a.name(), a.g(), opsets, options.dims, {&values, nullptr}));
+      }
     }
     impl->nodes.push_back(std::move(view));
   }

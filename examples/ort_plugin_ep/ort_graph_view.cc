@@ -113,8 +113,8 @@ void ReadAttributes(Calls& calls, const OrtNode* node, const std::string& label,
         view->attributes[name] = std::move(v);
         break;
       }
-      default:  // GRAPH and TENSOR attributes: NodeView has no slot for them, as in the CLI
-        break;
+      default:  // TENSOR attributes: no slot, as in the CLI. GRAPH: this adapter leaves NodeView::subgraphs
+        break;  // empty, so If, Loop and Scan are unknown here, their reason saying no bodies were given
     }
   }
 }

@@ -74,6 +74,18 @@ struct TensorInfo {
 using AttributeValue =
     std::variant<int64_t, float, std::string, std::vector<int64_t>, std::vector<float>, std::vector<std::string>>;
 
+struct NodeView;
+
+// One graph attribute of a node (If's then_branch and else_branch, Loop's and Scan's body): the body's
+// nodes, shaped as inference left them, and its declared inputs and outputs (outer-scope values a body
+// node reads carry the outer graph's shapes).
+struct Subgraph {
+  std::string attribute;           // "then_branch", "else_branch", "body"
+  std::vector<NodeView> nodes;     // in the order the producer lists them (the CLI: the body's file order)
+  std::vector<TensorInfo> inputs;  // the body's graph inputs: Loop's iter_num, cond, carried values; Scan's
+  std::vector<TensorInfo> outputs;
+};
+
 struct NodeView {
   std::string name;      // may be empty in the model; Label() gives a printable one
   std::string op_type;
@@ -82,6 +94,9 @@ struct NodeView {
   std::vector<TensorInfo> inputs;   // one per declared input, empty name when omitted
   std::vector<TensorInfo> outputs;
   std::map<std::string, AttributeValue> attributes;
+  // The node's graph attributes. Empty for an op without any, and when the producer of the view does not
+  // walk bodies (an EP adapter may not): If, Loop and Scan are then unknown, saying so.
+  std::vector<Subgraph> subgraphs;
 
   // "name (OpType)" or "#index (OpType)" style label for messages.
   std::string Label() const;
@@ -96,6 +111,12 @@ struct NodeView {
   float GetFloat(const std::string& key, float default_value) const;
   std::string GetString(const std::string& key, const std::string& default_value) const;
   std::vector<int64_t> GetInts(const std::string& key) const;
+  // The subgraph of graph attribute `attribute`, or null when the view has none by that name.
+  const Subgraph* subgraph(const std::string& attribute) const {
+    for (const auto& g : subgraphs)
+      if (g.attribute == attribute) return &g;
+    return nullptr;
+  }
 };
 
 // True for the ai.onnx domain under either of its spellings.
