@@ -10,6 +10,9 @@
 #include <tuple>
 
 namespace wsest {
+namespace internal {
+extern const char kCudaKernelsTsv[];  // data/ort-1.29.0-cuda-kernels.tsv, embedded by cmake/embed_text.cmake
+}  // namespace internal
 namespace {
 
 constexpr const char* kKernelTableName = "data/ort-1.29.0-cuda-kernels.tsv";
@@ -190,11 +193,26 @@ void WriteCoverageReport(const CoverageReport& report, const std::string& source
   out << fmt::format("coverage: {}/{} kernels ({:.1f}%)\n", report.covered, report.total, percent);
 }
 
+Result<std::vector<KernelRegistration>> EmbeddedKernelTable() { return ParseKernelTable(internal::kCudaKernelsTsv); }
+
 Result<bool> WriteCoverage(std::ostream& out) {
-  const std::string path = DefaultKernelTablePath();
-  WSEST_ASSIGN_OR_RETURN(std::vector<KernelRegistration> kernels, LoadKernelTable(path));
+  WSEST_ASSIGN_OR_RETURN(std::vector<KernelRegistration> kernels, EmbeddedKernelTable());
   WriteCoverageReport(ComputeCoverage(kernels), kKernelTableName, out);
   return true;
+}
+
+bool CudaEpRegisters(const std::string& domain, const std::string& op_type, int opset) {
+  // Parsed once; a table that does not parse is a build defect caught by tests/coverage_test.cc, and
+  // then every op counts as registered (unknown, never a wrong 0).
+  static const std::vector<KernelRegistration>* const kernels = [] {
+    auto parsed = EmbeddedKernelTable();
+    return new std::vector<KernelRegistration>(parsed.ok() ? std::move(*parsed) : std::vector<KernelRegistration>{});
+  }();
+  if (kernels->empty()) return true;
+  const std::string& d = domain == "ai.onnx" ? std::string() : domain;
+  for (const auto& k : *kernels)
+    if (k.op_type == op_type && k.domain == d && k.since_version <= opset && opset <= k.until_version) return true;
+  return false;
 }
 
 }  // namespace wsest

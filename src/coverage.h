@@ -1,6 +1,5 @@
 // Coverage: the registry's rows counted against the kernels ONNX Runtime's CUDA EP registers
-// (data/ort-1.29.0-cuda-kernels.tsv). A CLI feature (`wsest --coverage`): an EP that links wsest
-// never reads the file.
+// (data/ort-1.29.0-cuda-kernels.tsv, compiled into the library).
 #pragma once
 
 #include <cstddef>
@@ -48,7 +47,14 @@ struct CoverageReport {
 // Its label is the row's weakest label: no_scratch < exact < upper_bound < heuristic < unknown.
 CoverageReport ComputeCoverage(const std::vector<KernelRegistration>& kernels);
 
-// Writes the report for the default table; the last line reads "coverage: X/Y kernels (Z%)".
+// The kernel list compiled into the library.
+Result<std::vector<KernelRegistration>> EmbeddedKernelTable();
+
+// Whether the CUDA EP registers a kernel for (domain, op) at this opset. When it does not, ORT leaves
+// the node to another EP (the CPU EP) and it takes no GPU workspace.
+bool CudaEpRegisters(const std::string& domain, const std::string& op_type, int opset);
+
+// Writes the report for the embedded table; the last line reads "coverage: X/Y kernels (Z%)".
 Result<bool> WriteCoverage(std::ostream& out);
 void WriteCoverageReport(const CoverageReport& report, const std::string& source, std::ostream& out);
 

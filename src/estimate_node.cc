@@ -5,6 +5,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ops/schemas.h"
+#include "src/coverage.h"
 #include "wsest/registry.h"
 
 namespace wsest {
@@ -30,6 +32,22 @@ const EstimatorEntry* FindEstimator(const std::string& domain, const std::string
 Result<Estimate> EstimateNode(const NodeView& node, const Target& target) {
   const EstimatorEntry* entry = FindEstimator(node.domain, node.op_type, node.opset);
   if (entry == nullptr) {
+    // ORT's own domains: an op the CUDA EP has no kernel for is placed on the CPU EP when the session
+    // partitions the graph (GetCapability finds no kernel), so it takes no GPU workspace. A custom
+    // domain's op may come from a custom-op library with a CUDA kernel: unknown.
+    const bool ort_domain = IsOnnxDomain(node.domain) || node.domain == "com.microsoft" ||
+                            node.domain == "ai.onnx.ml" || node.domain == "ai.onnx.preview.training";
+    // The op must exist at that opset (onnx's schemas or ops/'s rules): a misspelt op fails ORT's load.
+    const bool known_op = ort_domain && ops::SchemaRegistry().GetSchema(node.op_type, node.opset, node.domain) != nullptr;
+    if (known_op && !CudaEpRegisters(node.domain, node.op_type, node.opset)) {
+      Estimate e("cpu_ep", Exactness::kExact);
+      const std::string domain = IsOnnxDomain(node.domain) ? "" : node.domain + ".";
+      e.reason = fmt::format("onnxruntime {}'s CUDA EP registers no kernel for {}{} at opset {} ({}); ORT runs "
+                             "the node on the CPU EP, so it takes no GPU workspace", kEpRelease, domain,
+                             node.op_type, node.opset,
+                             "data/ort-1.29.0-cuda-kernels.tsv");
+      return e;
+    }
     return Estimate::Unknown(fmt::format("no estimator for {}{}{} at opset {}", node.domain.empty() ? "" : node.domain,
                                          node.domain.empty() ? "" : ".", node.op_type, node.opset));
   }

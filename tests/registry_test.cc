@@ -123,14 +123,34 @@ TEST(RegistryEstimateNode, ContribNoScratchOpIsExactZero) {
 }
 
 TEST(RegistryEstimateNode, OpWithoutRowIsUnknownNeverZero) {
-  for (const NodeView& node : {UnaryNode("", "NoSuchOp", 17), UnaryNode("", "Relu", 5),
-                               UnaryNode("com.microsoft", "NoSuchContribOp", 1)}) {
+  for (const NodeView& node : {UnaryNode("", "NoSuchOp", 17), UnaryNode("com.microsoft", "NoSuchContribOp", 1),
+                               UnaryNode("my.custom.ops", "Relu", 1)}) {
     Result<Estimate> r = EstimateNode(node, DefaultTarget());
     ASSERT_TRUE(r.ok()) << r.error().message;
     EXPECT_EQ(r->exactness, Exactness::kUnknown) << node.op_type;
     EXPECT_FALSE(r->workspace_bytes().has_value()) << node.op_type;
     EXPECT_NE(r->reason.find("no estimator"), std::string::npos) << r->reason;
   }
+}
+
+// An onnx op the CUDA EP registers no kernel for at the model's opset runs on the CPU EP: exact 0 on
+// the GPU. Relu's CUDA kernels start at opset 6 (data/ort-1.29.0-cuda-kernels.tsv: Relu 6-12, 13, 14+),
+// onnx has Relu-1 for opset 5; NegativeLogLikelihoodLoss and the string op StringNormalizer have no
+// CUDA kernel at all.
+TEST(RegistryEstimateNode, OnnxOpWithoutCudaKernelRunsOnTheCpuEp) {
+  for (const NodeView& node : {UnaryNode("", "Relu", 5), UnaryNode("", "NegativeLogLikelihoodLoss", 13),
+                               UnaryNode("ai.onnx", "StringNormalizer", 10)}) {
+    Result<Estimate> r = EstimateNode(node, DefaultTarget());
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->variant, "cpu_ep") << node.op_type;
+    EXPECT_EQ(r->exactness, Exactness::kExact) << node.op_type;
+    EXPECT_EQ(r->workspace_bytes(), 0u) << node.op_type;
+    EXPECT_NE(r->reason.find("registers no kernel for " + node.op_type), std::string::npos) << r->reason;
+  }
+  // Relu at opset 6 has a CUDA kernel: the registry's own row answers, not the CPU fallback.
+  Result<Estimate> relu6 = EstimateNode(UnaryNode("", "Relu", 6), DefaultTarget());
+  ASSERT_TRUE(relu6.ok());
+  EXPECT_NE(relu6->variant, "cpu_ep");
 }
 
 }  // namespace
