@@ -81,6 +81,12 @@ void PropagateTypeAndShape(Ctx& ctx, size_t i, size_t o) {
   if (const Shape* s = InputShape(ctx, i)) SetOutputShape(ctx, o, *s);
 }
 
+void SameAsFirstInput(Ctx& ctx) { PropagateTypeAndShape(ctx, 0, 0); }
+
+ONNX_NAMESPACE::OpSchema MsSchema(const char* name) {
+  return ONNX_NAMESPACE::OpSchema().SetName(name).SetDomain("com.microsoft").SinceVersion(1);
+}
+
 void SetOutputType(Ctx& ctx, size_t o, int32_t elem_type) {
   if (o >= ctx.getNumOutputs()) return;
   onnx::updateOutputElemType(ctx, o, elem_type);

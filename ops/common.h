@@ -41,6 +41,10 @@ void SetOutputShape(Ctx& ctx, size_t o, const Shape& shape);
 // Copies input `i`'s element type (and shape when `with_shape`) to output `o`, when both exist.
 void PropagateType(Ctx& ctx, size_t i, size_t o);
 void PropagateTypeAndShape(Ctx& ctx, size_t i, size_t o);
+// Output 0 takes input 0's type and shape (ORT's propagateShapeAndTypeFromFirstInput).
+void SameAsFirstInput(Ctx& ctx);
+// A com.microsoft schema named `name` at opset 1, the one version ORT declares for its contrib ops.
+ONNX_NAMESPACE::OpSchema MsSchema(const char* name);
 void SetOutputType(Ctx& ctx, size_t o, int32_t elem_type);
 
 // The values of constant int input `i` (an initializer or Constant), int32 or int64.

@@ -20,7 +20,6 @@ using onnx::OpSchema;
 
 constexpr const char* kMs = "com.microsoft";
 
-OpSchema Ms(const char* name) { return OpSchema().SetName(name).SetDomain(kMs).SinceVersion(1); }
 
 int64_t RequiredHeads(Ctx& ctx, const char* attr) {
   const int64_t n = onnx::getAttribute(ctx, attr, 0);
@@ -262,7 +261,7 @@ const std::vector<std::string> kFloatHalfBf16 = {"tensor(float)", "tensor(float1
 std::vector<OpSchema> ContribAttentionRules() {
   std::vector<OpSchema> r;
   // bert_defs.cc MultiHeadAttention ver1.
-  r.push_back(Ms("MultiHeadAttention")
+  r.push_back(MsSchema("MultiHeadAttention")
                   .Attr("num_heads", "", AttributeProto::INT)
                   .Attr("mask_filter_value", "", AttributeProto::FLOAT, onnx::OPTIONAL_VALUE)
                   .Attr("scale", "", AttributeProto::FLOAT, onnx::OPTIONAL_VALUE)
@@ -286,7 +285,7 @@ std::vector<OpSchema> ContribAttentionRules() {
                   .TypeConstraint("M", {"tensor(int32)"}, "")
                   .TypeAndShapeInferenceFunction(MultiHeadAttentionInference));
   // bert_defs.cc Attention ver1.
-  r.push_back(Ms("Attention")
+  r.push_back(MsSchema("Attention")
                   .Attr("num_heads", "", AttributeProto::INT)
                   .Attr("unidirectional", "", AttributeProto::INT, static_cast<int64_t>(0))
                   .Attr("qkv_hidden_sizes", "", AttributeProto::INTS, onnx::OPTIONAL_VALUE)
@@ -308,7 +307,7 @@ std::vector<OpSchema> ContribAttentionRules() {
                   .TypeConstraint("M", {"tensor(int32)"}, "")
                   .TypeAndShapeInferenceFunction(AttentionInference));
   // bert_defs.cc PackedAttention ver1 (CUDA only).
-  r.push_back(Ms("PackedAttention")
+  r.push_back(MsSchema("PackedAttention")
                   .Attr("num_heads", "", AttributeProto::INT)
                   .Attr("qkv_hidden_sizes", "", AttributeProto::INTS, onnx::OPTIONAL_VALUE)
                   .Attr("scale", "", AttributeProto::FLOAT, onnx::OPTIONAL_VALUE)
@@ -323,7 +322,7 @@ std::vector<OpSchema> ContribAttentionRules() {
                   .TypeConstraint("M", {"tensor(int32)"}, "")
                   .TypeAndShapeInferenceFunction(PackedAttentionInference));
   // bert_defs.cc PackedMultiHeadAttention ver1 (CUDA only).
-  r.push_back(Ms("PackedMultiHeadAttention")
+  r.push_back(MsSchema("PackedMultiHeadAttention")
                   .Attr("num_heads", "", AttributeProto::INT)
                   .Attr("mask_filter_value", "", AttributeProto::FLOAT, onnx::OPTIONAL_VALUE)
                   .Attr("scale", "", AttributeProto::FLOAT, onnx::OPTIONAL_VALUE)
@@ -339,7 +338,7 @@ std::vector<OpSchema> ContribAttentionRules() {
                   .TypeConstraint("M", {"tensor(int32)"}, "")
                   .TypeAndShapeInferenceFunction(PackedMultiHeadAttentionInference));
   // bert_defs.cc DecoderMaskedSelfAttention ver1 (CUDA only).
-  r.push_back(Ms("DecoderMaskedSelfAttention")
+  r.push_back(MsSchema("DecoderMaskedSelfAttention")
                   .Attr("num_heads", "", AttributeProto::INT)
                   .Attr("past_present_share_buffer", "", AttributeProto::INT, onnx::OPTIONAL_VALUE)
                   .Attr("scale", "", AttributeProto::FLOAT, onnx::OPTIONAL_VALUE)
@@ -360,7 +359,7 @@ std::vector<OpSchema> ContribAttentionRules() {
                   .TypeConstraint("M", {"tensor(int32)"}, "")
                   .TypeAndShapeInferenceFunction(DecoderMaskedSelfAttentionInference));
   // bert_defs.cc DecoderMaskedMultiHeadAttention ver1.
-  r.push_back(Ms("DecoderMaskedMultiHeadAttention")
+  r.push_back(MsSchema("DecoderMaskedMultiHeadAttention")
                   .Attr("num_heads", "", AttributeProto::INT)
                   .Attr("past_present_share_buffer", "", AttributeProto::INT, onnx::OPTIONAL_VALUE)
                   .Attr("scale", "", AttributeProto::FLOAT, onnx::OPTIONAL_VALUE)
@@ -386,7 +385,7 @@ std::vector<OpSchema> ContribAttentionRules() {
                   .TypeConstraint("M", {"tensor(int32)"}, "")
                   .TypeAndShapeInferenceFunction(DecoderMaskedMultiHeadAttentionInference));
   // bert_defs.cc GroupQueryAttention ver1 (with the KV-cache quantization inputs 12, 13).
-  r.push_back(Ms("GroupQueryAttention")
+  r.push_back(MsSchema("GroupQueryAttention")
                   .Attr("num_heads", "", AttributeProto::INT)
                   .Attr("kv_num_heads", "", AttributeProto::INT)
                   .Attr("scale", "", AttributeProto::FLOAT, onnx::OPTIONAL_VALUE)
@@ -423,7 +422,7 @@ std::vector<OpSchema> ContribAttentionRules() {
                   .TypeConstraint("M", {"tensor(int32)"}, "")
                   .TypeAndShapeInferenceFunction(GroupQueryAttentionInference));
   // bert_defs.cc SparseAttention ver1.
-  r.push_back(Ms("SparseAttention")
+  r.push_back(MsSchema("SparseAttention")
                   .Attr("num_heads", "", AttributeProto::INT)
                   .Attr("kv_num_heads", "", AttributeProto::INT)
                   .Attr("scale", "", AttributeProto::FLOAT, onnx::OPTIONAL_VALUE)
@@ -448,7 +447,7 @@ std::vector<OpSchema> ContribAttentionRules() {
                   .TypeConstraint("M", {"tensor(int32)"}, "")
                   .TypeAndShapeInferenceFunction(SparseAttentionInference));
   // bert_defs.cc LongformerAttention ver1 (CUDA only): output is input's shape.
-  r.push_back(Ms("LongformerAttention")
+  r.push_back(MsSchema("LongformerAttention")
                   .Attr("num_heads", "", AttributeProto::INT)
                   .Attr("window", "", AttributeProto::INT)
                   .Input(0, "input", "", "T")
@@ -463,7 +462,7 @@ std::vector<OpSchema> ContribAttentionRules() {
                   .TypeConstraint("G", {"tensor(int32)"}, "")
                   .TypeAndShapeInferenceFunction([](Ctx& ctx) { PropagateTypeAndShape(ctx, 0, 0); }));
   // bert_defs.cc RotaryEmbedding ver1: output is input's shape.
-  r.push_back(Ms("RotaryEmbedding")
+  r.push_back(MsSchema("RotaryEmbedding")
                   .Attr("scale", "", AttributeProto::FLOAT, onnx::OPTIONAL_VALUE)
                   .Attr("interleaved", "", AttributeProto::INT, onnx::OPTIONAL_VALUE)
                   .Attr("rotary_embedding_dim", "", AttributeProto::INT, onnx::OPTIONAL_VALUE)

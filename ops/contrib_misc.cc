@@ -15,9 +15,7 @@ namespace onnx = ONNX_NAMESPACE;
 using onnx::AttributeProto;
 using onnx::OpSchema;
 
-OpSchema Ms(const char* name) { return OpSchema().SetName(name).SetDomain("com.microsoft").SinceVersion(1); }
 
-void SameAsFirstInput(Ctx& ctx) { PropagateTypeAndShape(ctx, 0, 0); }
 
 // The matrix view of a FusedMatMul operand: transBatch moves dim 0 to the row position
 // ([d0, b.., k] is read as [b.., d0, k]), then trans swaps the last two. contrib_defs.cc
@@ -95,34 +93,34 @@ const std::vector<std::string> kGeluTypes = {"tensor(float16)", "tensor(float)",
 std::vector<OpSchema> ContribMiscRules() {
   std::vector<OpSchema> r;
   // contrib_defs.cc Gelu ver1.
-  r.push_back(Ms("Gelu")
+  r.push_back(MsSchema("Gelu")
                   .Input(0, "X", "", "T")
                   .Output(0, "Y", "", "T")
                   .TypeConstraint("T", kGeluTypes, "")
                   .TypeAndShapeInferenceFunction(SameAsFirstInput));
   // contrib_defs.cc BiasGelu ver1: B is a 1-D bias over A's last dim.
-  r.push_back(Ms("BiasGelu")
+  r.push_back(MsSchema("BiasGelu")
                   .Input(0, "A", "", "T")
                   .Input(1, "B", "", "T")
                   .Output(0, "C", "", "T")
                   .TypeConstraint("T", kGeluTypes, "")
                   .TypeAndShapeInferenceFunction(SameAsFirstInput));
   // bert_defs.cc FastGelu ver1.
-  r.push_back(Ms("FastGelu")
+  r.push_back(MsSchema("FastGelu")
                   .Input(0, "X", "", "T")
                   .Input(1, "bias", "", "T", OpSchema::Optional)
                   .Output(0, "Y", "", "T")
                   .TypeConstraint("T", kGeluTypes, "")
                   .TypeAndShapeInferenceFunction(SameAsFirstInput));
   // contrib_defs.cc QuickGelu ver1.
-  r.push_back(Ms("QuickGelu")
+  r.push_back(MsSchema("QuickGelu")
                   .Attr("alpha", "", AttributeProto::FLOAT, 1.702f)
                   .Input(0, "X", "", "T")
                   .Output(0, "Y", "", "T")
                   .TypeConstraint("T", kGeluTypes, "")
                   .TypeAndShapeInferenceFunction(SameAsFirstInput));
   // diffusion_defs.cc BiasAdd ver1 (CUDA only): X (B,S,C) + bias (C) + skip (B,S,C).
-  r.push_back(Ms("BiasAdd")
+  r.push_back(MsSchema("BiasAdd")
                   .Input(0, "X", "", "T")
                   .Input(1, "bias", "", "T")
                   .Input(2, "skip", "", "T")
@@ -130,14 +128,14 @@ std::vector<OpSchema> ContribMiscRules() {
                   .TypeConstraint("T", {"tensor(float16)", "tensor(float)"}, "")
                   .TypeAndShapeInferenceFunction(SameAsFirstInput));
   // diffusion_defs.cc BiasSplitGelu ver1 (CUDA only).
-  r.push_back(Ms("BiasSplitGelu")
+  r.push_back(MsSchema("BiasSplitGelu")
                   .Input(0, "X", "", "T")
                   .Input(1, "bias", "", "T")
                   .Output(0, "Y", "", "T")
                   .TypeConstraint("T", {"tensor(float16)", "tensor(float)"}, "")
                   .TypeAndShapeInferenceFunction(BiasSplitGeluInference));
   // bert_defs.cc GemmFastGelu ver1 (CUDA/ROCm only).
-  r.push_back(Ms("GemmFastGelu")
+  r.push_back(MsSchema("GemmFastGelu")
                   .Input(0, "X", "", "T")
                   .Input(1, "W", "", "T")
                   .Input(2, "bias", "", "T", OpSchema::Optional)
@@ -145,7 +143,7 @@ std::vector<OpSchema> ContribMiscRules() {
                   .TypeConstraint("T", {"tensor(float)", "tensor(float16)", "tensor(bfloat16)"}, "")
                   .TypeAndShapeInferenceFunction(MatMulInference));
   // contrib_defs.cc FusedMatMul ver1.
-  r.push_back(Ms("FusedMatMul")
+  r.push_back(MsSchema("FusedMatMul")
                   .Input(0, "A", "", "T")
                   .Input(1, "B", "", "T")
                   .Attr("alpha", "", AttributeProto::FLOAT, 1.0f)
@@ -157,7 +155,7 @@ std::vector<OpSchema> ContribMiscRules() {
                   .TypeConstraint("T", kGeluTypes, "")
                   .TypeAndShapeInferenceFunction(FusedMatMulInference));
   // contrib_defs.cc FusedConv ver1: Conv's shape; Z is an optional residual added after conv.
-  r.push_back(Ms("FusedConv")
+  r.push_back(MsSchema("FusedConv")
                   .Attr("auto_pad", "", AttributeProto::STRING, std::string("NOTSET"))
                   .Attr("kernel_shape", "", AttributeProto::INTS, onnx::OPTIONAL_VALUE)
                   .Attr("dilations", "", AttributeProto::INTS, onnx::OPTIONAL_VALUE)
@@ -174,7 +172,7 @@ std::vector<OpSchema> ContribMiscRules() {
                   .TypeConstraint("T", {"tensor(float16)", "tensor(float)", "tensor(double)"}, "")
                   .TypeAndShapeInferenceFunction([](Ctx& ctx) { DelegateToOnnx(ctx, "Conv", 11); }));
   // contrib_defs.cc MatMulNBits ver1.
-  r.push_back(Ms("MatMulNBits")
+  r.push_back(MsSchema("MatMulNBits")
                   .Attr("K", "", AttributeProto::INT)
                   .Attr("N", "", AttributeProto::INT)
                   .Attr("bits", "", AttributeProto::INT, static_cast<int64_t>(4))

@@ -14,10 +14,7 @@ namespace onnx = ONNX_NAMESPACE;
 using onnx::AttributeProto;
 using onnx::OpSchema;
 
-OpSchema Ms(const char* name) { return OpSchema().SetName(name).SetDomain("com.microsoft").SinceVersion(1); }
 
-// MoE and QMoE: the output has the input's type and shape (propagateShapeAndTypeFromFirstInput).
-void SameAsFirstInput(Ctx& ctx) { PropagateTypeAndShape(ctx, 0, 0); }
 
 // MatMulBnb4: MatmulWithQuantWeightShapeInference. A (.., K) gives Y (.., N) with transB (the default);
 // with transB = 0 the weight is read untransposed, so A's last dim is N and Y's is K.
@@ -66,7 +63,7 @@ const std::vector<std::string> kMoETypes = {"tensor(float)", "tensor(float16)", 
 std::vector<OpSchema> ContribMoERules() {
   std::vector<OpSchema> r;
   // contrib_defs.cc MoE ver1.
-  r.push_back(Ms("MoE")
+  r.push_back(MsSchema("MoE")
                   .Attr("activation_type", "", AttributeProto::STRING, std::string("relu"))
                   .Attr("swiglu_fusion", "", AttributeProto::INT, static_cast<int64_t>(0))
                   .Attr("swiglu_limit", "", AttributeProto::FLOAT, onnx::OPTIONAL_VALUE)
@@ -87,7 +84,7 @@ std::vector<OpSchema> ContribMoERules() {
                   .TypeConstraint("T", kMoETypes, "")
                   .TypeAndShapeInferenceFunction(SameAsFirstInput));
   // contrib_defs.cc QMoE ver1.
-  r.push_back(Ms("QMoE")
+  r.push_back(MsSchema("QMoE")
                   .Attr("activation_type", "", AttributeProto::STRING, std::string("relu"))
                   .Attr("k", "", AttributeProto::INT, static_cast<int64_t>(1))
                   .Attr("normalize_routing_weights", "", AttributeProto::INT, static_cast<int64_t>(0))
@@ -118,7 +115,7 @@ std::vector<OpSchema> ContribMoERules() {
                   .TypeConstraint("T2", kMoETypes, "")
                   .TypeAndShapeInferenceFunction(SameAsFirstInput));
   // contrib_defs.cc MatMulBnb4 ver1.
-  r.push_back(Ms("MatMulBnb4")
+  r.push_back(MsSchema("MatMulBnb4")
                   .Attr("K", "", AttributeProto::INT)
                   .Attr("N", "", AttributeProto::INT)
                   .Attr("block_size", "", AttributeProto::INT)
@@ -133,7 +130,7 @@ std::vector<OpSchema> ContribMoERules() {
                   .TypeConstraint("T2", {"tensor(uint8)"}, "")
                   .TypeAndShapeInferenceFunction(MatMulBnb4Inference));
   // contrib_defs.cc TransposeMatMul ver1 (FusedMatMul's duplicate, kept for backward compatibility).
-  r.push_back(Ms("TransposeMatMul")
+  r.push_back(MsSchema("TransposeMatMul")
                   .Input(0, "A", "", "T")
                   .Input(1, "B", "", "T")
                   .Attr("alpha", "", AttributeProto::FLOAT, 1.0f)

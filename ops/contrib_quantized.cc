@@ -18,7 +18,6 @@ namespace onnx = ONNX_NAMESPACE;
 using onnx::AttributeProto;
 using onnx::OpSchema;
 
-OpSchema Ms(const char* name) { return OpSchema().SetName(name).SetDomain("com.microsoft").SinceVersion(1); }
 
 const std::vector<std::string> kFloatHalf = {"tensor(float)", "tensor(float16)"};
 
@@ -115,7 +114,7 @@ void GatedRelativePositionBiasInference(Ctx& ctx) {
 std::vector<OpSchema> ContribQuantizedRules() {
   std::vector<OpSchema> r;
   // quantization_defs.cc QAttention ver1.
-  r.push_back(Ms("QAttention")
+  r.push_back(MsSchema("QAttention")
                   .Attr("num_heads", "", AttributeProto::INT)
                   .Attr("unidirectional", "", AttributeProto::INT, static_cast<int64_t>(0))
                   .Attr("do_rotary", "", AttributeProto::INT, onnx::OPTIONAL_VALUE)
@@ -139,7 +138,7 @@ std::vector<OpSchema> ContribQuantizedRules() {
                   .TypeConstraint("T4", {"tensor(int32)"}, "")
                   .TypeAndShapeInferenceFunction(QAttentionInference));
   // bert_defs.cc DecoderAttention ver1.
-  r.push_back(Ms("DecoderAttention")
+  r.push_back(MsSchema("DecoderAttention")
                   .Attr("num_heads", "", AttributeProto::INT)
                   .Attr("mask_filter_value", "", AttributeProto::FLOAT, onnx::OPTIONAL_VALUE)
                   .Input(0, "query", "", "T")
@@ -161,7 +160,7 @@ std::vector<OpSchema> ContribQuantizedRules() {
                   .TypeConstraint("B", {"tensor(bool)"}, "")
                   .TypeAndShapeInferenceFunction(DecoderAttentionInference));
   // quantization_defs.cc QOrderedAttention ver1.
-  OpSchema qordered_attention = Ms("QOrderedAttention");
+  OpSchema qordered_attention = MsSchema("QOrderedAttention");
   qordered_attention.Attr("num_heads", "", AttributeProto::INT)
       .Attr("unidirectional", "", AttributeProto::INT, static_cast<int64_t>(0))
       .Attr("qkv_hidden_sizes", "", AttributeProto::INTS, onnx::OPTIONAL_VALUE)
@@ -189,7 +188,7 @@ std::vector<OpSchema> ContribQuantizedRules() {
       .TypeAndShapeInferenceFunction(QOrderedAttentionInference);
   r.push_back(std::move(qordered_attention));
   // quantization_defs.cc QOrderedLongformerAttention ver1: output is the input's shape.
-  r.push_back(Ms("QOrderedLongformerAttention")
+  r.push_back(MsSchema("QOrderedLongformerAttention")
                   .Attr("num_heads", "", AttributeProto::INT)
                   .Attr("window", "", AttributeProto::INT)
                   .Attr("order_input", "", AttributeProto::INT)
@@ -217,7 +216,7 @@ std::vector<OpSchema> ContribQuantizedRules() {
                   .TypeConstraint("F", {"tensor(float16)"}, "")
                   .TypeAndShapeInferenceFunction([](Ctx& ctx) { PropagateTypeAndShape(ctx, 0, 0); }));
   // quantization_defs.cc QOrderedMatMul ver1.
-  r.push_back(Ms("QOrderedMatMul")
+  r.push_back(MsSchema("QOrderedMatMul")
                   .Attr("order_A", "", AttributeProto::INT)
                   .Attr("order_B", "", AttributeProto::INT)
                   .Attr("order_Y", "", AttributeProto::INT)
@@ -234,7 +233,7 @@ std::vector<OpSchema> ContribQuantizedRules() {
                   .TypeConstraint("S", {"tensor(float)"}, "")
                   .TypeAndShapeInferenceFunction(QOrderedMatMulInference));
   // quantization_defs.cc QuantizeWithOrder ver1 and DequantizeWithOrder ver1.
-  r.push_back(Ms("QuantizeWithOrder")
+  r.push_back(MsSchema("QuantizeWithOrder")
                   .Attr("order_input", "", AttributeProto::INT)
                   .Attr("order_output", "", AttributeProto::INT)
                   .Input(0, "input", "", "F")
@@ -244,7 +243,7 @@ std::vector<OpSchema> ContribQuantizedRules() {
                   .TypeConstraint("F", kFloatHalf, "")
                   .TypeConstraint("S", {"tensor(float)"}, "")
                   .TypeAndShapeInferenceFunction(Int8SameShape));
-  r.push_back(Ms("DequantizeWithOrder")
+  r.push_back(MsSchema("DequantizeWithOrder")
                   .Attr("order_input", "", AttributeProto::INT)
                   .Attr("order_output", "", AttributeProto::INT)
                   .Attr("to", "", AttributeProto::INT)
@@ -256,7 +255,7 @@ std::vector<OpSchema> ContribQuantizedRules() {
                   .TypeConstraint("S", {"tensor(float)"}, "")
                   .TypeAndShapeInferenceFunction(DequantizeWithOrderInference));
   // quantization_defs.cc QOrderedLayerNormalization ver1 and QOrderedGelu ver1: the input's shape, int8.
-  r.push_back(Ms("QOrderedLayerNormalization")
+  r.push_back(MsSchema("QOrderedLayerNormalization")
                   .Attr("axis", "", AttributeProto::INT, static_cast<int64_t>(-1))
                   .Attr("epsilon", "", AttributeProto::FLOAT, 1e-5f)
                   .Attr("order_X", "", AttributeProto::INT, static_cast<int64_t>(1))
@@ -271,7 +270,7 @@ std::vector<OpSchema> ContribQuantizedRules() {
                   .TypeConstraint("S", {"tensor(float)"}, "")
                   .TypeConstraint("Q", {"tensor(int8)"}, "")
                   .TypeAndShapeInferenceFunction([](Ctx& ctx) { PropagateTypeAndShape(ctx, 0, 0); }));
-  r.push_back(Ms("QOrderedGelu")
+  r.push_back(MsSchema("QOrderedGelu")
                   .Attr("order_X", "", AttributeProto::INT, onnx::OPTIONAL_VALUE)
                   .Attr("order_Y", "", AttributeProto::INT, onnx::OPTIONAL_VALUE)
                   .Input(0, "X", "", "Q")
@@ -282,7 +281,7 @@ std::vector<OpSchema> ContribQuantizedRules() {
                   .TypeConstraint("S", {"tensor(float)"}, "")
                   .TypeAndShapeInferenceFunction([](Ctx& ctx) { PropagateTypeAndShape(ctx, 0, 0); }));
   // bert_defs.cc GatedRelativePositionBias ver1.
-  r.push_back(Ms("GatedRelativePositionBias")
+  r.push_back(MsSchema("GatedRelativePositionBias")
                   .Attr("num_heads", "", AttributeProto::INT)
                   .Input(0, "query_layer", "", "T")
                   .Input(1, "query_bias", "", "T")

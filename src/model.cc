@@ -558,6 +558,42 @@ AttributeValue AttrValue(const onnx::AttributeProto& a, bool* supported) {
   }
 }
 
+// A graph's own values as inference left them: initializers, inputs, value_info and outputs, and
+// Constant nodes as weights that carry their small integer values (Reshape shapes, axes). `dims`
+// binds the symbolic dims a body declares itself (the main graph's inputs are bound before inference).
+std::unordered_map<std::string, TensorInfo> GraphValues(const onnx::GraphProto& graph,
+                                                        const std::map<std::string, int64_t>* dims) {
+  std::unordered_map<std::string, TensorInfo> values;
+  values.reserve(static_cast<size_t>(graph.initializer_size() + graph.input_size() + graph.value_info_size() +
+                                     graph.output_size()));
+  for (const auto& t : graph.initializer()) values[t.name()] = InfoFromTensor(t);
+  auto remember = [&](const onnx::ValueInfoProto& vi) {
+    auto& info = values[vi.name()];
+    info.name = vi.name();
+    FillFromType(vi.type(), &info);
+    if (dims == nullptr) return;
+    for (auto& d : info.dims) {
+      if (d.known()) continue;
+      auto bound = dims->find(d.symbol);
+      if (bound != dims->end()) d = Dim::Known(bound->second);
+    }
+  };
+  for (const auto& vi : graph.input()) remember(vi);
+  for (const auto& vi : graph.value_info()) remember(vi);
+  for (const auto& vi : graph.output()) remember(vi);
+  for (const auto& node : graph.node()) {
+    if (node.op_type() != "Constant" || !IsOnnxDomain(node.domain()) || node.output_size() != 1) continue;
+    auto& info = values[node.output(0)];
+    info.is_initializer = true;
+    for (const auto& a : node.attribute()) {
+      if (a.name() == "value" && a.has_t()) info.int_values = IntValues(a.t());
+      if (a.name() == "value_ints") info.int_values = std::vector<int64_t>(a.ints().begin(), a.ints().end());
+      if (a.name() == "value_int") info.int_values = std::vector<int64_t>{a.i()};
+    }
+  }
+  return values;
+}
+
 // The values a body can see: its own, then those of each enclosing graph out to the main graph.
 struct ValueScope {
   const std::unordered_map<std::string, TensorInfo>* values;
@@ -585,31 +621,7 @@ void AddSubgraphs(const NodeProto& node, const std::unordered_map<std::string, i
 Subgraph BuildSubgraph(const std::string& attribute, const onnx::GraphProto& body,
                        const std::unordered_map<std::string, int>& opsets, const std::map<std::string, int64_t>& dims,
                        const ValueScope& outer) {
-  std::unordered_map<std::string, TensorInfo> values;
-  for (const auto& t : body.initializer()) values[t.name()] = InfoFromTensor(t);
-  auto remember = [&](const onnx::ValueInfoProto& vi) {
-    auto& info = values[vi.name()];
-    info.name = vi.name();
-    FillFromType(vi.type(), &info);
-    for (auto& d : info.dims) {
-      if (d.known()) continue;
-      auto bound = dims.find(d.symbol);
-      if (bound != dims.end()) d = Dim::Known(bound->second);
-    }
-  };
-  for (const auto& vi : body.input()) remember(vi);
-  for (const auto& vi : body.value_info()) remember(vi);
-  for (const auto& vi : body.output()) remember(vi);
-  for (const auto& node : body.node()) {
-    if (node.op_type() != "Constant" || !IsOnnxDomain(node.domain()) || node.output_size() != 1) continue;
-    auto& info = values[node.output(0)];
-    info.is_initializer = true;
-    for (const auto& a : node.attribute()) {
-      if (a.name() == "value" && a.has_t()) info.int_values = IntValues(a.t());
-      if (a.name() == "value_ints") info.int_values = std::vector<int64_t>(a.ints().begin(), a.ints().end());
-      if (a.name() == "value_int") info.int_values = std::vector<int64_t>{a.i()};
-    }
-  }
+  std::unordered_map<std::string, TensorInfo> values = GraphValues(body, &dims);
   const ValueScope scope{&values, &outer};
   auto info_of = [&](const std::string& name) {
     if (name.empty()) return TensorInfo{};
@@ -709,10 +721,7 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
   }
 
   const auto& graph = model->graph();
-  std::unordered_map<std::string, TensorInfo> values;
-  values.reserve(static_cast<size_t>(graph.initializer_size() + graph.input_size() + graph.value_info_size() +
-                                     graph.output_size()));
-  for (const auto& t : graph.initializer()) values[t.name()] = InfoFromTensor(t);
+  std::unordered_map<std::string, TensorInfo> values = GraphValues(graph, nullptr);
   Bytes weights;
   for (const auto& t : graph.initializer()) {
     Bytes b(static_cast<uint64_t>(std::max<int64_t>(0, ElementSize(static_cast<DataType>(t.data_type())))));
@@ -722,25 +731,6 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
   if (weights.overflow()) return OutOfRange(fmt::format("{}: the initializers' total size overflows 64 bits", label));
   impl->initializer_bytes = weights.value();
 
-  auto remember = [&](const onnx::ValueInfoProto& vi) {
-    auto& info = values[vi.name()];
-    info.name = vi.name();
-    FillFromType(vi.type(), &info);
-  };
-  for (const auto& vi : graph.input()) remember(vi);
-  for (const auto& vi : graph.value_info()) remember(vi);
-  for (const auto& vi : graph.output()) remember(vi);
-  // Constant nodes are weights too, and small integer ones carry values (Reshape shapes, axes).
-  for (const auto& node : graph.node()) {
-    if (node.op_type() != "Constant" || !IsOnnxDomain(node.domain()) || node.output_size() != 1) continue;
-    auto& info = values[node.output(0)];
-    info.is_initializer = true;
-    for (const auto& a : node.attribute()) {
-      if (a.name() == "value" && a.has_t()) info.int_values = IntValues(a.t());
-      if (a.name() == "value_ints") info.int_values = std::vector<int64_t>(a.ints().begin(), a.ints().end());
-      if (a.name() == "value_int") info.int_values = std::vector<int64_t>{a.i()};
-    }
-  }
   // Values computed by data propagation (Shape -> Gather -> Concat ...).
   for (const auto& [name, shape] : propagated) {
     auto it = values.find(name);
