@@ -18,9 +18,6 @@ namespace onnx = ONNX_NAMESPACE;
 using onnx::AttributeProto;
 using onnx::OpSchema;
 
-constexpr const char* kMs = "com.microsoft";
-
-
 int64_t RequiredHeads(Ctx& ctx, const char* attr) {
   const int64_t n = onnx::getAttribute(ctx, attr, 0);
   if (n <= 0) fail_shape_inference("attribute ", attr, " must be positive, got ", n);
