@@ -15,8 +15,6 @@ namespace onnx = ONNX_NAMESPACE;
 using onnx::AttributeProto;
 using onnx::OpSchema;
 
-
-
 // The matrix view of a FusedMatMul operand: transBatch moves dim 0 to the row position
 // ([d0, b.., k] is read as [b.., d0, k]), then trans swaps the last two. contrib_defs.cc
 // FusedMatMulShapeInference.

@@ -14,8 +14,6 @@ namespace onnx = ONNX_NAMESPACE;
 using onnx::AttributeProto;
 using onnx::OpSchema;
 
-
-
 // MatMulBnb4: MatmulWithQuantWeightShapeInference. A (.., K) gives Y (.., N) with transB (the default);
 // with transB = 0 the weight is read untransposed, so A's last dim is N and Y's is K.
 void MatMulBnb4Inference(Ctx& ctx) {

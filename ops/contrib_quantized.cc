@@ -18,7 +18,6 @@ namespace onnx = ONNX_NAMESPACE;
 using onnx::AttributeProto;
 using onnx::OpSchema;
 
-
 const std::vector<std::string> kFloatHalf = {"tensor(float)", "tensor(float16)"};
 
 int64_t RequiredHeads(Ctx& ctx) {

@@ -20,7 +20,6 @@ using onnx::OpSchema;
 
 OpSchema Onnx(const char* name, int since) { return OpSchema().SetName(name).SetDomain("").SinceVersion(since); }
 
-
 // Reduce*-18: axes moved from an attribute to optional input 1. Absent or empty axes reduce every
 // axis, unless noop_with_empty_axes; axes that are not constant leave only the rank (keepdims=1).
 void ReduceInference(Ctx& ctx) {
