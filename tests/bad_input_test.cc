@@ -658,7 +658,8 @@ TEST(BadInput, ZeroOrNegativeStrideIsAnError) {
       g.Weight("w", kFloat, {3, 3, 3, 3});
       inputs.push_back("w");
     }
-    auto& node = g.Node(c.op, inputs, {"y"}, "strided").Attr("strides", c.strides);
+    auto node = g.Node(c.op, inputs, {"y"}, "strided");  // a NodeBuilder by value: keep it, not a reference
+    node.Attr("strides", c.strides);
     if (!conv) node.Attr("kernel_shape", std::vector<int64_t>{2, 2});
     auto model = Model::FromBytes(g.Serialize(), "m.onnx");
     ASSERT_FALSE(model.ok());
