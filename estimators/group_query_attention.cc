@@ -266,10 +266,10 @@ Result<GqaDims> ParseGqa(const NodeView& node, std::string* unknown) {
     return Invalid(node, "v_scale must be provided when v_quant_type is not NONE");
   }
   if (d.has_attention_bias && d.is_quantized()) {
-    return Invalid(node, "attention_bias with a quantized KV cache is not implemented");
+    return Invalid(node, "ORT's kernel refuses attention_bias with a quantized KV cache (NOT_IMPLEMENTED)");
   }
   if (d.has_attention_bias && d.use_smooth_softmax) {
-    return Invalid(node, "attention_bias with smooth softmax or head_sink is not implemented");
+    return Invalid(node, "ORT's kernel refuses attention_bias with smooth softmax or head_sink (NOT_IMPLEMENTED)");
   }
   if (d.do_rotary && (!node.has_input(7) || !node.has_input(8))) {
     return Invalid(node, "cos_cache and sin_cache must be passed when do_rotary = 1");

@@ -151,7 +151,7 @@ Result<Estimate> EstimateMoEImpl(const NodeView& node, const Target& target, con
     }
     pack_size = bits == 4 ? 2 : 1;
     if (node.GetInt("block_size", 0) != 0) {
-      return InvalidArgument(node.Label() + ": block_size is not implemented in QMoE for CUDA (must be 0)");
+      return InvalidArgument(node.Label() + ": ORT's CUDA QMoE refuses a non-zero block_size (NOT_IMPLEMENTED)");
     }
     // ComputeInternal: ORT_ENFORCE that inputs 11-13 (zero points) are absent.
     for (size_t i = 11; i <= 13; ++i) {

@@ -8,46 +8,17 @@
 #include <vector>
 
 #include "estimators/estimators.h"
+#include "tests/node_builders.h"
 #include "wsest/registry.h"
 
 namespace wsest {
 namespace {
 
-TensorInfo Tensor(const std::string& name, DataType dtype, std::vector<Dim> dims) {
-  TensorInfo t;
-  t.name = name;
-  t.dtype = dtype;
-  t.has_shape = true;
-  t.dims = std::move(dims);
-  return t;
-}
-
-std::vector<Dim> Dims(std::initializer_list<int64_t> values) {
-  std::vector<Dim> dims;
-  for (int64_t v : values) dims.push_back(Dim::Known(v));
-  return dims;
-}
-
-Target On(const std::string& device) {
-  Target t = DefaultTarget();
-  Result<DeviceProfile> d = FindDevice(device);
-  EXPECT_TRUE(d.ok()) << device;
-  if (d.ok()) t.device = d.value();
-  return t;
-}
-
-Estimate ExpectOk(const Result<Estimate>& r) {
-  EXPECT_TRUE(r.ok()) << r.error().message;
-  return r.ok() ? r.value() : Estimate{};
-}
-
-uint64_t BufferBytes(const Estimate& e, const std::string& name) {
-  for (const Buffer& b : e.buffers) {
-    if (b.name == name) return b.bytes;
-  }
-  ADD_FAILURE() << "no buffer " << name << " in " << e.variant;
-  return 0;
-}
+using testing::BufferBytes;
+using testing::Dims;
+using testing::ExpectOk;
+using testing::On;
+using testing::Tensor;
 
 // --- SparseAttention: N=32, Nk=8, H=128, block 64, 32 blocks (max_sequence_length 2048) ------------
 

@@ -9,25 +9,15 @@
 #include <vector>
 
 #include "estimators/estimators.h"
+#include "tests/node_builders.h"
 #include "wsest/registry.h"
 
 namespace wsest {
 namespace {
 
-TensorInfo Tensor(const std::string& name, DataType dtype, std::vector<Dim> dims) {
-  TensorInfo t;
-  t.name = name;
-  t.dtype = dtype;
-  t.has_shape = true;
-  t.dims = std::move(dims);
-  return t;
-}
-
-std::vector<Dim> Dims(std::initializer_list<int64_t> values) {
-  std::vector<Dim> dims;
-  for (int64_t v : values) dims.push_back(Dim::Known(v));
-  return dims;
-}
+using testing::Dims;
+using testing::ExpectOk;
+using testing::Tensor;
 
 NodeView MatMulNode(std::vector<Dim> a, std::vector<Dim> b, DataType dtype = DataType::kFloat,
                     const std::string& op = "MatMul") {
@@ -40,11 +30,6 @@ NodeView MatMulNode(std::vector<Dim> a, std::vector<Dim> b, DataType dtype = Dat
   node.inputs.push_back(Tensor("b", dtype, std::move(b)));
   node.outputs.push_back(Tensor("y", dtype, {}));
   return node;
-}
-
-Estimate ExpectOk(const Result<Estimate>& r) {
-  EXPECT_TRUE(r.ok()) << r.error().message;
-  return r.ok() ? r.value() : Estimate{};
 }
 
 Target OnDevice(const std::string& id) {

@@ -8,25 +8,17 @@
 #include <vector>
 
 #include "estimators/estimators.h"
+#include "tests/node_builders.h"
 #include "wsest/registry.h"
 
 namespace wsest {
 namespace {
 
-TensorInfo Tensor(const std::string& name, DataType dtype, std::vector<Dim> dims) {
-  TensorInfo t;
-  t.name = name;
-  t.dtype = dtype;
-  t.has_shape = true;
-  t.dims = std::move(dims);
-  return t;
-}
-
-std::vector<Dim> Dims(std::initializer_list<int64_t> values) {
-  std::vector<Dim> dims;
-  for (int64_t v : values) dims.push_back(Dim::Known(v));
-  return dims;
-}
+using testing::BufferBytes;
+using testing::Dims;
+using testing::ExpectOk;
+using testing::On;
+using testing::Tensor;
 
 // 3-D (BSNH) Attention: Q [B, Sq, Nq*H], K/V [B, Skv, Nkv*H]; present outputs declared.
 NodeView Attention3D(DataType dtype, int64_t b, int64_t sq, int64_t skv, int64_t nq, int64_t nkv, int64_t h,
@@ -45,27 +37,6 @@ NodeView Attention3D(DataType dtype, int64_t b, int64_t sq, int64_t skv, int64_t
   node.outputs.push_back(Tensor("present_key", dtype, {}));
   node.outputs.push_back(Tensor("present_value", dtype, {}));
   return node;
-}
-
-Target On(const std::string& device) {
-  Target t = DefaultTarget();
-  Result<DeviceProfile> d = FindDevice(device);
-  EXPECT_TRUE(d.ok()) << device;
-  if (d.ok()) t.device = d.value();
-  return t;
-}
-
-Estimate ExpectOk(const Result<Estimate>& r) {
-  EXPECT_TRUE(r.ok()) << r.error().message;
-  return r.ok() ? r.value() : Estimate{};
-}
-
-uint64_t BufferBytes(const Estimate& e, const std::string& name) {
-  for (const Buffer& b : e.buffers) {
-    if (b.name == name) return b.bytes;
-  }
-  ADD_FAILURE() << "no buffer " << name << " in " << e.variant;
-  return 0;
 }
 
 std::string RejectReason(const Estimate& e, const std::string& variant) {

@@ -8,19 +8,15 @@
 #include <vector>
 
 #include "estimators/estimators.h"
+#include "tests/node_builders.h"
 #include "wsest/registry.h"
 
 namespace wsest {
 namespace {
 
-TensorInfo Tensor(const std::string& name, DataType dtype, std::vector<Dim> dims) {
-  TensorInfo t;
-  t.name = name;
-  t.dtype = dtype;
-  t.has_shape = true;
-  t.dims = std::move(dims);
-  return t;
-}
+using testing::Dims;
+using testing::ExpectOk;
+using testing::Tensor;
 
 // MatMulNBits with A [m, K] (or `a_dims`), B/scales present, and the given attributes.
 NodeView NBits(DataType dtype, std::vector<Dim> a_dims, int64_t n, int64_t k, int64_t bits = 4,
@@ -39,17 +35,6 @@ NodeView NBits(DataType dtype, std::vector<Dim> a_dims, int64_t n, int64_t k, in
   node.attributes["bits"] = bits;
   node.attributes["block_size"] = block_size;
   return node;
-}
-
-std::vector<Dim> Dims(std::initializer_list<int64_t> values) {
-  std::vector<Dim> dims;
-  for (int64_t v : values) dims.push_back(Dim::Known(v));
-  return dims;
-}
-
-Estimate ExpectOk(const Result<Estimate>& r) {
-  EXPECT_TRUE(r.ok()) << r.error().message;
-  return r.ok() ? r.value() : Estimate{};
 }
 
 Target WithFpAIntB() {

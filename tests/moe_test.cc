@@ -17,8 +17,10 @@
 namespace wsest {
 namespace {
 
+using testing::BufferBytes;
 using testing::Dims;
 using testing::ExpectOk;
+using testing::On;
 using testing::Tensor;
 
 struct MoEShape {
@@ -73,22 +75,6 @@ NodeView QMoENode(const MoEShape& s, DataType dtype, int64_t k, int64_t bits) {
   node.attributes["k"] = k;
   node.attributes["expert_weight_bits"] = bits;
   return node;
-}
-
-Target OnDevice(const std::string& id) {
-  Target t = DefaultTarget();
-  Result<DeviceProfile> d = FindDevice(id);
-  EXPECT_TRUE(d.ok());
-  if (d.ok()) t.device = d.value();
-  return t;
-}
-
-uint64_t BufferBytes(const Estimate& e, const std::string& name) {
-  for (const Buffer& b : e.buffers) {
-    if (b.name == name) return b.bytes;
-  }
-  ADD_FAILURE() << "no buffer " << name;
-  return 0;
 }
 
 // --- MoE ---------------------------------------------------------------------------------------------
@@ -147,7 +133,7 @@ TEST(MoE, SwigluSortLargerThanFc1ResultOnHopper) {
   //   Sum 431744. fc2_output 8192 * 16 * 2 = 262144; expert_scales 16384; int arrays 65536.
   // Total 431744 + 262144 + 16384 + 65536 = 775808.
   const MoEShape shape{{4096, 16}, 4, 1, false, /*swiglu=*/true};
-  Estimate e = ExpectOk(estimators::EstimateMoE(MoENode(shape, DataType::kFloat16, 2), OnDevice("h100-sxm")));
+  Estimate e = ExpectOk(estimators::EstimateMoE(MoENode(shape, DataType::kFloat16, 2), On("h100-sxm")));
   EXPECT_EQ(e.variant, "cutlass_grouped_swiglu");
   EXPECT_EQ(e.exactness, Exactness::kExact);
   EXPECT_EQ(BufferBytes(e, "workspace.fc1_result"), 49152u);
@@ -157,7 +143,7 @@ TEST(MoE, SwigluSortLargerThanFc1ResultOnHopper) {
   // Ampere (ptx 800): onesweep <384, 21>, tile 8064, 2 blocks: lookback 2 * 256 * 4 = 2048;
   // 4096 + 2048 + 32768 + 32768 + 256 + 255 = 72191, pad 72192; excess 72192 - 49152 = 23040.
   // Total 775808 - 22016 + 23040 = 776832.
-  e = ExpectOk(estimators::EstimateMoE(MoENode(shape, DataType::kFloat16, 2), OnDevice("a100-80gb")));
+  e = ExpectOk(estimators::EstimateMoE(MoENode(shape, DataType::kFloat16, 2), On("a100-80gb")));
   EXPECT_EQ(BufferBytes(e, "workspace.sort_excess"), 23040u);
   EXPECT_EQ(e.workspace_bytes(), 776832u);
 }
@@ -165,7 +151,7 @@ TEST(MoE, SwigluSortLargerThanFc1ResultOnHopper) {
 TEST(MoE, TuringSortIsUnknownUnlessALibraryAnswers) {
   // Pre-Ampere CUB takes the upsweep/downsweep passes (occupancy-sized): no host arithmetic.
   const MoEShape shape{{4096, 16}, 4, 1, false, true};
-  Target t4 = OnDevice("t4");
+  Target t4 = On("t4");
   Estimate e = ExpectOk(estimators::EstimateMoE(MoENode(shape, DataType::kFloat16, 2), t4));
   EXPECT_EQ(e.exactness, Exactness::kUnknown);
   EXPECT_NE(e.reason.find("ptx 750"), std::string::npos) << e.reason;

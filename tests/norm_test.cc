@@ -7,25 +7,15 @@
 #include <vector>
 
 #include "estimators/estimators.h"
+#include "tests/node_builders.h"
 #include "wsest/registry.h"
 
 namespace wsest {
 namespace {
 
-TensorInfo Tensor(const std::string& name, DataType dtype, std::vector<Dim> dims) {
-  TensorInfo t;
-  t.name = name;
-  t.dtype = dtype;
-  t.has_shape = true;
-  t.dims = std::move(dims);
-  return t;
-}
-
-std::vector<Dim> Dims(std::initializer_list<int64_t> values) {
-  std::vector<Dim> dims;
-  for (int64_t v : values) dims.push_back(Dim::Known(v));
-  return dims;
-}
+using testing::Dims;
+using testing::ExpectOk;
+using testing::Tensor;
 
 // BatchNormalization over X with `x_dims`, per-channel inputs of length `c` (skipped when c < 0), and
 // Y only, or all five outputs when `training_outputs` (opsets 9-13 declare them).
@@ -59,11 +49,6 @@ NodeView InstanceNorm(DataType dtype, std::vector<Dim> x_dims, int64_t c) {
   }
   node.outputs.push_back(Tensor("y", dtype, {}));
   return node;
-}
-
-Estimate ExpectOk(const Result<Estimate>& r) {
-  EXPECT_TRUE(r.ok()) << r.error().message;
-  return r.ok() ? r.value() : Estimate{};
 }
 
 // --- BatchNormalization -------------------------------------------------------------------------

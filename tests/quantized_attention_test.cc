@@ -16,20 +16,13 @@
 namespace wsest {
 namespace {
 
+using testing::BufferBytes;
 using testing::Dims;
 using testing::ExpectOk;
 using testing::Node;
 using testing::Tensor;
 
 constexpr const char* kMs = "com.microsoft";
-
-uint64_t BufferBytes(const Estimate& e, const std::string& name) {
-  for (const Buffer& b : e.buffers) {
-    if (b.name == name) return b.bytes;
-  }
-  ADD_FAILURE() << "no buffer " << name << " in " << e.variant;
-  return 0;
-}
 
 bool HasBuffer(const Estimate& e, const std::string& name) {
   for (const Buffer& b : e.buffers) {
