@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <map>
 #include <ostream>
 #include <set>
@@ -120,21 +119,6 @@ Result<std::vector<KernelRegistration>> ParseKernelTable(const std::string& text
   }
   if (!header_seen) return InvalidArgument(fmt::format("{}: no header line", kKernelTableName));
   return rows;
-}
-
-std::string DefaultKernelTablePath() {
-  // __FILE__ is the absolute path of src/coverage.cc as CMake passes it; the table sits in ../data.
-  std::string here = __FILE__;
-  const size_t slash = here.rfind("/src/");
-  return (slash == std::string::npos ? std::string(".") : here.substr(0, slash)) + "/" + kKernelTableName;
-}
-
-Result<std::vector<KernelRegistration>> LoadKernelTable(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) return NotFound(fmt::format("{}: cannot open the kernel list", path));
-  std::stringstream text;
-  text << file.rdbuf();
-  return ParseKernelTable(text.str());
 }
 
 CoverageReport ComputeCoverage(const std::vector<KernelRegistration>& kernels) {

@@ -26,9 +26,6 @@ struct KernelRegistration {
 // names the line. A repeated (domain, op, since) row is an error too.
 Result<std::vector<KernelRegistration>> ParseKernelTable(const std::string& text);
 
-// The path of data/ort-1.29.0-cuda-kernels.tsv in the source tree this file was compiled from.
-std::string DefaultKernelTablePath();
-Result<std::vector<KernelRegistration>> LoadKernelTable(const std::string& path);
 
 struct KernelCoverage {
   KernelRegistration kernel;

@@ -13,7 +13,7 @@ namespace wsest {
 namespace {
 
 TEST(Coverage, TheShippedTableParses) {
-  auto kernels = LoadKernelTable(DefaultKernelTablePath());
+  auto kernels = EmbeddedKernelTable();
   ASSERT_TRUE(kernels.ok()) << kernels.error().message;
   EXPECT_GE(kernels->size(), 390u);
   std::set<std::tuple<std::string, std::string, int, int>> rows;
