@@ -41,7 +41,7 @@ int Ingest(int argc, char** argv) {
     return 1;
   }
   std::cout << st->lines << " lines: " << st->records << " records" << (st->written.empty() ? "" : " in " + st->written)
-            << ", " << st->failed_cases << " cases failed on the GPU, " << st->skipped << " multi-node models skipped, " << st->unloadable
+            << ", " << st->failed_cases << " cases failed when measured, " << st->skipped << " multi-node models skipped, " << st->unloadable
             << " models wsest could not load\n";
   return 0;
 }

@@ -1,9 +1,12 @@
 // `wsest-calibrate check`: compares today's estimates with every node record under a records folder
 // and prints an accuracy table per estimator family. Runs without a GPU (CI).
 //
-// Layout read: <dir>/<device>/ort-<release>/*.jsonl (node records, calibrate/node_record.h),
+// Layout read: <dir>/<device>/ort-<release>/*.jsonl (node records, calibrate/node_record.h, from a
+// GPU or from the shadow device; the two are reported apart),
 // <dir>/<device>/*.jsonl (recorded library answers, src/records.h: the Target's live queries),
-// <dir>/known_mismatches.tsv (device, case, node, reason; '#' starts a comment).
+// <dir>/known_mismatches.tsv (device, case, node, reason; '#' starts a comment). The device field is
+// the profile id for GPU records and "shadow:<profile>@<cuDNN version>" for shadow records
+// ("shadow:h100-sxm@9.19.0"); a trailing '*' matches any rest ("shadow:*").
 //
 // Outcomes, per record, by the label of today's estimate:
 //   exact        must equal the measurement; a mismatch fails unless listed, and a listed entry
@@ -13,7 +16,9 @@
 //   unknown      counted.
 // Compared: the estimate's buffers on ORT's allocators (scratch + temp_space) with the bytes the node
 // requested from ORT's device allocator; its external buffers with the raw cudaMalloc bytes, when the
-// record has them.
+// record has them. Shadow records also check the variant against the kernels the binary launched
+// (calibrate/observed_variant.h): another variant fails whatever the bytes, unless listed; their
+// library-decided sizes are answered to the estimate as the stub answered them (shadow_queries.h).
 #pragma once
 
 #include <cstdint>
@@ -45,6 +50,7 @@ enum class Outcome {
   kListedUpperBelow,   // upper bound below the measurement, listed
   kHeuristic,          // heuristic: relative error reported
   kUnknown,            // no estimate
+  kVariantMismatch,    // shadow: the binary ran another kernel than the estimate names, not listed: fails
   kError,              // the record cannot be checked (bad key, estimator error): fails
 };
 const char* OutcomeName(Outcome o);
@@ -52,6 +58,9 @@ bool IsFailure(Outcome o);
 
 struct Comparison {
   std::string origin, device, case_name, node, op, family;
+  std::string source = kSourceGpu;       // RecordKey::source
+  std::string label;                     // RecordLabel: what known_mismatches.tsv's device field matches
+  std::optional<std::string> observed_variant;  // shadow: the kernel the binary ran (observed_variant.h)
   Outcome outcome = Outcome::kError;
   Exactness exactness = Exactness::kUnknown;
   std::string variant;
@@ -81,6 +90,10 @@ Comparison CompareRecord(const NodeRecord& record, const Target& target, std::ve
 // onnxruntime/core/framework/resource_accountant.cc): 1.5 x (initializer bytes + output bytes); its
 // implied workspace allowance is the 0.5 x part.
 uint64_t OrtAdHocWorkspaceAllowance(const NodeView& node);
+
+// The device field known_mismatches.tsv uses for a record: its profile id, or for a shadow record
+// "shadow:<profile>@<cuDNN version>".
+std::string RecordLabel(const RecordKey& key);
 
 CheckReport Check(const std::string& dir);
 void PrintReport(const CheckReport& report, std::ostream& out);

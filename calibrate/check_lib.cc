@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "calibrate/check.h"
+#include "calibrate/observed_variant.h"
+#include "calibrate/shadow_queries.h"
 #include "src/records.h"
 #include "wsest/bytes.h"
 #include "wsest/registry.h"
@@ -26,6 +28,7 @@ const char* OutcomeName(Outcome o) {
     case Outcome::kListedUpperBelow: return "listed bound below measurement";
     case Outcome::kHeuristic: return "heuristic";
     case Outcome::kUnknown: return "unknown";
+    case Outcome::kVariantMismatch: return "VARIANT DIFFERS";
     case Outcome::kError: return "ERROR";
   }
   return "?";
@@ -33,7 +36,7 @@ const char* OutcomeName(Outcome o) {
 
 bool IsFailure(Outcome o) {
   return o == Outcome::kMismatch || o == Outcome::kListedNowMatches || o == Outcome::kUpperBelow ||
-         o == Outcome::kError;
+         o == Outcome::kVariantMismatch || o == Outcome::kError;
 }
 
 bool CheckReport::passed() const {
@@ -83,11 +86,21 @@ uint64_t OrtAdHocWorkspaceAllowance(const NodeView& node) {
   return total * 150 / 100 - total;
 }
 
+std::string RecordLabel(const RecordKey& key) {
+  return key.shadow() ? fmt::format("shadow:{}@{}", key.device, CudnnVersionText(key.cudnn)) : key.device;
+}
+
 namespace {
 
+bool LabelMatches(const std::string& pattern, const std::string& label) {
+  if (!pattern.empty() && pattern.back() == '*') return label.rfind(pattern.substr(0, pattern.size() - 1), 0) == 0;
+  return pattern == label;
+}
+
 KnownMismatch* FindListed(std::vector<KnownMismatch>& known, const NodeRecord& r) {
+  const std::string label = RecordLabel(r.key);
   for (KnownMismatch& k : known) {
-    if (k.device == r.key.device && k.case_name == r.case_name && k.node == r.node.name) return &k;
+    if (LabelMatches(k.device, label) && k.case_name == r.case_name && k.node == r.node.name) return &k;
   }
   return nullptr;
 }
@@ -108,6 +121,8 @@ Comparison CompareRecord(const NodeRecord& r, const Target& target, std::vector<
   c.device = r.key.device;
   c.case_name = r.case_name;
   c.node = r.node.name;
+  c.source = r.key.source;
+  c.label = RecordLabel(r.key);
   c.op = (IsOnnxDomain(r.node.domain) ? "" : r.node.domain + ".") + r.node.op_type;
   const EstimatorEntry* entry = FindEstimator(r.node.domain, r.node.op_type, r.node.opset);
   c.family = entry ? entry->family : "(no estimator)";
@@ -123,6 +138,18 @@ Comparison CompareRecord(const NodeRecord& r, const Target& target, std::vector<
   }
   c.exactness = est->exactness;
   c.variant = est->variant;
+  KnownMismatch* listed = FindListed(known, r);
+  if (listed) listed->used = true;
+  c.observed_variant = ObservedVariant(r);
+  if (est->known() && !EstimateAllows(*est, c.observed_variant, r)) {
+    // The binary chose another kernel (or EP): whatever the bytes, the estimate describes another run.
+    c.outcome = listed ? Outcome::kListedMismatch : Outcome::kVariantMismatch;
+    c.message = listed ? listed->reason
+                       : fmt::format("the binary ran {}, the estimate says {} ({} B)",
+                                     c.observed_variant.value_or(r.placement), c.variant,
+                                     est->workspace_bytes().value_or(0));
+    return c;
+  }
   if (!est->known()) {
     c.outcome = Outcome::kUnknown;
     c.message = est->reason;
@@ -144,8 +171,6 @@ Comparison CompareRecord(const NodeRecord& r, const Target& target, std::vector<
                   ext_known ? fmt::format(", external {} B (allocations: {})", ext, Sizes(r.external_allocations)) : "");
   const std::string estimated_text = fmt::format("estimated {} B ({}){}", ort_part, c.variant,
                                                  c.estimated_external ? fmt::format(", external {} B", c.estimated_external) : "");
-  KnownMismatch* listed = FindListed(known, r);
-  if (listed) listed->used = true;
 
   switch (est->exactness) {
     case Exactness::kExact: {
@@ -237,6 +262,7 @@ CheckReport Check(const std::string& dir) {
     std::sort(files.begin(), files.end());
     // Library answers recorded on this device (issue 5's tables), one reader per version set.
     std::map<std::string, std::unique_ptr<RecordedQueries>> libraries;
+    std::map<uint64_t, std::unique_ptr<ShadowQueries>> shadow_queries;
     for (const fs::path& f : files) {
       ++report.files;
       auto records = ReadNodeRecords(f.string());
@@ -264,6 +290,15 @@ CheckReport Check(const std::string& dir) {
                                               device_dir.filename().string()));
           continue;
         }
+        Target t = std::move(target).value();
+        if (r.key.shadow()) {
+          // The stub's answers, never a GPU's: the same number for every library query.
+          auto& shadow = shadow_queries[*r.key.library_workspace];
+          if (!shadow) shadow = std::make_unique<ShadowQueries>(*r.key.library_workspace);
+          t.live = shadow.get();
+          report.comparisons.push_back(CompareRecord(r, t, known));
+          continue;
+        }
         LibraryVersions required;
         required.sm = r.key.sm;
         required.cuda_runtime = r.key.cuda_runtime;
@@ -275,7 +310,6 @@ CheckReport Check(const std::string& dir) {
           auto loaded = lib->LoadDir(device_dir.string());
           if (!loaded.ok()) report.errors.push_back(loaded.error().message);
         }
-        Target t = std::move(target).value();
         if (lib->size() > 0) t.live = lib.get();
         report.comparisons.push_back(CompareRecord(r, t, known));
       }
@@ -297,6 +331,7 @@ struct FamilyStats {
   size_t upper = 0, upper_below = 0, upper_listed = 0, heuristic = 0, unknown = 0, errors = 0;
   std::vector<double> heuristic_err;
   size_t measured_zero = 0;
+  size_t variant_checked = 0, variant_differs = 0;
   size_t fallback_below = 0;
   std::vector<double> fallback_err;
 };
@@ -331,7 +366,12 @@ void Accumulate(FamilyStats& s, const Comparison& c) {
       if (c.relative_error) s.heuristic_err.push_back(*c.relative_error);
       break;
     case Outcome::kUnknown: ++s.unknown; break;
+    case Outcome::kVariantMismatch: ++s.exact, ++s.exact_mismatch; break;
     case Outcome::kError: ++s.errors; break;
+  }
+  if (c.observed_variant) {
+    ++s.variant_checked;
+    if (c.outcome == Outcome::kVariantMismatch) ++s.variant_differs;
   }
   if (c.outcome == Outcome::kError) return;
   if (c.measured == 0) {
@@ -348,40 +388,53 @@ void Accumulate(FamilyStats& s, const Comparison& c) {
 
 void PrintReport(const CheckReport& report, std::ostream& out) {
   out << fmt::format("wsest-calibrate check {} (estimates for {} {})\n", report.dir, kEpName, kEpRelease);
-  size_t n = report.comparisons.size();
-  std::map<std::string, size_t> per_device;
-  for (const Comparison& c : report.comparisons) ++per_device[c.device];
-  std::string devices;
-  for (const auto& [d, k] : per_device) devices += fmt::format("{}{}: {}", devices.empty() ? "" : ", ", d, k);
-  out << fmt::format("{} records in {} files{}; {} known mismatches listed\n", n, report.files,
-                     devices.empty() ? "" : " (" + devices + ")", report.known_mismatches);
+  const size_t n = report.comparisons.size();
+  out << fmt::format("{} records in {} files; {} known mismatches listed\n", n, report.files, report.known_mismatches);
   if (n == 0 && report.errors.empty()) {
     out << fmt::format("0 records: nothing to compare yet. Records are measured on a GPU machine by "
-                       "calibrate/run_on_gpu.sh into {}/<device>/ort-{}/*.jsonl.\n",
+                       "calibrate/run_on_gpu.sh, or on the shadow device by calibrate/shadow/run_corpus.sh, into "
+                       "{}/<device>/ort-{}/*.jsonl.\n",
                        report.dir, kEpRelease);
   }
-  if (n > 0) {
+  // GPU records and shadow records answer different questions (shadow.h): one table each.
+  for (const char* source : {kSourceGpu, kSourceShadow}) {
     std::map<std::string, FamilyStats> fam;
+    std::map<std::string, size_t> per_label;
     FamilyStats all;
     for (const Comparison& c : report.comparisons) {
+      if (c.source != source) continue;
       Accumulate(fam[c.family], c);
       Accumulate(all, c);
+      ++per_label[c.label];
+    }
+    if (all.records == 0) continue;
+    std::string labels;
+    for (const auto& [d, k] : per_label) labels += fmt::format("{}{}: {}", labels.empty() ? "" : ", ", d, k);
+    const bool shadow = std::string(source) == kSourceShadow;
+    out << fmt::format("\n{} records: {} ({})\n", shadow ? "shadow" : "GPU", all.records, labels);
+    if (shadow) {
+      out << "  the real 1.29.0 CUDA provider on stub CUDA libraries: its kernel choice and ORT's own buffers are "
+             "ground truth;\n  sizes a library decides (cuDNN, cuBLASLt, cuFFT) are the stub's answer, fed to both "
+             "sides alike\n";
     }
     out << "\nexact: match/labelled (unlisted mismatches, listed); upper: below measurement/labelled; "
-           "heuristic: relative error;\nORT 1.5x: ORT's ad-hoc allowance 0.5 x (weights + outputs) on the same nodes "
+           "heuristic: relative error;\nvariant: kernel choices checked against the kernels the binary launched "
+           "(differing/checked);\nORT 1.5x: ORT's ad-hoc allowance 0.5 x (weights + outputs) on the same nodes "
            "(below: under the measured workspace; error over nodes measured > 0)\n\n";
-    const std::string header = fmt::format("{:<14} {:>5} | {:>13} {:>9} | {:>9} | {:>5} {:>7} {:>7} | {:>5} | {:>9} {:>7} {:>8}",
-                                           "family", "nodes", "exact match", "mism(lst)", "ub below", "heur",
-                                           "med err", "max err", "unkn", "ORT below", "med err", "max err");
+    const std::string header =
+        fmt::format("{:<14} {:>5} | {:>13} {:>9} | {:>9} | {:>7} | {:>5} {:>7} {:>7} | {:>5} | {:>9} {:>7} {:>8}",
+                    "family", "nodes", "exact match", "mism(lst)", "ub below", "variant", "heur", "med err", "max err",
+                    "unkn", "ORT below", "med err", "max err");
     out << header << "\n" << std::string(header.size(), '-') << "\n";
     auto row = [&](const std::string& name, const FamilyStats& s) {
       const std::string exact = s.exact ? fmt::format("{}/{} ({:.0f}%)", s.exact_match, s.exact,
                                                       100.0 * double(s.exact_match) / double(s.exact))
                                         : "-";
-      out << fmt::format("{:<14} {:>5} | {:>13} {:>9} | {:>9} | {:>5} {:>7} {:>7} | {:>5} | {:>9} {:>7} {:>8}\n", name,
-                         s.records, exact, fmt::format("{}({})", s.exact_mismatch, s.exact_listed),
-                         s.upper ? fmt::format("{}/{}", s.upper_below + s.upper_listed, s.upper) : "-", s.heuristic,
-                         Pct(s.heuristic_err, true), Pct(s.heuristic_err, false), s.unknown + s.errors,
+      out << fmt::format("{:<14} {:>5} | {:>13} {:>9} | {:>9} | {:>7} | {:>5} {:>7} {:>7} | {:>5} | {:>9} {:>7} {:>8}\n",
+                         name, s.records, exact, fmt::format("{}({})", s.exact_mismatch, s.exact_listed),
+                         s.upper ? fmt::format("{}/{}", s.upper_below + s.upper_listed, s.upper) : "-",
+                         s.variant_checked ? fmt::format("{}/{}", s.variant_differs, s.variant_checked) : "-",
+                         s.heuristic, Pct(s.heuristic_err, true), Pct(s.heuristic_err, false), s.unknown + s.errors,
                          fmt::format("{}/{}", s.fallback_below, s.records - s.errors), Pct(s.fallback_err, true),
                          Pct(s.fallback_err, false));
     };
@@ -395,8 +448,8 @@ void PrintReport(const CheckReport& report, std::ostream& out) {
   for (const Comparison& c : report.comparisons) {
     if (IsFailure(c.outcome)) {
       ++failures;
-      out << fmt::format("FAIL {} [{}] case '{}' node '{}' ({}): {}: {}\n", c.origin, c.family, c.case_name, c.node,
-                         c.op, OutcomeName(c.outcome), c.message);
+      out << fmt::format("FAIL {} [{}] {} case '{}' node '{}' ({}): {}: {}\n", c.origin, c.family, c.label,
+                         c.case_name, c.node, c.op, OutcomeName(c.outcome), c.message);
     }
   }
   out << (failures == 0 ? std::string("result: PASS\n") : fmt::format("result: FAIL ({} failures)\n", failures));

@@ -44,7 +44,7 @@ Result<IngestStats> Ingest(const IngestOptions& o, std::ostream& log) {
     }
     if (j.contains("error")) {
       ++st.failed_cases;
-      log << fmt::format("{}: case '{}' failed on the GPU: {}\n", origin, j.value("case", ""),
+      log << fmt::format("{}: case '{}' failed when measured: {}\n", origin, j.value("case", ""),
                          j["error"].get<std::string>());
       continue;
     }
@@ -69,11 +69,29 @@ Result<IngestStats> Ingest(const IngestOptions& o, std::ostream& log) {
       k.cudnn = d.value("cudnn", 0);
       k.cublas = d.value("cublas", 0);
       k.ort = d.value("ort", "");
-      k.device = o.device.empty() ? DeviceForGpuName(k.gpu_name, k.sm_count) : o.device;
+      if (d.contains("shadow")) {
+        // The shadow device (calibrate/shadow): its settings name the profile it answered as.
+        const json& sh = d["shadow"];
+        k.source = kSourceShadow;
+        k.gpu_name = sh.value("name", "");
+        k.library_workspace = sh.at("library_workspace").get<uint64_t>();
+        if (o.device.empty()) k.device = sh.value("device", "");
+      }
+      if (k.device.empty()) k.device = o.device.empty() ? DeviceForGpuName(k.gpu_name, k.sm_count) : o.device;
       if (k.device.empty()) {
         return InvalidArgument(fmt::format("{}: no device profile for GPU '{}': pass --device", origin, k.gpu_name));
       }
-      if (j.value("ort_allocator_calls", uint64_t{0}) == 0) {
+      // The EP the node ran on: from the line's placements (wsest-measure reads ORT's log).
+      std::string placement;
+      if (j.contains("placements")) {
+        const json& p = j["placements"];
+        placement = p.value("all", "");
+        if (p.contains("nodes")) {
+          for (const auto& [node, ep] : p["nodes"].items()) placement = ep.get<std::string>();
+        }
+      }
+      const bool on_cuda = placement.empty() || placement == "CUDAExecutionProvider";
+      if (on_cuda && j.value("ort_allocator_calls", uint64_t{0}) == 0) {
         return InvalidArgument(fmt::format("{}: case '{}': ORT made no call to the counting allocator, so nothing was "
                                            "measured (session.use_env_allocators did not take effect)",
                                            origin, r.case_name));
@@ -97,6 +115,7 @@ Result<IngestStats> Ingest(const IngestOptions& o, std::ostream& log) {
       }
       r.node = loaded->nodes()[0];
       r.ort_node_name = OrtNodeName(r.node);
+      r.placement = placement;
       const json& runs = j.at("runs");
       if (runs.size() < 2) return InvalidArgument(origin + ": fewer than 2 runs");
       const json& first = runs.front();
@@ -111,6 +130,7 @@ Result<IngestStats> Ingest(const IngestOptions& o, std::ostream& log) {
       r.first_run_scratch_bytes = first.at("scratch_bytes").get<uint64_t>();
       if (!first.at("external_bytes").is_null()) r.first_run_external_bytes = first["external_bytes"].get<uint64_t>();
       r.first_run_device_used_delta = first.at("device_used_delta_bytes").get<int64_t>();
+      if (steady.contains("trace")) r.trace = steady["trace"].get<std::vector<std::string>>();
       auto rows = ParseOrtStats(j.value("ort_stats_csv", ""), origin + " ort_stats_csv");
       if (rows.ok()) {
         for (const OrtStatsRow& row : *rows) {

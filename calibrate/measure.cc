@@ -24,6 +24,8 @@
 //   (persistent handle workspaces; 2 MiB granular).
 // - ORT's own node stats: session.collect_node_memory_stats_to_file, written when the session is
 //   released, copied into --stats-dir and embedded in the line.
+// - Which EP each node was placed on, from ORT's verbose log (a node GetCapability rejects runs on
+//   the CPU EP); on the shadow device (calibrate/shadow), the kernels and library calls of each run.
 // The runner loads ORT and CUDA with dlopen: it builds with only ORT's C API header and runs where the
 // libraries are on LD_LIBRARY_PATH.
 #include <dlfcn.h>
@@ -48,6 +50,7 @@
 namespace {
 
 const OrtApi* g_ort = nullptr;
+constexpr size_t kMaxTraceEvents = 256;
 
 void Check(OrtStatus* status, const char* what) {
   if (status == nullptr) return;
@@ -133,6 +136,13 @@ struct Cuda {
   int (*RuntimeGetVersion)(int*) = nullptr;
   int (*DriverGetVersion)(int*) = nullptr;
   int (*DeviceGetAttribute)(int*, int, int) = nullptr;
+  // The shadow device's runtime stub (calibrate/shadow): its settings and its trace of kernels and
+  // library calls. Null on a real GPU.
+  const char* (*ShadowSettings)() = nullptr;
+  void (*TraceBegin)() = nullptr;
+  void (*TraceEnd)() = nullptr;
+  size_t (*TraceCount)() = nullptr;
+  const char* (*TraceAt)(size_t) = nullptr;
   bool loaded = false;
 
   void Load() {
@@ -151,6 +161,13 @@ struct Cuda {
     RuntimeGetVersion = reinterpret_cast<decltype(RuntimeGetVersion)>(sym("cudaRuntimeGetVersion"));
     DriverGetVersion = reinterpret_cast<decltype(DriverGetVersion)>(sym("cudaDriverGetVersion"));
     DeviceGetAttribute = reinterpret_cast<decltype(DeviceGetAttribute)>(sym("cudaDeviceGetAttribute"));
+    ShadowSettings = reinterpret_cast<decltype(ShadowSettings)>(dlsym(h, "wsest_shadow_settings"));
+    if (ShadowSettings != nullptr) {
+      TraceBegin = reinterpret_cast<decltype(TraceBegin)>(sym("wsest_shadow_trace_begin"));
+      TraceEnd = reinterpret_cast<decltype(TraceEnd)>(sym("wsest_shadow_trace_end"));
+      TraceCount = reinterpret_cast<decltype(TraceCount)>(sym("wsest_shadow_trace_count"));
+      TraceAt = reinterpret_cast<decltype(TraceAt)>(sym("wsest_shadow_trace_at"));
+    }
     loaded = true;
   }
   int64_t UsedBytes() const {
@@ -160,6 +177,56 @@ struct Cuda {
   }
 };
 Cuda g_cuda;
+
+// ORT's log: warnings go to stderr as ORT would print them; the session's node placements
+// (session_state.cc VerifyEachNodeIsAssignedToAnEp, a verbose message) and GetCapability's CPU
+// fallbacks are kept, so each line says which EP ran each node.
+struct Placements {
+  std::mutex mu;
+  std::string all_on;                         // "All nodes placed on [EP]"
+  std::map<std::string, std::string> by_node;  // node name -> EP, from "Node(s) placed on [EP]" lists
+  void Clear() {
+    std::lock_guard<std::mutex> lock(mu);
+    all_on.clear();
+    by_node.clear();
+  }
+  // " All nodes placed on [CUDAExecutionProvider]. Number of nodes: 1", or " Node(s) placed on [EP].
+  // Number of nodes: N" followed by one "  OpType (name)" line per node.
+  void Parse(const std::string& message) {
+    std::lock_guard<std::mutex> lock(mu);
+    std::istringstream in(message);
+    std::string line, ep;
+    while (std::getline(in, line)) {
+      const size_t open = line.find('['), close = line.find(']');
+      if (line.find("placed on [") != std::string::npos && open != std::string::npos && close > open) {
+        ep = line.substr(open + 1, close - open - 1);
+        if (line.find("All nodes placed on") != std::string::npos) all_on = ep;
+        continue;
+      }
+      const size_t lp = line.rfind(" ("), rp = line.rfind(')');
+      if (!ep.empty() && lp != std::string::npos && rp != std::string::npos && rp > lp) {
+        by_node[line.substr(lp + 2, rp - lp - 2)] = ep;
+      }
+    }
+  }
+  std::string Json() {
+    std::lock_guard<std::mutex> lock(mu);
+    std::string s = "{\"all\":" + JsonString(all_on) + ",\"nodes\":{";
+    bool first = true;
+    for (const auto& [node, ep] : by_node) {
+      s += (first ? "" : ",") + JsonString(node) + ":" + JsonString(ep);
+      first = false;
+    }
+    return s + "}}";
+  }
+};
+Placements g_placements;
+
+void ORT_API_CALL LogFn(void*, OrtLoggingLevel severity, const char*, const char*, const char* where,
+                        const char* message) {
+  if (where != nullptr && std::strstr(where, "VerifyEachNodeIsAssignedToAnEp") != nullptr) g_placements.Parse(message);
+  if (severity >= ORT_LOGGING_LEVEL_WARNING) std::cerr << "[ORT " << where << "] " << message << "\n";
+}
 
 // The counting allocator ORT uses for the EP's default memory.
 struct CountingAllocator : OrtAllocator {
@@ -301,6 +368,8 @@ struct RunMeasure {
   bool has_external = false;
   std::vector<uint64_t> external;
   int64_t used_delta = 0;
+  bool has_trace = false;
+  std::vector<std::string> trace;  // shadow device: kernels launched and library calls, in order
   std::string Json() const {
     uint64_t ext = 0;
     for (uint64_t x : external) ext += x;
@@ -308,7 +377,13 @@ struct RunMeasure {
                     ",\"allocations\":" + JsonArray(allocations);
     s += has_external ? ",\"external_bytes\":" + std::to_string(ext) + ",\"external_allocations\":" + JsonArray(external)
                       : std::string(",\"external_bytes\":null");
-    return s + ",\"device_used_delta_bytes\":" + std::to_string(used_delta) + "}";
+    s += ",\"device_used_delta_bytes\":" + std::to_string(used_delta);
+    if (has_trace) {
+      s += ",\"trace\":[";
+      for (size_t i = 0; i < trace.size(); ++i) s += (i ? "," : "") + JsonString(trace[i]);
+      s += "]";
+    }
+    return s + "}";
   }
 };
 
@@ -373,7 +448,8 @@ class Runner {
     cuda_ = o.ep == "cuda";
     if (cuda_) g_cuda.Load();
     shim_.Load();
-    Check(g_ort->CreateEnv(ORT_LOGGING_LEVEL_WARNING, "wsest-measure", &env_), "CreateEnv");
+    Check(g_ort->CreateEnvWithCustomLogger(LogFn, nullptr, ORT_LOGGING_LEVEL_VERBOSE, "wsest-measure", &env_),
+          "CreateEnv");
     OrtMemoryInfo* info = nullptr;
     Check(cuda_ ? g_ort->CreateMemoryInfo("Cuda", OrtDeviceAllocator, 0, OrtMemTypeDefault, &info)
                 : g_ort->CreateCpuMemoryInfo(OrtDeviceAllocator, OrtMemTypeDefault, &info),
@@ -392,6 +468,7 @@ class Runner {
     std::string s = "{\"ep\":" + JsonString(cuda_ ? "CUDAExecutionProvider" : "CPUExecutionProvider") +
                     ",\"ort\":" + JsonString(ort_version_) + ",\"gpu_name\":" + JsonString(opt_.gpu_name) +
                     ",\"driver\":" + JsonString(opt_.driver);
+    if (cuda_ && g_cuda.ShadowSettings) s += ",\"shadow\":" + std::string(g_cuda.ShadowSettings());
     if (cuda_) {
       int rt = 0, drv = 0, major = 0, minor = 0, sms = 0;
       g_cuda.RuntimeGetVersion(&rt);
@@ -435,6 +512,7 @@ class Runner {
       g_ort->ReleaseCUDAProviderOptions(cuda_opts);
     }
     const uint64_t calls_before = alloc_.ort_calls;
+    g_placements.Clear();
     OrtSession* session = nullptr;
     Check(g_ort->CreateSession(env_, c.model.c_str(), so, &session), "CreateSession");
     g_ort->ReleaseSessionOptions(so);
@@ -510,10 +588,19 @@ class Runner {
       if (cuda_) g_cuda.DeviceSynchronize();
       const int64_t used_before = g_cuda.UsedBytes();
       if (shim_.present()) shim_.begin();
+      if (g_cuda.TraceBegin) g_cuda.TraceBegin();
       alloc_.Begin();
       Check(g_ort->RunWithBinding(session, nullptr, binding), "Run");
       if (cuda_) g_cuda.DeviceSynchronize();
       alloc_.End();
+      if (g_cuda.TraceBegin) {
+        g_cuda.TraceEnd();
+        m.has_trace = true;
+        // A node launches a handful of kernels; a loop that launches thousands is cut, saying so.
+        const size_t n = g_cuda.TraceCount();
+        for (size_t i = 0; i < n && i < kMaxTraceEvents; ++i) m.trace.emplace_back(g_cuda.TraceAt(i));
+        if (n > kMaxTraceEvents) m.trace.push_back("... " + std::to_string(n - kMaxTraceEvents) + " more");
+      }
       if (shim_.present()) {
         shim_.end();
         m.has_external = true;
@@ -552,6 +639,7 @@ class Runner {
     return "{\"schema\":\"wsest-measure/1\",\"case\":" + JsonString(c.name) + ",\"model\":" + JsonString(c.model_file) +
            ",\"provider_options\":" + JsonMap(c.provider_options) + ",\"env\":" + JsonMap(c.env) +
            ",\"input_shapes\":" + shapes_json + ",\"ort_allocator_calls\":" + std::to_string(ort_calls) +
+           ",\"placements\":" + g_placements.Json() +
            ",\"runs\":" + runs_json +
            ",\"ort_stats_csv\":" + JsonString(ReadFile(stats_path)) + "}";
   }

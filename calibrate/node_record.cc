@@ -151,7 +151,8 @@ Result<NodeView> NodeViewFromJson(const std::string& text, const std::string& or
 
 std::string FormatNodeRecord(const NodeRecord& r) {
   const RecordKey& k = r.key;
-  json key = {{"device", k.device},
+  json key = {{"source", k.source},
+              {"device", k.device},
               {"gpu_name", k.gpu_name},
               {"sm", k.sm},
               {"sm_count", k.sm_count},
@@ -165,6 +166,7 @@ std::string FormatNodeRecord(const NodeRecord& r) {
               {"provider_options", k.provider_options},
               {"env", k.env},
               {"input_shapes", k.input_shapes}};
+  if (k.library_workspace) key["library_workspace"] = *k.library_workspace;
   json measured = {{"scratch_bytes", r.scratch_bytes},
                    {"scratch_peak_bytes", r.scratch_peak_bytes},
                    {"allocations", r.allocations}};
@@ -185,6 +187,8 @@ std::string FormatNodeRecord(const NodeRecord& r) {
   PutOpt(stats, "total_dynamic_sizes", r.ort_total_dynamic_sizes);
   PutOpt(stats, "total_temp_allocations", r.ort_total_temp_allocations);
   measured["ort_stats"] = stats;
+  if (!r.trace.empty()) measured["trace"] = r.trace;
+  if (!r.placement.empty()) measured["placement"] = r.placement;
   json j = {{"schema", kNodeRecordSchema}, {"case", r.case_name}, {"model", r.model},
             {"key", key},                  {"node", NodeToJson(r.node)}, {"ort_node_name", r.ort_node_name},
             {"measured", measured}};
@@ -209,6 +213,10 @@ Result<NodeRecord> ParseNodeRecord(const std::string& line, const std::string& o
     r.ort_node_name = j.value("ort_node_name", "");
     const json& key = j["key"];
     RecordKey& k = r.key;
+    k.source = key.value("source", std::string(kSourceGpu));
+    if (k.source != kSourceGpu && k.source != kSourceShadow) {
+      return Bad(origin, fmt::format("key.source '{}' is neither '{}' nor '{}'", k.source, kSourceGpu, kSourceShadow));
+    }
     k.device = key.at("device").get<std::string>();
     k.gpu_name = key.value("gpu_name", "");
     k.sm = key.value("sm", 0);
@@ -225,6 +233,8 @@ Result<NodeRecord> ParseNodeRecord(const std::string& line, const std::string& o
     if (key.contains("input_shapes")) {
       k.input_shapes = key["input_shapes"].get<std::map<std::string, std::vector<int64_t>>>();
     }
+    GetOpt(key, "library_workspace", k.library_workspace);
+    if (k.shadow() && !k.library_workspace) return Bad(origin, "a shadow record's key has no library_workspace");
     WSEST_ASSIGN_OR_RETURN(r.node, NodeFromJson(j["node"], origin));
     const json& m = j["measured"];
     if (!m.contains("scratch_bytes") || !m["scratch_bytes"].is_number_unsigned()) {
@@ -248,6 +258,8 @@ Result<NodeRecord> ParseNodeRecord(const std::string& line, const std::string& o
       GetOpt(s, "total_dynamic_sizes", r.ort_total_dynamic_sizes);
       GetOpt(s, "total_temp_allocations", r.ort_total_temp_allocations);
     }
+    if (m.contains("trace")) r.trace = m["trace"].get<std::vector<std::string>>();
+    r.placement = m.value("placement", "");
     return r;
   } catch (const json::exception& e) {
     return Bad(origin, e.what());
@@ -270,6 +282,7 @@ Result<std::vector<NodeRecord>> ReadNodeRecords(const std::string& path) {
 Result<Target> TargetForKey(const RecordKey& key) {
   Target t;
   WSEST_ASSIGN_OR_RETURN(t.device, FindDevice(key.device));
+  if (key.cudnn != 0) t.cudnn_version = key.cudnn;
   if (key.sm != 0 && key.sm != t.device.sm()) {
     return InvalidArgument(fmt::format("record key sm {} differs from profile {}'s sm {}", key.sm, key.device,
                                        t.device.sm()));

@@ -22,8 +22,18 @@ namespace wsest::calibrate {
 
 constexpr const char* kNodeRecordSchema = "wsest-node-record/1";
 
+// Where a record was measured.
+//   gpu:    a real GPU: every byte is ground truth.
+//   shadow: the real ORT 1.29.0 CUDA provider on the shadow device (calibrate/shadow), no GPU: the
+//           binary's own host code chose the kernel and sized ORT's buffers, so those are ground
+//           truth; every size a library decides (cuDNN, cuBLASLt, cuFFT) was the stub's answer,
+//           `library_workspace`, and the check feeds the same answer to the estimate.
+constexpr const char* kSourceGpu = "gpu";
+constexpr const char* kSourceShadow = "shadow";
+
 // The compatibility key: a record applies to an estimate only under the same key.
 struct RecordKey {
+  std::string source = kSourceGpu;
   std::string device;    // wsest device profile id ("h100-sxm")
   std::string gpu_name;  // cudaDeviceProp::name ("NVIDIA H100 80GB HBM3")
   int sm = 0;            // 90
@@ -38,6 +48,8 @@ struct RecordKey {
   std::map<std::string, std::string> provider_options;  // as passed to UpdateCUDAProviderOptions
   std::map<std::string, std::string> env;               // ORT_* variables set for the session
   std::map<std::string, std::vector<int64_t>> input_shapes;  // graph inputs as fed
+  std::optional<uint64_t> library_workspace;  // shadow: every library query's answer, in bytes
+  bool shadow() const { return source == kSourceShadow; }
 };
 
 // One measured node.
@@ -67,6 +79,12 @@ struct NodeRecord {
   // ORT's own node stats (session.collect_node_memory_stats_to_file) for the same node.
   std::optional<uint64_t> ort_input_sizes, ort_initializers_sizes, ort_total_dynamic_sizes,
       ort_total_temp_allocations;
+  // Shadow records: the kernels launched ("launch <mangled name>") and library calls ("cublasGemmEx",
+  // "cudnnBackendExecute") of the steady run, in order: what names the variant the EP chose.
+  std::vector<std::string> trace;
+  // The EP ORT placed the node on ("CUDAExecutionProvider"; "CPUExecutionProvider" when GetCapability
+  // turned it down), from ORT's log; empty in records made before the runner read it.
+  std::string placement;
 
   std::string origin;  // "file:line", filled by the reader
 };
