@@ -863,6 +863,7 @@ Result<ModelEstimate> EstimateModel(const Model& model, const Target& target) tr
   out.model_path = model.path();
   out.device = target.device.id;
   out.ep = fmt::format("{} {}", kEpName, kEpRelease);
+  out.cudnn = CudnnVersionText(target.cudnn_version);
   bool first = true;
   for (size_t i = 0; i < model.nodes().size(); ++i) {
     const NodeView& node = model.nodes()[i];

@@ -40,7 +40,8 @@ std::string NodeName(const NodeEstimate& n) { return n.name.empty() ? fmt::forma
 }  // namespace
 
 void WriteTable(const ModelEstimate& estimate, const Model& model, std::ostream& out) {
-  fmt::print(out, "model:  {}\ndevice: {}\nep:     {}\n\n", estimate.model_path, estimate.device, estimate.ep);
+  fmt::print(out, "model:  {}\ndevice: {}\nep:     {}\ncudnn:  {}\n\n", estimate.model_path, estimate.device,
+             estimate.ep, estimate.cudnn);
   size_t name_width = 4;
   size_t op_width = 2;
   size_t variant_width = 7;
@@ -140,6 +141,7 @@ void WriteJson(const ModelEstimate& estimate, std::ostream& out) {
               {"model", estimate.model_path},
               {"device", estimate.device},
               {"ep", estimate.ep},
+              {"cudnn", estimate.cudnn},
               {"nodes", std::move(nodes)},
               {"summary",
                {{"nodes", s.nodes},
@@ -174,7 +176,7 @@ bool WriteNodeDetail(const ModelEstimate& estimate, const Model& model, const st
                ShapeText(view.inputs[i]));
   for (size_t i = 0; i < view.outputs.size(); ++i)
     fmt::print(out, "output {}:  {} {}\n", i, view.outputs[i].name, ShapeText(view.outputs[i]));
-  fmt::print(out, "device:    {}\nep:        {}\n", estimate.device, estimate.ep);
+  fmt::print(out, "device:    {}\nep:        {}\ncudnn:     {}\n", estimate.device, estimate.ep, estimate.cudnn);
   fmt::print(out, "variant:   {}\n", e.known() ? e.variant : "-");
   const auto bytes = e.workspace_bytes();
   fmt::print(out, "workspace: {}\n", bytes ? fmt::format("{} ({} B)", HumanBytes(*bytes), *bytes) : "unknown");

@@ -112,6 +112,40 @@ int64_t EpConfig::EnvInt(const std::string& name, int64_t default_value) const {
   return ParseInt(*v).value_or(default_value);
 }
 
+Result<int> ParseCudnnVersion(const std::string& text) {
+  const std::string bad = fmt::format("cuDNN version '{}': expected major.minor[.patch] (9.19.0) or "
+                                      "cudnnGetVersion()'s number (91900)", text);
+  int version = 0;
+  if (text.find('.') == std::string::npos) {
+    const auto n = ParseInt(text);
+    if (!n || *n < 0 || *n > 999999) return InvalidArgument(bad);
+    version = static_cast<int>(*n);
+  } else {
+    int parts[3] = {0, 0, 0};
+    size_t start = 0;
+    for (int i = 0; i < 3 && start <= text.size(); ++i) {
+      const size_t dot = text.find('.', start);
+      const auto n = ParseInt(text.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+      if (!n || *n < 0 || *n > 99) return InvalidArgument(bad);
+      parts[i] = static_cast<int>(*n);
+      if (dot == std::string::npos) {
+        start = text.size() + 1;
+        break;
+      }
+      start = dot + 1;
+    }
+    if (start <= text.size()) return InvalidArgument(bad);  // a fourth part
+    version = parts[0] * 10000 + parts[1] * 100 + parts[2];
+  }
+  // ORT 1.29.0's CUDA provider is built against cuDNN 9 (it opens libcudnn.so.9).
+  if (version < 90000) return InvalidArgument(bad + "; ORT 1.29.0 needs cuDNN 9");
+  return version;
+}
+
+std::string CudnnVersionText(int version) {
+  return fmt::format("{}.{}.{}", version / 10000, version / 100 % 100, version % 100);
+}
+
 Target DefaultTarget() {
   Target t;
   t.device = FindDevice(kDefaultDevice).value();

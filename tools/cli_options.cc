@@ -93,6 +93,11 @@ Result<CliOptions> ParseCommandLine(int argc, const char* const* argv, const Cli
   app.add_option("--device", device, "device profile (see --list-devices)");
   app.add_option("--ep-option", ep_options, "CUDA EP provider option key=value, e.g. sdpa_kernel=1 (repeatable)");
   app.add_option("--ep-env", ep_env, "ORT_* environment variable NAME=value, e.g. ORT_DISABLE_FLASH_ATTENTION=1");
+  std::string cudnn_version;
+  app.add_option("--cudnn-version", cudnn_version,
+                 fmt::format("the cuDNN version ORT will load (cudnnGetVersion), e.g. 9.2.1; decides cuDNN attention "
+                             "(default {})",
+                             CudnnVersionText(kDefaultCudnnVersion)));
   app.add_option("--variant", out.target.forced_variant,
                  "where the EP's kernel choice depends on run-time values, estimate this variant (e.g. flash)");
   app.add_option("--node", out.node_name, "print one node's breakdown (its name, or #index)");
@@ -152,6 +157,11 @@ Result<CliOptions> ParseCommandLine(int argc, const char* const* argv, const Cli
     if (auto error = AddInputShape(in, &out)) return *error;
 
   WSEST_ASSIGN_OR_RETURN(out.target.device, FindDevice(device));
+  if (!cudnn_version.empty()) {
+    auto version = ParseCudnnVersion(cudnn_version);
+    if (!version.ok()) return Error{version.error().code, "--cudnn-version: " + version.error().message};
+    out.target.cudnn_version = *version;
+  }
   for (const auto& o : ep_options) {
     std::string key, value;
     if (!SplitAssignment(o, &key, &value))

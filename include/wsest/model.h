@@ -76,6 +76,7 @@ struct ModelEstimate {
   std::string model_path;
   std::string device;
   std::string ep;  // "onnxruntime-cuda 1.29.0"
+  std::string cudnn;  // the cuDNN version assumed, "9.19.0" (Target::cudnn_version)
   std::vector<NodeEstimate> nodes;
   ModelSummary summary;
 };

@@ -34,6 +34,15 @@ constexpr const char* kDefaultDevice = "h100-sxm";
 constexpr const char* kEpName = "onnxruntime-cuda";
 constexpr const char* kEpRelease = "1.29.0";
 
+// cudnnGetVersion() as the EP sees it at run time (major * 10000 + minor * 100 + patch). It decides
+// kernel variants: the 1.29.0 binary sends fp16 attention on SM >= 90 to cuDNN SDPA only when it
+// is >= 9.3.0. The default is cuDNN 9.19.0, the release paired with CUDA 13 in NVIDIA's packages.
+constexpr int kDefaultCudnnVersion = 91900;
+// "9.19.0", "9.19" or "91900" -> 91900; fails on anything else, or a version before cuDNN 9.
+Result<int> ParseCudnnVersion(const std::string& text);
+// 91900 -> "9.19.0".
+std::string CudnnVersionText(int version);
+
 // CUDA EP provider options (keys as ORT's CUDAExecutionProviderInfo spells them) and ORT_*
 // environment variables. Estimators read them only through these accessors.
 class EpConfig {
@@ -69,6 +78,7 @@ struct Target {
   // --variant: where the EP's choice can't be proven statically, estimate this kernel variant
   // instead of the maximum over the feasible ones. Empty: no forcing.
   std::string forced_variant;
+  int cudnn_version = kDefaultCudnnVersion;
   const LibraryQueries* live = nullptr;
 };
 
