@@ -1,8 +1,10 @@
 # Included by the top CMakeLists.txt: the single-node case generator, and the measuring runner when
 # ONNX Runtime's C API header is present.
-add_executable(wsest_make_cases calibrate/cases/make_cases.cc)
+file(GLOB WSEST_CASE_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/calibrate/cases/*.cc)
+add_executable(wsest_make_cases ${WSEST_CASE_SOURCES})
 set_target_properties(wsest_make_cases PROPERTIES OUTPUT_NAME wsest-make-cases)
 target_compile_options(wsest_make_cases PRIVATE ${WSEST_WARNINGS})
+target_include_directories(wsest_make_cases PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(wsest_make_cases PRIVATE onnx_proto protobuf::libprotobuf)
 
 set(WSEST_ORT_INCLUDE_DIR "$ENV{HOME}/.cache/wsest-ort/1.29.0/include" CACHE PATH
