@@ -1,9 +1,14 @@
 // Reduce* and ArgMax/ArgMin on the CUDA EP: core/providers/cuda/reduction/reduction_ops.cc, ORT 1.29.0.
 // The float/half/bfloat16/double kernels run ReduceComputeCore: a fast matrix path (no cuDNN) for
-// ReduceSum/Mean/LogSum/SumSquare over leading or trailing contiguous axes, else cudnnReduceTensor,
-// whose workspace and indices sizes only cuDNN knows (live, or a record; otherwise Unknown with the
-// kernel's other buffers listed). The integer kernels run SPECIALIZED_REDUCEKERNEL_COMPUTEIMPL
-// (fp32 copies in and out around cuDNN).
+// ReduceSum/Mean/LogSum/SumSquare over leading or trailing contiguous axes, ArgMax/ArgMin over the
+// last axis in a kernel of their own, else cudnnReduceTensor, whose workspace and indices sizes only
+// cuDNN knows (live, or a record; otherwise Unknown with the kernel's other buffers listed). The
+// integer kernels run SPECIALIZED_REDUCEKERNEL_COMPUTEIMPL (double copies in and out around cuDNN).
+//
+// What the 1.29.0 binary allocates was measured through the shadow device (calibrate/shadow): the
+// cuDNN workspace and indices buffers take exactly the bytes cuDNN answers, the integer path's copies
+// are doubles, and the last-axis arg kernel (arg_min_max_last_axis_kernel) takes no buffer. Sources
+// of other dates differ on all three.
 #include <algorithm>
 #include <set>
 #include <string>
@@ -78,6 +83,11 @@ bool IsIntegerPath(DataType t) {
 
 // reduction_functions.h AccumulationType_t: half and bfloat16 accumulate in float.
 int64_t AccumulationSize(DataType t) { return t == DataType::kDouble ? 8 : 4; }
+
+// The integer kernels convert to double around cuDNN: the 1.29.0 binary allocates 8 bytes per
+// element for both copies (measured on the shadow device: ReduceMax int32 [32, 512, 64] over axis 1
+// takes 8 * 1048576 and 8 * 2048 bytes besides cuDNN's two buffers).
+constexpr int64_t kIntegerPathElement = 8;
 
 enum class Matrix { kNone, kRows, kColumns };
 
@@ -243,25 +253,24 @@ Result<Estimate> EstimateReduce(const NodeView& node, const Target& target) {
       e.reason = std::string("no scratch: input_count == output_count copies X (") + kIntSource + ")";
       return e;
     }
-    Estimate e{"int_via_fp32_cudnn", Exactness::kExact};
-    // temp_X: GetScratchBuffer<float>(input_count), Impl_Cast to float.
-    e.Add("temp_X", input_count * 4, kIntSource);
-    q.tensor_dtype = DataType::kFloat;
-    q.compute_dtype = DataType::kFloat;
+    Estimate e{"int_via_double_cudnn", Exactness::kExact};
+    // temp_X: GetScratchBuffer<double>(input_count), Impl_Cast to double.
+    e.Add("temp_X", input_count * kIntegerPathElement, kIntSource);
+    q.tensor_dtype = DataType::kDouble;
+    q.compute_dtype = DataType::kDouble;
     std::string why_not = "no live or recorded cuDNN answer";
     if (target.live != nullptr) {
       Result<ReductionAnswer> a = target.live->ReductionWorkspace(q);
       if (a.ok()) {
-        // indices_cuda: GetScratchBuffer<uint32_t>(indices_bytes); workspace_cuda: GetScratchBuffer<CudaT>(workspace_bytes):
-        // both counts are bytes used as element counts, so the allocations are 4x and sizeof(T)x.
-        e.Add("indices_cuda", Bytes(a->indices_bytes) * 4, std::string(kIntSource) + "; " + a->source);
-        e.Add("workspace_cuda", Bytes(a->workspace_bytes) * elem, std::string(kIntSource) + "; " + a->source);
-        e.Add("temp_Y", output_count * 4, kIntSource);
+        // indices_cuda and workspace_cuda: exactly the bytes cuDNN asks for (measured on the binary).
+        e.Add("indices_cuda", Bytes(a->indices_bytes), std::string(kIntSource) + "; " + a->source);
+        e.Add("workspace_cuda", Bytes(a->workspace_bytes), std::string(kIntSource) + "; " + a->source);
+        e.Add("temp_Y", output_count * kIntegerPathElement, kIntSource);
         return e;
       }
       why_not = a.error().message;
     }
-    e.Add("temp_Y", output_count * 4, kIntSource);
+    e.Add("temp_Y", output_count * kIntegerPathElement, kIntSource);
     e.exactness = Exactness::kUnknown;
     e.reason = node.Label() + ": cudnnGetReductionWorkspaceSize / cudnnGetReductionIndicesSize for " + CanonicalKey(q) +
                " need cuDNN (a GPU) or a record (" + why_not + ")";
@@ -286,6 +295,19 @@ Result<Estimate> EstimateReduce(const NodeView& node, const Target& target) {
       if (e.buffers.empty()) e.reason = std::string("no scratch: reduce_matrix_rows takes no buffer (") + kCoreSource + ")";
       return e;
     }
+  }
+
+  // ArgMax/ArgMin over the last axis: arg_min_max_last_axis (reduction_functions.cu), one thread per
+  // row, writing Y directly; the binary launches arg_min_max_last_axis_kernel and allocates nothing.
+  const bool last_axis_arg = op->arg && !d.axes.empty() && d.axes.front() == rank - 1 &&
+                             (x.dtype == DataType::kFloat || x.dtype == DataType::kFloat16 ||
+                              x.dtype == DataType::kDouble);
+  if (last_axis_arg) {
+    Estimate e{"last_axis_kernel", Exactness::kExact};
+    e.reason = "no scratch: onnxruntime 1.29.0 core/providers/cuda/reduction/reduction_functions.cu "
+               "arg_min_max_last_axis writes the indices straight into Y";
+    e.candidates.push_back({"cudnn", "the axis is the last one: ORT's own last-axis kernel runs", std::nullopt});
+    return e;
   }
 
   const bool is_half = x.dtype == DataType::kFloat16;
@@ -313,10 +335,10 @@ Result<Estimate> EstimateReduce(const NodeView& node, const Target& target) {
   }
   if (answer) {
     const std::string src = std::string(kCoreSource) + "; " + answer->source;
-    // workspace_cuda: MakeUniquePtr<CudaT>(workspace_bytes): a byte count taken as elements, sizeof(T) too big.
-    if (answer->workspace_bytes != 0) e.Add("workspace_cuda", Bytes(answer->workspace_bytes) * elem, src);
-    // indices_cuda: MakeUniquePtr<uint32_t>(indices_bytes): 4x.
-    if (answer->indices_bytes != 0) e.Add("indices_cuda", Bytes(answer->indices_bytes) * 4, src);
+    // workspace_cuda and indices_cuda: exactly the bytes cuDNN answers (measured on the binary: one
+    // allocation of each answer, whatever T).
+    if (answer->workspace_bytes != 0) e.Add("workspace_cuda", Bytes(answer->workspace_bytes), src);
+    if (answer->indices_bytes != 0) e.Add("indices_cuda", Bytes(answer->indices_bytes), src);
   }
   if (op->arg) {
     // FLATTENED_INDICES: input_count == output_count memsets Y; else a temp_output of float or CudaT.
@@ -324,12 +346,18 @@ Result<Estimate> EstimateReduce(const NodeView& node, const Target& target) {
   } else if (op->calculate_sqt) {
     e.Add("input_squared", input_count * elem, kCoreSource);
   } else if (op->log_sum_exp) {
-    if (!same_count && answer && answer->indices_bytes != 0) {
-      // indices_cuda_max: MakeUniquePtr<uint32_t>(indices_bytes) (sized by the ADD descriptor's count).
-      e.Add("indices_cuda_max", Bytes(answer->indices_bytes) * 4, kCoreSource);
+    // Two passes: a MAX reduction with indices_cuda_max (the indices bytes again), freed before the
+    // exp pass takes exp_result and log_sum_result. The workspace held is the larger pass (the binary
+    // frees the one before the other: shadow device, ReduceLogSumExp float [32, 512, 64] over axis 1
+    // held 2 x 1048577 + 4194304 + 8192 B at most of its five allocations).
+    const Bytes max_pass_extra = (!same_count && answer) ? Bytes(answer->indices_bytes) : Bytes(0);
+    const Bytes exp_pass_extra = input_count * elem + output_count * elem;
+    if (!max_pass_extra.overflow() && !exp_pass_extra.overflow() && max_pass_extra.value() > exp_pass_extra.value()) {
+      e.Add("indices_cuda_max", max_pass_extra, kCoreSource + std::string(" (the MAX pass, the larger)"));
+    } else {
+      e.Add("exp_result", input_count * elem, kCoreSource);
+      e.Add("log_sum_result", output_count * elem, kCoreSource);
     }
-    e.Add("exp_result", input_count * elem, kCoreSource);
-    e.Add("log_sum_result", output_count * elem, kCoreSource);
   } else if (!same_count && needs_fp32_copy) {
     e.Add("temp_output", output_count * 4, kCoreSource);
   }

@@ -167,14 +167,15 @@ TEST(EinsumReduce, SplitAxesNeedCudnnAndAreUnknownWithoutIt) {
 }
 
 TEST(EinsumReduce, SplitAxesWithLiveCudnnAreExact) {
-  // Output [1, 8, 1] = 32 B; workspace_cuda MakeUniquePtr<float>(100 bytes taken as elements) = 400 B.
+  // Output [1, 8, 1] = 32 B; workspace_cuda: the 100 bytes cuDNN answers (reduce_test.cc: measured on
+  // the 1.29.0 binary).
   FakeQueries fake;
   fake.reduction = {{100, 0}};
   Target t = DefaultTarget();
   t.live = &fake;
   Estimate e = Ok(estimators::EstimateEinsum(Einsum("ijk->j", DataType::kFloat, {{4, 8, 16}}), t));
   EXPECT_EQ(e.exactness, Exactness::kExact);
-  EXPECT_EQ(e.workspace_bytes(), 432u);
+  EXPECT_EQ(e.workspace_bytes(), 132u);
   ASSERT_TRUE(fake.last_reduction.has_value());
   EXPECT_EQ(fake.last_reduction->reduce_op, "add");
   EXPECT_EQ(fake.last_reduction->input_dims, (std::vector<int64_t>{4, 8, 16}));

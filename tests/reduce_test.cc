@@ -69,8 +69,9 @@ TEST(ReduceMatrix, OnesAroundAxesStillCount) {
   EXPECT_EQ(e.variant, "matrix_columns");
 }
 
-TEST(ReduceCudnn, WorkspaceIsOverAllocatedBySizeofT) {
-  // MakeUniquePtr<CudaT>(workspace_bytes): 1000 "elements" of float = 4000 bytes.
+TEST(ReduceCudnn, WorkspaceIsExactlyCudnnsAnswer) {
+  // The 1.29.0 binary allocates the bytes cuDNN answers, whatever T (shadow device: ReduceMax float
+  // [32, 512, 64] over axis 1 took one allocation of each answer): 1000 B.
   FakeQueries fake;
   fake.reduction = {{1000, 0}};
   Estimate e = Ok(estimators::EstimateReduce(Reduce("ReduceMax", DataType::kFloat, {1, 128, 768}, {-1}), WithLive(fake)));
@@ -78,7 +79,7 @@ TEST(ReduceCudnn, WorkspaceIsOverAllocatedBySizeofT) {
   EXPECT_EQ(e.exactness, Exactness::kExact);
   ASSERT_EQ(e.buffers.size(), 1u);
   EXPECT_EQ(e.buffers[0].name, "workspace_cuda");
-  EXPECT_EQ(e.buffers[0].bytes, 4000u);
+  EXPECT_EQ(e.buffers[0].bytes, 1000u);
   EXPECT_NE(e.buffers[0].source.find("fake live"), std::string::npos);
   // rank 3 stays rank 3; output keeps the reduced axis as 1.
   ASSERT_TRUE(fake.last_reduction.has_value());
@@ -86,36 +87,51 @@ TEST(ReduceCudnn, WorkspaceIsOverAllocatedBySizeofT) {
   EXPECT_EQ(fake.last_reduction->reduce_op, "max");
 }
 
-TEST(ReduceCudnn, ArgMaxHalfCopiesToFp32) {
-  // temp_X 8000 * 4 = 32000; workspace 96 * 2 = 192; indices 32 * 4 = 128; temp_output 8 floats = 32.
+TEST(ReduceCudnn, ArgMaxHalfOverAnInnerAxisCopiesToFp32) {
+  // [8, 1000, 4] over axis 1: temp_X 32000 * 4 = 128000; workspace 96; indices 32; temp_output
+  // [8, 1, 4] floats = 128 (the shadow device's ArgMax fp16 [32, 512, 64] took the same four buffers).
   FakeQueries fake;
   fake.reduction = {{96, 32}};
-  Estimate e = Ok(estimators::EstimateReduce(Reduce("ArgMax", DataType::kFloat16, {8, 1000}, {1}), WithLive(fake)));
-  EXPECT_EQ(e.workspace_bytes(), 32000u + 192u + 128u + 32u);
+  Estimate e = Ok(estimators::EstimateReduce(Reduce("ArgMax", DataType::kFloat16, {8, 1000, 4}, {1}), WithLive(fake)));
+  EXPECT_EQ(e.variant, "cudnn");
+  EXPECT_EQ(e.workspace_bytes(), 128000u + 96u + 32u + 128u);
   EXPECT_TRUE(fake.last_reduction->flattened_indices);
   EXPECT_EQ(fake.last_reduction->tensor_dtype, DataType::kFloat);
-  // rank 2 is padded to 3 for cuDNN.
-  EXPECT_EQ(fake.last_reduction->input_dims, (std::vector<int64_t>{8, 1000, 1}));
+}
+
+TEST(ReduceArg, LastAxisRunsItsOwnKernelWithNoScratch) {
+  // The 1.29.0 binary launches arg_min_max_last_axis_kernel and allocates nothing (shadow device,
+  // ArgMax float [64, 32000] axis 1 and ArgMin fp16 [64, 1000] axis -1).
+  for (DataType t : {DataType::kFloat, DataType::kFloat16}) {
+    Estimate e = Ok(estimators::EstimateReduce(Reduce("ArgMax", t, {8, 1000}, {1}), DefaultTarget()));
+    EXPECT_EQ(e.variant, "last_axis_kernel");
+    EXPECT_EQ(e.exactness, Exactness::kExact);
+    EXPECT_EQ(e.workspace_bytes(), 0u);
+  }
+  Estimate inner = Ok(estimators::EstimateReduce(Reduce("ArgMin", DataType::kFloat, {8, 1000, 4}, {1}), DefaultTarget()));
+  EXPECT_EQ(inner.variant, "cudnn");  // cuDNN, Unknown without its answer
 }
 
 TEST(ReduceCudnn, Bfloat16SumOverMiddleAxis) {
   // [2, 3, 4] over axis 1: not anchored to either end -> cuDNN; bf16 copies to fp32:
-  // temp_X 24 * 4 = 96; workspace 64 * 2 = 128; temp_output 8 * 4 = 32.
+  // temp_X 24 * 4 = 96; workspace 64; temp_output 8 * 4 = 32.
   FakeQueries fake;
   fake.reduction = {{64, 0}};
   Estimate e = Ok(estimators::EstimateReduce(Reduce("ReduceSum", DataType::kBfloat16, {2, 3, 4}, {1}), WithLive(fake)));
   EXPECT_EQ(e.variant, "cudnn");
-  EXPECT_EQ(e.workspace_bytes(), 96u + 128u + 32u);
+  EXPECT_EQ(e.workspace_bytes(), 96u + 64u + 32u);
 }
 
 TEST(ReduceCudnn, LogSumExpKeepsExpAndSum) {
-  // [4, 32000] fp32 over the last axis: workspace 10 * 4 = 40; indices 2 * 4 = 8 and again 8 for the
-  // max pass; exp_result 128000 * 4 = 512000; log_sum_result 4 * 4 = 16.
+  // [4, 32000] fp32 over the last axis: workspace 10 and indices 2 throughout; the MAX pass adds
+  // indices again (2), freed before the exp pass adds exp_result 128000 * 4 = 512000 and
+  // log_sum_result 4 * 4 = 16: the larger pass is held (the shadow device's ReduceLogSumExp float
+  // [32, 512, 64] held two of its three cuDNN buffers with exp_result and log_sum_result).
   FakeQueries fake;
   fake.reduction = {{10, 2}};
   Estimate e =
       Ok(estimators::EstimateReduce(Reduce("ReduceLogSumExp", DataType::kFloat, {4, 32000}, {1}), WithLive(fake)));
-  EXPECT_EQ(e.workspace_bytes(), 40u + 8u + 8u + 512000u + 16u);
+  EXPECT_EQ(e.workspace_bytes(), 10u + 2u + 512000u + 16u);
 }
 
 TEST(ReduceCudnn, WithoutLibraryIsUnknownAndSaysWhy) {
@@ -126,14 +142,16 @@ TEST(ReduceCudnn, WithoutLibraryIsUnknownAndSaysWhy) {
   EXPECT_NE(e.reason.find("GPU"), std::string::npos) << e.reason;
 }
 
-TEST(ReduceInt, Int32GoesThroughFp32Copies) {
-  // [8, 128, 16] over axis 1: temp_X 16384 * 4 = 65536; indices 8 * 4 = 32; workspace 100 * 4 = 400;
-  // temp_Y 128 * 4 = 512.
+TEST(ReduceInt, Int32GoesThroughDoubleCopies) {
+  // The 1.29.0 binary copies to double (shadow device: ReduceMax int32 [32, 512, 64] took 8 bytes per
+  // element each way). [8, 128, 16] over axis 1: temp_X 16384 * 8 = 131072; indices 8; workspace 100;
+  // temp_Y 128 * 8 = 1024.
   FakeQueries fake;
   fake.reduction = {{100, 8}};
   Estimate e = Ok(estimators::EstimateReduce(Reduce("ReduceSum", DataType::kInt32, {8, 128, 16}, {1}), WithLive(fake)));
-  EXPECT_EQ(e.variant, "int_via_fp32_cudnn");
-  EXPECT_EQ(e.workspace_bytes(), 65536u + 32u + 400u + 512u);
+  EXPECT_EQ(e.variant, "int_via_double_cudnn");
+  EXPECT_EQ(e.workspace_bytes(), 131072u + 8u + 100u + 1024u);
+  EXPECT_EQ(fake.last_reduction->tensor_dtype, DataType::kDouble);
 }
 
 TEST(ReduceAxes, AxesInputMustBeConstant) {
