@@ -51,6 +51,12 @@ Result<Estimate> EstimateNode(const NodeView& node, const Target& target) {
     return Estimate::Unknown(fmt::format("no estimator for {}{}{} at opset {}", node.domain.empty() ? "" : node.domain,
                                          node.domain.empty() ? "" : ".", node.op_type, node.opset));
   }
+  if (auto declined = CudaEpDeclines(node, target)) {
+    Estimate e("cpu_ep", Exactness::kExact);
+    e.reason = fmt::format("onnxruntime {}'s CUDA EP {}; ORT runs the node on the CPU EP, so it takes no GPU "
+                           "workspace", kEpRelease, *declined);
+    return e;
+  }
   if (entry->estimate == nullptr) return Estimate::NoScratch(fmt::format("{} {}", kEpRelease, entry->kernel));
 
   Result<Estimate> result = InvalidArgument("");

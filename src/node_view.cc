@@ -103,4 +103,11 @@ std::vector<int64_t> NodeView::GetInts(const std::string& key) const {
   return {};
 }
 
+std::vector<std::string> NodeView::GetStrings(const std::string& key) const {
+  auto it = attributes.find(key);
+  if (it == attributes.end()) return {};
+  if (const auto* v = std::get_if<std::vector<std::string>>(&it->second)) return *v;
+  return {};
+}
+
 }  // namespace wsest

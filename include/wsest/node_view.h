@@ -111,6 +111,7 @@ struct NodeView {
   float GetFloat(const std::string& key, float default_value) const;
   std::string GetString(const std::string& key, const std::string& default_value) const;
   std::vector<int64_t> GetInts(const std::string& key) const;
+  std::vector<std::string> GetStrings(const std::string& key) const;
   // The subgraph of graph attribute `attribute`, or null when the view has none by that name.
   const Subgraph* subgraph(const std::string& attribute) const {
     for (const auto& g : subgraphs)

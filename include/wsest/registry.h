@@ -2,6 +2,7 @@
 // estimators/registry.cc; this header is how callers look it up.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,8 +34,13 @@ const std::vector<EstimatorEntry>& EstimatorTable();
 // The entry covering (domain, op_type, opset), or null.
 const EstimatorEntry* FindEstimator(const std::string& domain, const std::string& op_type, int opset);
 
-// Runs the node's estimator. No entry: Unknown ("no estimator"). An overflowed byte count: an
-// OutOfRange error naming the node and the buffer. Errors from the estimator pass through.
+// Why ORT 1.29.0's CUDA EP GetCapability turns the node down although a CUDA kernel is registered
+// for it (the node then runs on the CPU EP), or nullopt when it takes it (estimators/placement.cc).
+std::optional<std::string> CudaEpDeclines(const NodeView& node, const Target& target);
+
+// Runs the node's estimator. No entry: Unknown ("no estimator"); a node the CUDA EP has no kernel
+// for or declines: cpu_ep, exact 0. An overflowed byte count: an OutOfRange error naming the node
+// and the buffer. Errors from the estimator pass through.
 Result<Estimate> EstimateNode(const NodeView& node, const Target& target);
 
 }  // namespace wsest
