@@ -14,8 +14,8 @@
 //   upper_bound  must not fall below the measurement (a failure like an exact mismatch);
 //   heuristic    relative error |estimate - measured| / measured, reported, never failing;
 //   unknown      counted.
-// Compared: the estimate's buffers on ORT's allocators (scratch + temp_space) with the bytes the node
-// requested from ORT's device allocator; its external buffers with the raw cudaMalloc bytes, when the
+// Compared: the estimate's buffers on ORT's allocators (scratch + temp_space) with the most bytes the
+// node held at once from ORT's device allocator; its external buffers with the raw cudaMalloc bytes, when the
 // record has them. Shadow records also check the variant against the kernels the binary launched
 // (calibrate/observed_variant.h): another variant fails whatever the bytes, unless listed; their
 // library-decided sizes are answered to the estimate as the stub answered them (shadow_queries.h).
@@ -66,7 +66,7 @@ struct Comparison {
   std::string variant;
   std::optional<uint64_t> estimated;           // ORT-allocator part (scratch + temp_space)
   uint64_t estimated_external = 0;
-  uint64_t measured = 0;                        // NodeRecord::scratch_bytes
+  uint64_t measured = 0;                        // NodeRecord::scratch_peak_bytes
   std::optional<uint64_t> measured_external;
   std::optional<double> relative_error;         // |est - measured| / measured, when measured > 0
   uint64_t ort_fallback = 0;                    // ORT's ad-hoc 1.5x: 0.5 x (weights + outputs)

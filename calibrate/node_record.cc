@@ -53,8 +53,21 @@ json NodeToJson(const NodeView& n) {
   for (const TensorInfo& t : n.inputs) inputs.push_back(TensorToJson(t));
   for (const TensorInfo& t : n.outputs) outputs.push_back(TensorToJson(t));
   for (const auto& [k, v] : n.attributes) attrs[k] = AttributeToJson(v);
-  return {{"name", n.name},     {"op_type", n.op_type}, {"domain", n.domain}, {"opset", n.opset},
-          {"attributes", attrs}, {"inputs", inputs},     {"outputs", outputs}};
+  json j = {{"name", n.name},     {"op_type", n.op_type}, {"domain", n.domain}, {"opset", n.opset},
+            {"attributes", attrs}, {"inputs", inputs},     {"outputs", outputs}};
+  // If, Loop and Scan: their bodies, so the check can estimate them as the CLI does.
+  if (!n.subgraphs.empty()) {
+    json graphs = json::array();
+    for (const Subgraph& g : n.subgraphs) {
+      json nodes = json::array(), g_inputs = json::array(), g_outputs = json::array();
+      for (const NodeView& body : g.nodes) nodes.push_back(NodeToJson(body));
+      for (const TensorInfo& t : g.inputs) g_inputs.push_back(TensorToJson(t));
+      for (const TensorInfo& t : g.outputs) g_outputs.push_back(TensorToJson(t));
+      graphs.push_back({{"attribute", g.attribute}, {"nodes", nodes}, {"inputs", g_inputs}, {"outputs", g_outputs}});
+    }
+    j["subgraphs"] = graphs;
+  }
+  return j;
 }
 
 Error Bad(const std::string& origin, const std::string& what) {
@@ -121,6 +134,23 @@ Result<NodeView> NodeFromJson(const json& j, const std::string& origin) {
     for (const auto& [k, v] : j["attributes"].items()) {
       WSEST_ASSIGN_OR_RETURN(AttributeValue a, AttributeFromJson(k, v, origin));
       n.attributes.emplace(k, std::move(a));
+    }
+  }
+  if (j.contains("subgraphs")) {
+    for (const json& g : j["subgraphs"]) {
+      Subgraph s;
+      s.attribute = g.value("attribute", "");
+      for (const json& body : g.value("nodes", json::array())) {
+        WSEST_ASSIGN_OR_RETURN(NodeView b, NodeFromJson(body, origin));
+        s.nodes.push_back(std::move(b));
+      }
+      for (const char* side : {"inputs", "outputs"}) {
+        for (const json& t : g.value(side, json::array())) {
+          WSEST_ASSIGN_OR_RETURN(TensorInfo info, TensorFromJson(t, origin));
+          (side[0] == 'i' ? s.inputs : s.outputs).push_back(std::move(info));
+        }
+      }
+      n.subgraphs.push_back(std::move(s));
     }
   }
   return n;

@@ -90,7 +90,7 @@ TEST(CalibrateCheck, ExactMismatchFailsWithBothNumbers) {
   Comparison c = CompareRecord(r, DefaultTarget(), known);
   EXPECT_EQ(c.outcome, Outcome::kMismatch);
   EXPECT_TRUE(IsFailure(c.outcome));
-  EXPECT_EQ(c.message, "exact estimate differs: estimated 256 B (transposed), measured 300 B (allocations: 128, 172)");
+  EXPECT_EQ(c.message, "exact estimate differs: estimated 256 B (transposed), measured 300 B held at most (allocations: 128, 172)");
   // |256 - 300| / 300
   ASSERT_TRUE(c.relative_error.has_value());
   EXPECT_NEAR(*c.relative_error, 44.0 / 300.0, 1e-12);
@@ -128,7 +128,7 @@ TEST(CalibrateCheck, UpperBoundBelowMeasurementFails) {
   EXPECT_EQ(below.outcome, Outcome::kUpperBelow);
   EXPECT_TRUE(IsFailure(below.outcome));
   EXPECT_EQ(below.message,
-            "upper bound below the measurement: estimated 1024 B (training_scratch_mask), measured 2048 B "
+            "upper bound below the measurement: estimated 1024 B (training_scratch_mask), measured 2048 B held at most "
             "(allocations: 2048)");
   // At or above the measurement (inference at run time: nothing allocated) the bound holds.
   Comparison within = CompareRecord(Rec("dropout/train", DropoutRuntimeTraining(), 0), DefaultTarget(), known);

@@ -11,6 +11,7 @@
 #include "calibrate/observed_variant.h"
 #include "calibrate/shadow_queries.h"
 #include "tests/test_graph.h"
+#include "wsest/registry.h"
 
 namespace wsest::calibrate {
 namespace {
@@ -53,6 +54,7 @@ NodeRecord ShadowRecord(NodeView node, uint64_t measured, std::vector<std::strin
   r.key.provider_options = {{"sdpa_kernel", "1"}};
   r.node = std::move(node);
   r.scratch_bytes = measured;
+  r.scratch_peak_bytes = measured;
   r.trace = std::move(trace);
   r.placement = "CUDAExecutionProvider";
   r.origin = "test:1";
@@ -80,6 +82,39 @@ TEST(ShadowRecord, KeyTraceAndPlacementRoundTrip) {
   EXPECT_EQ(back->trace, r.trace);
   EXPECT_EQ(back->placement, "CUDAExecutionProvider");
   EXPECT_EQ(RecordLabel(back->key), "shadow:h100-sxm@9.19.0");
+}
+
+TEST(ShadowRecord, SubgraphsRoundTripSoIfCanBeEstimated) {
+  // If with one Relu per branch: wsest estimates its bodies, so the record must carry them.
+  NodeView cond_node;
+  cond_node.name = "node";
+  cond_node.op_type = "If";
+  cond_node.opset = 17;
+  cond_node.inputs = {T("cond", DataType::kBool, {})};
+  cond_node.outputs = {T("y", DataType::kFloat, {64, 768})};
+  for (const char* branch : {"then_branch", "else_branch"}) {
+    Subgraph g;
+    g.attribute = branch;
+    NodeView relu;
+    relu.name = std::string(branch) + "/relu";
+    relu.op_type = "Relu";
+    relu.opset = 17;
+    relu.inputs = {T("x", DataType::kFloat, {64, 768})};
+    relu.outputs = {T("y", DataType::kFloat, {64, 768})};
+    g.nodes.push_back(relu);
+    g.outputs = {T("y", DataType::kFloat, {64, 768})};
+    cond_node.subgraphs.push_back(g);
+  }
+  auto back = ParseNodeRecord(FormatNodeRecord(ShadowRecord(cond_node, 0, {})), "f:1");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  ASSERT_EQ(back->node.subgraphs.size(), 2u);
+  EXPECT_EQ(back->node.subgraphs[1].attribute, "else_branch");
+  ASSERT_EQ(back->node.subgraphs[1].nodes.size(), 1u);
+  EXPECT_EQ(back->node.subgraphs[1].nodes[0].name, "else_branch/relu");
+  Result<Estimate> e = EstimateNode(back->node, DefaultTarget());
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e->exactness, Exactness::kExact);  // Relu has no scratch: 0 in either branch
+  EXPECT_EQ(e->workspace_bytes(), 0u);
 }
 
 TEST(ShadowRecord, KeyErrors) {
