@@ -55,7 +55,9 @@ cp "$here/export_models.py" "$tmp/tools/"
 # Sources and ORT's C API headers, so run_on_gpu.sh can rebuild the runner there if this build's
 # binary does not run (e.g. an older glibc).
 mkdir -p "$tmp/tools/src"
-cp "$here/measure.cc" "$here/cuda_alloc_shim.cc" "$tmp/tools/src/"
+mkdir -p "$tmp/tools/src/calibrate"
+cp "$here/measure.cc" "$here/cuda_alloc_shim.cc" "$here/ort_runner.cc" "$tmp/tools/src/"
+cp "$here/ort_runner.h" "$tmp/tools/src/calibrate/"
 ort_include="${WSEST_ORT_INCLUDE_DIR:-${WSEST_ORT_CACHE:-$HOME/.cache/wsest-ort}/1.29.0/include}"
 cp "$ort_include"/onnxruntime_c_api.h "$ort_include"/onnxruntime_error_code.h "$ort_include"/onnxruntime_ep_c_api.h \
   "$tmp/tools/src/"

@@ -45,73 +45,14 @@
 #include <unordered_map>
 #include <vector>
 
+#include "calibrate/ort_runner.h"
 #include "onnxruntime_c_api.h"
 
 namespace {
 
-const OrtApi* g_ort = nullptr;
+using namespace wsest::ortrun;
+
 constexpr size_t kMaxTraceEvents = 256;
-
-void Check(OrtStatus* status, const char* what) {
-  if (status == nullptr) return;
-  std::string msg = std::string(what) + ": " + g_ort->GetErrorMessage(status);
-  g_ort->ReleaseStatus(status);
-  throw std::runtime_error(msg);
-}
-
-std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
-
-template <typename T>
-std::string JsonArray(const std::vector<T>& v) {
-  std::string s = "[";
-  for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
-  return s + "]";
-}
-
-std::string JsonMap(const std::map<std::string, std::string>& m) {
-  std::string s = "{";
-  for (const auto& [k, v] : m) s += (s.size() > 1 ? "," : "") + JsonString(k) + ":" + JsonString(v);
-  return s + "}";
-}
-
-std::vector<std::string> Split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::string cur;
-  std::istringstream in(s);
-  while (std::getline(in, cur, sep)) out.push_back(cur);
-  return out;
-}
-
-std::map<std::string, std::string> ParsePairs(const std::string& text) {
-  std::map<std::string, std::string> m;
-  if (text == "-" || text.empty()) return m;
-  for (const std::string& kv : Split(text, ';')) {
-    const size_t eq = kv.find('=');
-    if (eq == std::string::npos) throw std::runtime_error("'" + kv + "' is not key=value");
-    m[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
-  return m;
-}
 
 struct InputSpec {
   std::vector<int64_t> dims;
@@ -177,56 +118,6 @@ struct Cuda {
   }
 };
 Cuda g_cuda;
-
-// ORT's log: warnings go to stderr as ORT would print them; the session's node placements
-// (session_state.cc VerifyEachNodeIsAssignedToAnEp, a verbose message) and GetCapability's CPU
-// fallbacks are kept, so each line says which EP ran each node.
-struct Placements {
-  std::mutex mu;
-  std::string all_on;                         // "All nodes placed on [EP]"
-  std::map<std::string, std::string> by_node;  // node name -> EP, from "Node(s) placed on [EP]" lists
-  void Clear() {
-    std::lock_guard<std::mutex> lock(mu);
-    all_on.clear();
-    by_node.clear();
-  }
-  // " All nodes placed on [CUDAExecutionProvider]. Number of nodes: 1", or " Node(s) placed on [EP].
-  // Number of nodes: N" followed by one "  OpType (name)" line per node.
-  void Parse(const std::string& message) {
-    std::lock_guard<std::mutex> lock(mu);
-    std::istringstream in(message);
-    std::string line, ep;
-    while (std::getline(in, line)) {
-      const size_t open = line.find('['), close = line.find(']');
-      if (line.find("placed on [") != std::string::npos && open != std::string::npos && close > open) {
-        ep = line.substr(open + 1, close - open - 1);
-        if (line.find("All nodes placed on") != std::string::npos) all_on = ep;
-        continue;
-      }
-      const size_t lp = line.rfind(" ("), rp = line.rfind(')');
-      if (!ep.empty() && lp != std::string::npos && rp != std::string::npos && rp > lp) {
-        by_node[line.substr(lp + 2, rp - lp - 2)] = ep;
-      }
-    }
-  }
-  std::string Json() {
-    std::lock_guard<std::mutex> lock(mu);
-    std::string s = "{\"all\":" + JsonString(all_on) + ",\"nodes\":{";
-    bool first = true;
-    for (const auto& [node, ep] : by_node) {
-      s += (first ? "" : ",") + JsonString(node) + ":" + JsonString(ep);
-      first = false;
-    }
-    return s + "}}";
-  }
-};
-Placements g_placements;
-
-void ORT_API_CALL LogFn(void*, OrtLoggingLevel severity, const char*, const char*, const char* where,
-                        const char* message) {
-  if (where != nullptr && std::strstr(where, "VerifyEachNodeIsAssignedToAnEp") != nullptr) g_placements.Parse(message);
-  if (severity >= ORT_LOGGING_LEVEL_WARNING) std::cerr << "[ORT " << where << "] " << message << "\n";
-}
 
 // The counting allocator ORT uses for the EP's default memory.
 struct CountingAllocator : OrtAllocator {
@@ -318,50 +209,6 @@ struct Shim {
   }
 };
 
-size_t ElementBytes(ONNXTensorElementDataType t) {
-  switch (t) {
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT: case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32:
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32: return 4;
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE: case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64:
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64: return 8;
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16: case ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16:
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16: case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16: return 2;
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8: case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8:
-    case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL: return 1;
-    default: throw std::runtime_error("unsupported input element type " + std::to_string(int(t)));
-  }
-}
-
-// `count` elements of type `t` holding the integer `fill`.
-std::vector<char> Filled(ONNXTensorElementDataType t, size_t count, int64_t fill) {
-  const size_t e = ElementBytes(t);
-  std::vector<char> buf(count * e, 0);
-  if (fill == 0) return buf;
-  const float f = static_cast<float>(fill);
-  uint32_t fbits;
-  std::memcpy(&fbits, &f, 4);
-  for (size_t i = 0; i < count; ++i) {
-    char* p = buf.data() + i * e;
-    switch (t) {
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT: std::memcpy(p, &f, 4); break;
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE: { const double d = double(fill); std::memcpy(p, &d, 8); break; }
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16: { const uint16_t b = uint16_t(fbits >> 16); std::memcpy(p, &b, 2); break; }
-      case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16: {
-        // Small integers are exact in fp16: sign, exponent (rebias 127 -> 15), top 10 mantissa bits.
-        const uint32_t sign = (fbits >> 16) & 0x8000u, exp = (fbits >> 23) & 0xffu, man = (fbits >> 13) & 0x3ffu;
-        const uint16_t h = uint16_t(sign | ((exp - 127 + 15) << 10) | man);
-        std::memcpy(p, &h, 2);
-        break;
-      }
-      default: {
-        const int64_t v = fill;
-        std::memcpy(p, &v, e);  // little-endian: the low bytes of the integer
-      }
-    }
-  }
-  return buf;
-}
-
 struct RunMeasure {
   std::vector<uint64_t> allocations;
   uint64_t bytes = 0, peak = 0;
@@ -375,8 +222,9 @@ struct RunMeasure {
     for (uint64_t x : external) ext += x;
     std::string s = "{\"scratch_bytes\":" + std::to_string(bytes) + ",\"scratch_peak_bytes\":" + std::to_string(peak) +
                     ",\"allocations\":" + JsonArray(allocations);
-    s += has_external ? ",\"external_bytes\":" + std::to_string(ext) + ",\"external_allocations\":" + JsonArray(external)
-                      : std::string(",\"external_bytes\":null");
+    s += has_external
+             ? ",\"external_bytes\":" + std::to_string(ext) + ",\"external_allocations\":" + JsonArray(external)
+             : std::string(",\"external_bytes\":null");
     s += ",\"device_used_delta_bytes\":" + std::to_string(used_delta);
     if (has_trace) {
       s += ",\"trace\":[";
@@ -437,14 +285,7 @@ std::vector<Case> ReadCases(const std::string& path) {
 class Runner {
  public:
   Runner(const Options& o) : opt_(o) {
-    void* lib = dlopen(o.ort_lib.c_str(), RTLD_NOW | RTLD_GLOBAL);
-    if (!lib) throw std::runtime_error(std::string("cannot load ") + o.ort_lib + ": " + dlerror());
-    auto get_base = reinterpret_cast<const OrtApiBase* (*)()>(dlsym(lib, "OrtGetApiBase"));
-    if (!get_base) throw std::runtime_error(o.ort_lib + " lacks OrtGetApiBase");
-    g_ort = get_base()->GetApi(ORT_API_VERSION);
-    if (!g_ort) throw std::runtime_error(std::string("ONNX Runtime ") + get_base()->GetVersionString() +
-                                         " does not offer API version " + std::to_string(ORT_API_VERSION));
-    ort_version_ = get_base()->GetVersionString();
+    ort_version_ = LoadOrt(o.ort_lib);
     cuda_ = o.ep == "cuda";
     if (cuda_) g_cuda.Load();
     shim_.Load();
@@ -631,7 +472,8 @@ class Runner {
     for (void* p : buffers) alloc_.Release(p);
 
     std::string shapes_json = "{";
-    for (const auto& [k, v] : shapes) shapes_json += (shapes_json.size() > 1 ? "," : "") + JsonString(k) + ":" + JsonArray(v);
+    for (const auto& [k, v] : shapes)
+      shapes_json += (shapes_json.size() > 1 ? "," : "") + JsonString(k) + ":" + JsonArray(v);
     shapes_json += "}";
     std::string runs_json = "[";
     for (size_t i = 0; i < runs.size(); ++i) runs_json += (i ? "," : "") + runs[i].Json();
@@ -639,8 +481,7 @@ class Runner {
     return "{\"schema\":\"wsest-measure/1\",\"case\":" + JsonString(c.name) + ",\"model\":" + JsonString(c.model_file) +
            ",\"provider_options\":" + JsonMap(c.provider_options) + ",\"env\":" + JsonMap(c.env) +
            ",\"input_shapes\":" + shapes_json + ",\"ort_allocator_calls\":" + std::to_string(ort_calls) +
-           ",\"placements\":" + g_placements.Json() +
-           ",\"runs\":" + runs_json +
+           ",\"placements\":" + g_placements.Json() + ",\"runs\":" + runs_json +
            ",\"ort_stats_csv\":" + JsonString(ReadFile(stats_path)) + "}";
   }
 
@@ -674,8 +515,9 @@ class Runner {
 };
 
 int Usage() {
-  std::cerr << "usage: wsest-measure --ort-lib LIB --cases CASES.tsv --out RAW.jsonl [--ep cuda|cpu] [--stats-dir DIR]\n"
-               "                     [--runs N] [--gpu-name NAME] [--driver VERSION]\n";
+  std::cerr
+      << "usage: wsest-measure --ort-lib LIB --cases CASES.tsv --out RAW.jsonl [--ep cuda|cpu] [--stats-dir DIR]\n"
+         "                     [--runs N] [--gpu-name NAME] [--driver VERSION]\n";
   return 2;
 }
 
@@ -690,15 +532,24 @@ int main(int argc, char** argv) {
       return argv[++i];
     };
     try {
-      if (a == "--ort-lib") o.ort_lib = next();
-      else if (a == "--cases") o.cases = next();
-      else if (a == "--out") o.out = next();
-      else if (a == "--ep") o.ep = next();
-      else if (a == "--stats-dir") o.stats_dir = next();
-      else if (a == "--runs") o.runs = std::max(2, std::stoi(next()));
-      else if (a == "--gpu-name") o.gpu_name = next();
-      else if (a == "--driver") o.driver = next();
-      else return Usage();
+      if (a == "--ort-lib")
+        o.ort_lib = next();
+      else if (a == "--cases")
+        o.cases = next();
+      else if (a == "--out")
+        o.out = next();
+      else if (a == "--ep")
+        o.ep = next();
+      else if (a == "--stats-dir")
+        o.stats_dir = next();
+      else if (a == "--runs")
+        o.runs = std::max(2, std::stoi(next()));
+      else if (a == "--gpu-name")
+        o.gpu_name = next();
+      else if (a == "--driver")
+        o.driver = next();
+      else
+        return Usage();
     } catch (const std::exception& e) {
       std::cerr << "wsest-measure: " << e.what() << "\n";
       return Usage();

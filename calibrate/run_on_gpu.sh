@@ -53,7 +53,8 @@ done
 probe="$("$work/tools/bin/wsest-measure" --help 2>&1)"
 if [[ "$probe" != *usage* ]]; then
   log "rebuilding wsest-measure here"
-  g++ -std=c++17 -O2 -I "$work/tools/src" "$work/tools/src/measure.cc" -o "$work/tools/bin/wsest-measure" -ldl &&
+  g++ -std=c++17 -O2 -I "$work/tools/src" "$work/tools/src/measure.cc" "$work/tools/src/ort_runner.cc" \
+      -o "$work/tools/bin/wsest-measure" -ldl &&
     g++ -std=c++17 -O2 -shared -fPIC "$work/tools/src/cuda_alloc_shim.cc" -o "$work/tools/bin/cuda_alloc_shim.so" -ldl ||
     { log "cannot build wsest-measure"; exit 1; }
 fi
