@@ -578,7 +578,8 @@ PartitionPreview PreviewPartition(const Model& model, const ModelEstimate& estim
     if (!footprints[i].workspace_known) ++preview.unknown_workspace_nodes;
     greedy_sum += Bytes(e.cost);
     e.greedy_sum = Saturate(greedy_sum);
-    if (!greedy_stopped && !greedy_sum.overflow() && greedy_sum.value() <= budget) {
+    // CUDAExecutionProvider::GetCapability keeps a node while would_be_consumed < memory_threshold.
+    if (!greedy_stopped && !greedy_sum.overflow() && greedy_sum.value() < budget) {
       e.greedy_gpu = true;
       ++preview.greedy_gpu_nodes;
     } else if (!greedy_stopped) {

@@ -21,6 +21,7 @@ fi
 
 bash calibrate/fetch_ort.sh
 bash calibrate/fetch_ort_headers.sh  # headers for examples/ort_plugin_ep (its test runs in ctest)
+bash calibrate/fetch_ort_cuda.sh >/dev/null  # the CUDA provider the shadow device runs (shadow.corpus)
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWSEST_WERROR=ON >/dev/null
 cmake --build build -j"$(nproc)"

@@ -52,10 +52,11 @@ run_case() {  # index line device cudnn
   local n=$1 line=$2 device=$3 cudnn=$4 dir="$out/raw/$3-$4" rc=0
   local one="$out/cases/one-$device-$cudnn-$n.tsv"  # beside the models its paths are relative to
   printf '%s\n' "$line" > "$one"
+  mkdir -p "$dir/stats-$n"  # ORT's stats file per process: cases run side by side
   WSEST_SHADOW_DEVICE="$device" WSEST_SHADOW_CUDNN="$cudnn" WSEST_SHADOW_LIBRARY_WORKSPACE="$LIBRARY_WORKSPACE" \
     WSEST_SHADOW_LOG="$out/logs/$device-$cudnn/$n.jsonl" LD_LIBRARY_PATH="$build/shadow/lib" \
     timeout 120 "$build/wsest-measure" --ort-lib "$out/ort/libonnxruntime.so.1" --ep cuda --cases "$one" \
-    --out "$dir/$n.jsonl" --stats-dir "$dir" --runs 3 > "$dir/$n.log" 2>&1 || rc=$?
+    --out "$dir/$n.jsonl" --stats-dir "$dir/stats-$n" --runs 3 > "$dir/$n.log" 2>&1 || rc=$?
   if [[ ! -s "$dir/$n.jsonl" ]]; then  # it died before writing its line
     echo "{\"schema\":\"wsest-measure/1\",\"case\":\"${line%%$'\t'*}\",\"error\":\"wsest-measure exited $rc\"}" \
       > "$dir/$n.jsonl"
