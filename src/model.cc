@@ -61,6 +61,17 @@ std::string NodeLabel(const NodeProto& node, size_t index) {
 
 std::string DomainOf(const NodeProto& node) { return node.domain() == "ai.onnx" ? std::string() : node.domain(); }
 
+// The domains nodes use, in the graph, its subgraphs (If/Loop/Scan bodies) and model-local functions.
+void CollectDomains(const onnx::GraphProto& graph, std::set<std::string>* out) {
+  for (const auto& node : graph.node()) {
+    out->insert(node.domain() == "ai.onnx" ? std::string() : node.domain());
+    for (const auto& attr : node.attribute()) {
+      if (attr.has_g()) CollectDomains(attr.g(), out);
+      for (const auto& g : attr.graphs()) CollectDomains(g, out);
+    }
+  }
+}
+
 Result<std::shared_ptr<ModelProto>> Parse(const std::string& bytes, const std::string& label) {
   if (bytes.empty()) return InvalidArgument(fmt::format("{}: the file is empty, not an ONNX model", label));
   if (bytes.size() > static_cast<size_t>(INT_MAX)) {
@@ -87,7 +98,14 @@ Result<std::shared_ptr<ModelProto>> Parse(const std::string& bytes, const std::s
     return InvalidArgument(fmt::format("{}: IR version {} is newer than the newest supported ({})", label,
                                        model->ir_version(), kMaxIrVersion));
   }
+  // An import no node uses is harmless: ORT writes ai.onnx.ml 5 into every model it saves.
+  std::set<std::string> used;
+  CollectDomains(model->graph(), &used);
+  for (const auto& f : model->functions())
+    for (const auto& node : f.node()) used.insert(node.domain() == "ai.onnx" ? std::string() : node.domain());
   for (const auto& op : model->opset_import()) {
+    const std::string domain = op.domain() == "ai.onnx" ? std::string() : op.domain();
+    if (used.count(domain) == 0) continue;
     const int max = ops::MaxKnownOpset(op.domain());
     if (max > 0 && op.version() > max) {
       return InvalidArgument(fmt::format("{}: opset {} of domain '{}' is newer than the newest supported ({})",

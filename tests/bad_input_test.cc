@@ -207,11 +207,23 @@ TEST(BadInput, OpsetNewerThanSupported) {
   GraphBuilder ms;
   ms.Opset("com.microsoft", 2);
   ms.Input("x", kFloat, {2}).Output("y");
-  ms.Node("Relu", {"x"}, {"y"});
+  ms.Node("FastGelu", {"x"}, {"y"}, "g", "com.microsoft");
   auto api = Model::FromBytes(ms.Serialize(), "m.onnx");
   ASSERT_FALSE(api.ok());
   EXPECT_EQ(api.error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(api.error().message, "m.onnx: opset 2 of domain 'com.microsoft' is newer than the newest supported (1)");
+}
+
+TEST(BadInput, NewerImportNoNodeUsesIsAccepted) {
+  // ORT writes an ai.onnx.ml opset 5 import into every model it saves (optimized_model_filepath),
+  // whether or not a node uses the domain.
+  GraphBuilder g;
+  g.Opset("ai.onnx.ml", 5);
+  g.Input("x", kFloat, {2}).Output("y");
+  g.Node("Relu", {"x"}, {"y"});
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  EXPECT_EQ(model->nodes().size(), 1u);
 }
 
 TEST(BadInput, UnknownDomainIsUnknownNotAnError) {
