@@ -876,6 +876,31 @@ const std::vector<TensorInfo>& Model::outputs() const { return impl_->outputs; }
 const std::vector<std::string>& Model::symbolic_dims() const { return impl_->symbolic_dims; }
 uint64_t Model::initializer_bytes() const { return impl_->initializer_bytes; }
 
+namespace {
+
+// A tensor whose every dim is known but whose byte size passes 64 bits: an error naming the node and
+// the tensor, never a size that silently counts 0 (a query [2^26, 2^26, 4096] float is 2^66 B).
+std::optional<Error> TensorOverflow(const NodeView& node) {
+  auto overflows = [](const TensorInfo& t) {
+    if (!t.present() || !t.fully_known()) return false;
+    Bytes b = Bytes::FromDim(ElementSize(t.dtype));
+    for (const Dim& d : t.dims) b *= Bytes::FromDim(d.value);
+    return b.overflow();
+  };
+  for (const auto* side : {&node.inputs, &node.outputs}) {
+    for (const TensorInfo& t : *side) {
+      if (!overflows(t)) continue;
+      std::vector<std::string> dims;
+      for (const Dim& d : t.dims) dims.push_back(std::to_string(d.value));
+      return OutOfRange(fmt::format("{}: the byte size of tensor '{}' ([{}] {}) overflows 64 bits; check the input "
+                                    "dims", node.Label(), t.name, fmt::join(dims, ", "), DataTypeName(t.dtype)));
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<ModelEstimate> EstimateModel(const Model& model, const Target& target) try {
   ModelEstimate out;
   out.model_path = model.path();
@@ -885,6 +910,7 @@ Result<ModelEstimate> EstimateModel(const Model& model, const Target& target) tr
   bool first = true;
   for (size_t i = 0; i < model.nodes().size(); ++i) {
     const NodeView& node = model.nodes()[i];
+    if (auto overflow = TensorOverflow(node)) return *overflow;
     WSEST_ASSIGN_OR_RETURN(Estimate estimate, EstimateNode(node, target));
     auto& summary = out.summary;
     ++summary.nodes;

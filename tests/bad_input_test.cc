@@ -258,15 +258,18 @@ TEST(BadInput, NodeDomainWithoutOpsetImport) {
 
 TEST(BadInput, DimAbove2To62) {
   const int64_t huge = (int64_t{1} << 62) + 1;
-  // A kernel with no scratch needs none whatever the size: exact 0, not an overflow.
+  // Even a kernel with no scratch: its tensor, (2^62 + 1) * 3 * 4 bytes, does not fit in 64 bits, and a
+  // size that counted 0 would let a budget verdict say "fits".
   GraphBuilder relu;
   relu.Input("x", kFloat, {huge, 3}).Output("y");
   relu.Node("Relu", {"x"}, {"y"}, "act");
   const auto dir = testing::TempDir("bad_huge_dim");
   const auto relu_path = relu.SaveTo(dir + "/relu.onnx");
   auto r = RunWsest({relu_path, "--json"});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(nlohmann::json::parse(r.out)["nodes"][0]["workspace_bytes"], 0);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "wsest: error: Relu 'act': the byte size of tensor 'x' ([4611686018427387905, 3] float) overflows 64 bits; "
+            "check the input dims\n");
 
   // One whose scratch scales with it: fp16 BatchNormalization keeps fp32 copies of C channels.
   GraphBuilder bn;
@@ -293,12 +296,16 @@ TEST(BadInput, DimAbove2To62) {
   ASSERT_FALSE(api.ok());
   EXPECT_EQ(api.error().code, ErrorCode::kOutOfRange);
 
-  // --dim at the int64 limit binds; one past it is not an integer.
+  // --dim at the int64 limit binds (and the tensor it sizes overflows, named); one past it is not an
+  // integer.
   GraphBuilder sym;
   sym.Input("x", kFloat, {"batch", 3}).Output("y");
   sym.Node("Relu", {"x"}, {"y"}, "act");
   const auto sym_path = sym.SaveTo(dir + "/sym.onnx");
-  EXPECT_EQ(RunWsest({sym_path, "--dim", "batch=9223372036854775807"}).exit_code, 0);
+  auto limit = RunWsest({sym_path, "--dim", "batch=9223372036854775807"});
+  EXPECT_EQ(limit.exit_code, 2);
+  EXPECT_NE(limit.err.find("the byte size of tensor 'x' ([9223372036854775807, 3] float) overflows"), std::string::npos)
+      << limit.err;
   auto past = RunWsest({sym_path, "--dim", "batch=9223372036854775808"});
   EXPECT_EQ(past.exit_code, 2);
   EXPECT_EQ(past.err, "wsest: error: --dim 'batch=9223372036854775808': expected name=integer or name=low..high\n");

@@ -164,5 +164,22 @@ TEST(Cli, ByteCountOverflowExitsTwoNamingNodeAndBuffer) {
             "'cudnn_inference_fp32_params' overflows 64 bits; check the input dims\n");
 }
 
+TEST(Cli, TensorSizeOverflowIsAnErrorNotAFit) {
+  // MultiHeadAttention with query [2^26, 2^26, 4096] float: 2^26 * 2^26 * 2^12 * 4 = 2^66 bytes. Counted
+  // as "no known size" it made the peak 32 MiB and --budget 1GiB answered "fits" (issue 16).
+  const int64_t big = int64_t{1} << 26;
+  GraphBuilder g;
+  g.Opset("com.microsoft", 1);
+  for (const char* name : {"q", "k", "v"}) g.Input(name, onnx::TensorProto::FLOAT, {big, big, 4096});
+  g.Output("o");
+  g.Node("MultiHeadAttention", {"q", "k", "v"}, {"o"}, "mha", "com.microsoft").Attr("num_heads", int64_t{32});
+  const auto model = g.SaveTo(testing::TempDir("cli_tensor_overflow") + "/mha.onnx");
+  auto r = RunWsest({model, "--budget", "1GiB"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "wsest: error: MultiHeadAttention 'mha': the byte size of tensor 'q' ([67108864, 67108864, 4096] float) "
+            "overflows 64 bits; check the input dims\n");
+}
+
 }  // namespace
 }  // namespace wsest
