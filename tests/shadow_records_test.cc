@@ -148,6 +148,7 @@ TEST(ShadowQueries, AnswerTheStubsNumberAndLeaveCubToHostArithmetic) {
   EXPECT_EQ(rnn->workspace_bytes, 1048577u);
   EXPECT_EQ(rnn->reserve_bytes, 0u);
   EXPECT_FALSE(q.CubTempStorage(CubQuery{}).ok());
+  EXPECT_EQ(q.SdpaWorkspace(SdpaQuery{})->workspace_bytes, 1048577u);
 }
 
 TEST(ShadowCheck, VariantDifferenceFailsUnlessListed) {
