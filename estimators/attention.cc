@@ -834,7 +834,6 @@ Choice DispatchAttention(const AttnDims& d, const KernelOptions& o, int sm, int 
   const bool is_16bit = d.t.fp16 || d.t.bf16;
   const bool disable_fused_self_attention = !is_fp16 || !o.use_trt_fused_attention;
   const bool enable_trt_flash_attention = is_fp16 && o.use_trt_flash_attention;
-  const bool enable_fused_causal_attention = is_fp16 && o.use_trt_causal_attention;
   const bool disable_memory_efficient_attention = d.t.bf16 || !o.use_efficient_attention;
   const bool disable_flash_attention = !is_16bit || !o.use_flash_attention;
   const bool enable_cudnn_flash_attention = is_16bit && o.use_cudnn_flash_attention;
@@ -884,24 +883,15 @@ Choice DispatchAttention(const AttnDims& d, const KernelOptions& o, int sm, int 
     });
     if (Try(c, "flash", why)) return c;
   }
-  // 2. TensorRT fused: causal runner for unidirectional (GPT), self runner otherwise (BERT).
+  // 2. TensorRT fused, the BERT runner only (`!use_flash_attention && !is_unidirectional_`). The 2026-02-13
+  // tree still has a causal runner for unidirectional nodes (enable_fused_causal_attention_); the 1.29.0
+  // binary has none, as the newest attention.cc: measured through the shadow device, unidirectional fp16
+  // Attention (B=4, S=128) on a100 ran unfused with sdpa_kernel=128 (TRT_CAUSAL) and memory-efficient with
+  // ORT_ENABLE_FUSED_CAUSAL_ATTENTION=1, where that runner would have been supported.
+  Try(c, "trt_fused_causal", "the 1.29.0 Attention kernel has no TRT causal runner");
   if (d.unidirectional) {
-    const std::string why = FirstFailure({
-        {enable_fused_causal_attention,
-         is_fp16 ? "not enabled (sdpa_kernel TRT_CAUSAL bit or ORT_ENABLE_FUSED_CAUSAL_ATTENTION=1 needed)"
-                 : std::string("T is ") + DataTypeName(d.t.dtype) + " (fp16 only)"},
-        {!d.has_mask || is_mask_1d_seq_len || d.mask == MaskType::k2dKeyPadding,
-         std::string("mask ") + MaskName(d.mask) + " (none, 1-D lengths or 2-D key padding only)"},
-        {!d.has_attention_bias, "attention_bias present"},
-        {d.past_seq == 0 && !d.total_is_bound, "past_sequence_length is not 0"},
-        {d.hidden == d.v_hidden, "hidden_size != v_hidden_size"},
-        {TrtFusedRunnerIsSupported(sm, d.head_size, d.seq, enable_trt_flash_attention, true),
-         "FusedMHARunnerFP16v2::IsSupported(causal) false (SM " + Str(sm) + ", head_size " + Str(d.head_size) + ")"},
-    });
-    if (Try(c, "trt_fused_causal", why)) return c;
-    Try(c, "trt_fused", "unidirectional (the causal runner is the only TRT option)");
+    Try(c, "trt_fused", "unidirectional (the fused runner is for BERT-style self attention)");
   } else {
-    Try(c, "trt_fused_causal", "not unidirectional");
     const std::string why = FirstFailure({
         {!disable_fused_self_attention,
          is_fp16 ? "disabled (sdpa_kernel TRT_FUSED bit clear or ORT_DISABLE_FUSED_ATTENTION=1)"
@@ -970,7 +960,7 @@ Result<Estimate> AttentionBuffers(const AttnDims& d, const std::string& v, const
   if (v == "memory_efficient" && MemoryEfficientNeedsAccumulator(d.v_head_size, d.t.fp32)) {
     e.Add("mea_output_accumulator", MemoryEfficientAccumulatorBytes(d.batch, d.seq, d.num_heads, d.v_head_size), ws_src,
           Allocator::kTempSpace);
-  } else if (v == "trt_fused" || v == "trt_fused_causal") {
+  } else if (v == "trt_fused") {
     e.Add("trt_sequence_offsets", SequenceOffsetBytes(d.batch, true), ws_src, Allocator::kTempSpace);
   } else if (v == "unfused") {
     e.Add("attention_scores_x2", Bytes(2) * AttentionScratchBytes(d.t.size, d.batch, d.num_heads, d.seq, d.total_seq),

@@ -160,7 +160,7 @@ const std::vector<EstimatorEntry>& EstimatorTable() {
        "decoder_masked,lean,cudnn_sdpa,flash,trt_fused_cross,trt_fused,memory_efficient,unfused",
        "exact,upper_bound,unknown"},  // 1+
       {"com.microsoft", "Attention", 1, kLatestOpset, "attention", EstimateAttention,
-       "onnxruntime/contrib_ops/cuda/bert/attention.cc", "cudnn_sdpa,flash,trt_fused_causal,trt_fused,memory_efficient,unfused",
+       "onnxruntime/contrib_ops/cuda/bert/attention.cc", "cudnn_sdpa,flash,trt_fused,memory_efficient,unfused",
        "exact,upper_bound,unknown"},  // 1+
       {"com.microsoft", "PackedAttention", 1, kLatestOpset, "attention", EstimatePackedAttention,
        "onnxruntime/contrib_ops/cuda/bert/packed_attention.cc", "trt_fused,memory_efficient,unfused", "exact"},  // 1+

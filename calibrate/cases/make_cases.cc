@@ -247,13 +247,17 @@ void Cases(Writer& w) {
                                       .Out("o", kF16, {2, 100, 768})
                                       .Int("num_heads", 12)
                                       .Int("unidirectional", 1));
-  w.Add("attention_causal_b4_s128_f16", Case("Attention", "com.microsoft")
-                                            .In("x", kF16, {4, 128, 768})
-                                            .Weight("w", kF16, {768, 2304})
-                                            .Weight("b", kF16, {2304})
-                                            .Out("o", kF16, {4, 128, 768})
-                                            .Int("num_heads", 12)
-                                            .Int("unidirectional", 1));
+  // Unidirectional Attention also under TRT_CAUSAL and ORT_ENABLE_FUSED_CAUSAL_ATTENTION, which the
+  // 1.29.0 kernel no longer has a runner for.
+  w.Add("attention_causal_b4_s128_f16",
+        Case("Attention", "com.microsoft")
+            .In("x", kF16, {4, 128, 768})
+            .Weight("w", kF16, {768, 2304})
+            .Weight("b", kF16, {2304})
+            .Out("o", kF16, {4, 128, 768})
+            .Int("num_heads", 12)
+            .Int("unidirectional", 1),
+        {{"-", "-"}, {"sdpa_kernel=128", "-"}, {"-", "ORT_ENABLE_FUSED_CAUSAL_ATTENTION=1"}});
   w.Add("attention_mask1d_b4_s128_f16", Case("Attention", "com.microsoft")
                                             .In("x", kF16, {4, 128, 768})
                                             .Weight("w", kF16, {768, 2304})
