@@ -54,7 +54,6 @@ std::optional<std::string> ObservedVariant(const NodeRecord& record) {
 
 std::string ComparableVariant(const std::string& variant) {
   if (variant.rfind("trt_fused", 0) == 0) return "trt_fused";
-  if (variant == "cudnn") return "cudnn_sdpa";
   return variant;
 }
 

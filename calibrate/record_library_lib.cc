@@ -166,10 +166,15 @@ class Capture final : public LibraryQueries {
     cub.push_back(q);
     return NotFound("capturing");
   }
+  Result<SdpaAnswer> SdpaWorkspace(const SdpaQuery& q) const override {
+    sdpa.push_back(q);
+    return NotFound("capturing");
+  }
   mutable std::vector<ConvQuery> conv;
   mutable std::vector<ReductionQuery> reduction;
   mutable std::vector<RnnQuery> rnn;
   mutable std::vector<CubQuery> cub;
+  mutable std::vector<SdpaQuery> sdpa;
 };
 
 }  // namespace
@@ -275,6 +280,17 @@ RecordStats RecordCorpus(const std::vector<NodeView>& corpus, const Target& targ
       continue;
     }
     write("cub", key, {{"temp_storage_bytes", a->temp_storage_bytes}}, "");
+  }
+  for (const SdpaQuery& q : capture.sdpa) {
+    const std::string key = CanonicalKey(q);
+    if (!fresh(key)) continue;
+    Result<SdpaAnswer> a = source.SdpaWorkspace(q);
+    if (!a.ok()) {
+      ++stats.failed;
+      log << key << ": " << a.error().message << "\n";
+      continue;
+    }
+    write("sdpa", key, {{"workspace_bytes", a->workspace_bytes}}, "");
   }
   return stats;
 }

@@ -26,6 +26,11 @@ Result<RnnAnswer> ShadowQueries::RnnTempSpace(const RnnQuery&) const {
   return RnnAnswer{workspace_, 0, Source(workspace_)};
 }
 
+// calibrate/shadow/cudnn_backend_stub.cc: the SDPA graph's one execution plan, like a conv plan.
+Result<SdpaAnswer> ShadowQueries::SdpaWorkspace(const SdpaQuery&) const {
+  return SdpaAnswer{workspace_, Source(workspace_)};
+}
+
 Result<CubAnswer> ShadowQueries::CubTempStorage(const CubQuery&) const {
   return NotFound("the shadow device runs CUB's own host code: its sizes are wsest's host arithmetic to match");
 }

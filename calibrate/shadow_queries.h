@@ -19,6 +19,7 @@ class ShadowQueries final : public LibraryQueries {
   Result<ReductionAnswer> ReductionWorkspace(const ReductionQuery& q) const override;
   Result<RnnAnswer> RnnTempSpace(const RnnQuery& q) const override;
   Result<CubAnswer> CubTempStorage(const CubQuery& q) const override;
+  Result<SdpaAnswer> SdpaWorkspace(const SdpaQuery& q) const override;
 
  private:
   uint64_t workspace_;

@@ -7,7 +7,11 @@
 // (its own GetAttentionWorkspaceSize), attention_prepare_qkv.cu (NoQkvWorkspace) and
 // contrib_ops/cpu/bert/multihead_attention_helper.h / attention_base.cc (CheckInputs). Read in the
 // 2025-26 tree of a maintainer's fork (tianleiwu/onnxruntime main, 2026-02-13); backend helpers are in
-// attention_common.{h,cc}.
+// attention_common.{h,cc}. That tree predates the cuDNN SDPA dispatch the 1.29.0 binary runs: the cuDNN
+// conditions follow the newest attention.cc, attention_kernel_options.h (AllowCudnnFlashAttentionAuto)
+// and cudnn_fmha/cudnn_flash_attention.cc (is_stable, is_supported, run) found in the source index, and
+// where no source read shows the binary's behaviour (MultiHeadAttention's order and types), the binary
+// as measured through the shadow device.
 #include <functional>
 #include <initializer_list>
 #include <string>
@@ -218,6 +222,8 @@ struct MhaDims {
   bool share_buffer = false;                  // past_key && past_sequence_length
   std::optional<int64_t> past_seq_len_value;  // the CPU scalar, when constant
   bool total_is_bound = false;                // share buffer with an unknown past_sequence_length: T <= M
+  bool broadcast_attn_bias_dim_0 = false;
+  bool broadcast_attn_bias_dim_1 = false;
 };
 
 // Mirrors multihead_attention_helper::CheckInputs (and GetMaskType, Check_Q_K_V, Check_Q_KV, Check_QKV,
@@ -372,7 +378,12 @@ Result<std::variant<MhaDims, Estimate>> ParseMha(const NodeView& node) {
   }
   if (d.has_attention_bias) {
     WSEST_ASSIGN_OR_RETURN(bool ab_shaped, CheckRank(node, 5, "attention_bias", {4}));
-    (void)ab_shaped;
+    // CheckAttentionBias: broadcast_attn_bias_dim_0/1 when dim 0/1 is 1 (they shape cuDNN's bias tensor).
+    if (ab_shaped) {
+      const TensorInfo& ab = *node.input(5);
+      d.broadcast_attn_bias_dim_0 = ab.dims[0].known() && ab.dims[0].value == 1;
+      d.broadcast_attn_bias_dim_1 = ab.dims[1].known() && ab.dims[1].value == 1;
+    }
   }
   // ComputeInternal: past/present must be all, none, or present only; packed formats take none.
   const int num_past = d.has_past ? 2 : 0;
@@ -388,14 +399,13 @@ Result<std::variant<MhaDims, Estimate>> ParseMha(const NodeView& node) {
   return Out(d);
 }
 
-// Run-time scenario for the MHA dispatch: values a Target can't know.
+// Run-time scenario for the MHA dispatch: a value a Target can't know.
 struct MhaScenario {
   bool dmmha_runtime = true;  // the past_sequence_length value test of use_dmmha_self/cross
-  bool cudnn_stable = true;   // cudnn_sdpa::is_stable(): cuDNN >= 9.3 at run time
   std::string why;
 };
 
-Choice DispatchMha(const MhaDims& d, const KernelOptions& o, int sm, const MhaScenario& sc) {
+Choice DispatchMha(const MhaDims& d, const KernelOptions& o, int sm, int cudnn_version, const MhaScenario& sc) {
   Choice c;
   c.why = sc.why;
   const bool is_fp16 = d.t.fp16;
@@ -406,8 +416,14 @@ Choice DispatchMha(const MhaDims& d, const KernelOptions& o, int sm, const MhaSc
   const bool enable_lean_attention = d.t.size == 2 && o.use_lean_attention;
   const bool disable_memory_efficient_attention = !o.use_efficient_attention;
   const bool disable_fused_cross_attention = !is_fp16 || !o.use_trt_cross_attention;
-  const bool enable_cudnn_flash_attention = is_fp16 && o.use_cudnn_flash_attention && sc.cudnn_stable;
+  // cuDNN for either 16-bit type, named as Attention's and GroupQueryAttention's constructors name it.
+  // Measured on the 1.29.0 binary through the shadow device: bf16 MHA (S = 512) on SM 9.0 runs cuDNN
+  // SDPA with cuDNN 9.19.0, where the multihead_attention.cc read enables cuDNN for float16 only.
+  const bool is_16bit = d.t.size == 2;
+  const bool enable_cudnn_flash_attention = is_16bit && o.use_cudnn_flash_attention;
+  const bool auto_enable_cudnn_flash_attention = is_16bit && o.allow_cudnn_flash_attention_auto;
   const bool disable_decoder_attention = !o.use_decoder_attention;
+  const bool is_mask_none_or_1d_k_len = d.mask == MaskType::kNone || d.mask == MaskType::k1dKeySeqLen;
   const std::string fp16_only = std::string("T is ") + DataTypeName(d.t.dtype) + " (fp16 only in the constructor)";
 
   // 1. Decoder-masked (only considered when cache_indirection is given).
@@ -451,7 +467,30 @@ Choice DispatchMha(const MhaDims& d, const KernelOptions& o, int sm, const MhaSc
     if (Try(c, "lean", why)) return c;
   }
 
-  // 3. Flash. MHA's packed-QKV threshold compares qkv_format with QKV_BS3NH, a format CheckInputs
+  // 3. cuDNN SDPA, ahead of flash. Measured on the 1.29.0 binary through the shadow device: fp16 MHA
+  // on SM 9.0 with cuDNN 9.19.0 runs cuDNN SDPA by default (no sdpa_kernel), also with
+  // ORT_DISABLE_FLASH_ATTENTION=1 and ORT_DISABLE_MEMORY_EFFICIENT_ATTENTION=1, while sdpa_kernel=1
+  // keeps flash; sdpa_kernel=8 takes it on SM 8.0/8.9/9.0 and falls to unfused on SM 7.5 and on cuDNN
+  // 9.2.1. The multihead_attention.cc read (2026-02-13) tries cuDNN after flash and only with the
+  // CUDNN bit; the binary follows the newer attention.cc/group_query_attention.cc pattern instead
+  // (cudnn_sdpa_enabled with the SM >= 90 auto-preference, cudnn_sdpa::is_stable, then is_supported).
+  {
+    const bool cudnn_sdpa_enabled = enable_cudnn_flash_attention || (auto_enable_cudnn_flash_attention && sm >= 90);
+    const std::string why = FirstFailure({
+        {cudnn_sdpa_enabled, is_16bit ? CudnnSdpaNotEnabledReason(o, sm)
+                                      : std::string("T is ") + DataTypeName(d.t.dtype) + " (16-bit only)"},
+        {is_mask_none_or_1d_k_len, std::string("mask ") + MaskName(d.mask) + " (none or 1-D key lengths only)"},
+        {CudnnSdpaIsStable(cudnn_version),
+         "cudnn_sdpa::is_stable() false (cuDNN " + CudnnVersionText(cudnn_version) + ": needs >= 9.3.0, not 9.10.0/1)"},
+        {CudnnSdpaIsSupported(sm, cudnn_version, d.num_heads, d.num_heads, d.head_size, d.v_head_size, d.seq,
+                              d.total_seq, d.unidirectional),
+         "cudnn_sdpa::is_supported false (SM " + Str(sm) + ", head sizes " + Str(d.head_size) + "/" +
+             Str(d.v_head_size) + ", S " + Str(d.seq) + ", T " + Str(d.total_seq) + ")"},
+    });
+    if (Try(c, "cudnn_sdpa", why)) return c;
+  }
+
+  // 4. Flash. MHA's packed-QKV threshold compares qkv_format with QKV_BS3NH, a format CheckInputs
   // rejects for MultiHeadAttention, so ORT_MIN_SEQ_LEN_FLASH_ATTENTION_PACKED_QKV never applies here.
   {
     const std::string why = FirstFailure({
@@ -467,21 +506,6 @@ Choice DispatchMha(const MhaDims& d, const KernelOptions& o, int sm, const MhaSc
          "flash::is_supported false (SM " + Str(sm) + ", head_size " + Str(d.head_size) + ")"},
     });
     if (Try(c, "flash", why)) return c;
-  }
-
-  // 4. cuDNN SDPA.
-  {
-    const bool is_mask_none_or_1d_k_len = d.mask == MaskType::kNone || d.mask == MaskType::k1dKeySeqLen;
-    const std::string why = FirstFailure({
-        {is_fp16 && o.use_cudnn_flash_attention,
-         is_fp16 ? "not enabled (sdpa_kernel CUDNN bit or ORT_ENABLE_CUDNN_FLASH_ATTENTION=1 needed)" : fp16_only},
-        {enable_cudnn_flash_attention, "cudnn_sdpa::is_stable() false (cuDNN < 9.3 at run time)"},
-        {is_mask_none_or_1d_k_len, std::string("mask ") + MaskName(d.mask) + " (none or 1-D key lengths only)"},
-        {CudnnSdpaIsSupported(sm, d.num_heads, d.num_heads, d.head_size, d.v_head_size, d.seq, d.total_seq,
-                              d.unidirectional),
-         "cudnn_sdpa::is_supported false"},
-    });
-    if (Try(c, "cudnn", why)) return c;
   }
 
   // 5. TensorRT fused cross attention.
@@ -510,7 +534,6 @@ Choice DispatchMha(const MhaDims& d, const KernelOptions& o, int sm, const MhaSc
 
   // 6. TensorRT fused self attention (the runner uses its flash kernels from S >= 385).
   {
-    const bool is_mask_none_or_1d_k_len = d.mask == MaskType::kNone || d.mask == MaskType::k1dKeySeqLen;
     const std::string why = FirstFailure({
         {!disable_fused_self_attention,
          is_fp16 ? "disabled (sdpa_kernel TRT_FUSED bit clear or ORT_DISABLE_FUSED_ATTENTION=1)" : fp16_only},
@@ -560,7 +583,7 @@ Choice DispatchMha(const MhaDims& d, const KernelOptions& o, int sm, const MhaSc
 
 // attention_prepare_qkv.cu NoQkvWorkspace for MultiHeadAttention's formats.
 bool MhaNoQkvWorkspace(const MhaDims& d, const std::string& v) {
-  const bool direct = v == "memory_efficient" || v == "flash" || v == "cudnn";
+  const bool direct = v == "memory_efficient" || v == "flash" || v == "cudnn_sdpa";
   switch (d.format) {
     case QkvFormat::kQ_K_V_BSNH_BNSH_BNSH:
       return direct && !d.has_bias;  // NoQkvWorkspace_MHA_Cross
@@ -643,17 +666,30 @@ Result<Estimate> MhaBuffers(const MhaDims& d, const std::string& v, const Target
   }
   e.Add("workspace_qkv", qkv, std::string(kSrcGetAttentionWorkspaceSize) + (no_qkv ? " (NoQkvWorkspace: 0)" : ""));
   if (part_name != nullptr) e.Add(part_name, kernel_part, part_src);
-  if (v == "cudnn") {
-    Estimate u = Estimate::Unknown(
-        "cuDNN SDPA's workspace is mha_graph->get_workspace_size(), taken with IAllocator::MakeUniquePtr on the "
-        "device allocator (" +
-        std::string(kSrcCudnnSdpaWorkspace) + "): a cuDNN library query, needs a live GPU");
-    u.variant = "cudnn";
-    return u;
-  }
   if (d.share_buffer) {
     // seqlens_k_total: GetScratchBuffer(sizeof(int) * B) for past/present buffer sharing.
     e.Add("seqlens_k_total", Bytes(4) * d.batch, kSrcMha);
+  }
+  if (v == "cudnn_sdpa") {
+    // attention_impl.cu CudnnFlashAttention passes mask_index (1-D key lengths) as seq_len_kv and no
+    // seq_len_q, so run() synthesises the query side when there is a mask. Q/K/V are laid out as
+    // PrepareQkv_MHA_* leaves them for the cuDNN kernel: BNSH K/V for cross attention and a KV cache.
+    SdpaQuery q;
+    q.dtype = d.t.dtype;
+    q.batch = d.batch;
+    q.num_heads_q = q.num_heads_kv = d.num_heads;
+    q.head_size_qk = d.head_size;
+    q.head_size_v = d.v_head_size;
+    q.seq_len_q = d.seq;
+    q.seq_len_kv = d.total_seq;
+    const bool bnsh_kv = d.format == QkvFormat::kQ_K_V_BSNH_BNSH_BNSH || d.has_past || d.has_present;
+    q.layout = bnsh_kv ? SdpaLayout::kQ_K_V_BSNH_BNSH_BNSH : SdpaLayout::kQ_K_V_BSNH;
+    q.is_causal = d.unidirectional && d.seq > 1;  // run(): is_causal && sequence_length_q > 1
+    q.has_bias = d.has_attention_bias;
+    q.broadcast_bias_dim_0 = d.broadcast_attn_bias_dim_0;
+    q.broadcast_bias_dim_1 = d.broadcast_attn_bias_dim_1;
+    q.padding_mask = d.has_mask;
+    AddCudnnSdpaBuffers(e, q, /*synthesized_seq_len_q=*/d.has_mask, target);
   }
   return e;
 }
@@ -669,6 +705,7 @@ struct AttnDims {
   MaskType mask = MaskType::kNone;
   bool has_mask = false, has_past = false, has_present = false, has_attention_bias = false, unidirectional = false;
   bool total_is_bound = false;
+  bool broadcast_attn_bias_dim_0 = false, broadcast_attn_bias_dim_1 = false;
 };
 
 // Mirrors AttentionBase::CheckInputs / CheckMask (attention_base.cc), require_same_hidden_size = false.
@@ -688,6 +725,12 @@ Result<std::variant<AttnDims, Estimate>> ParseAttention(const NodeView& node) {
   d.unidirectional = node.GetInt("unidirectional", 0) == 1;
   const bool share_buffer = node.GetInt("past_present_share_buffer", 0) != 0 && d.has_past;
   if (d.has_past && d.has_attention_bias) return Bad(node, "Attention cannot have both past and attention_bias");
+  if (d.has_attention_bias && node.input(5)->has_shape && node.input(5)->rank() == 4) {
+    // CheckAttentionBias: broadcast_attn_bias_dim_0/1 when dim 0/1 is 1 (they shape cuDNN's bias tensor).
+    const TensorInfo& ab = *node.input(5);
+    d.broadcast_attn_bias_dim_0 = ab.dims[0].known() && ab.dims[0].value == 1;
+    d.broadcast_attn_bias_dim_1 = ab.dims[1].known() && ab.dims[1].value == 1;
+  }
   DimReader r;
   d.batch = r.Get(*node.input(0), 0, "batch_size (input dim 0)");
   d.seq = r.Get(*node.input(0), 1, "sequence_length (input dim 1)");
@@ -785,16 +828,42 @@ Result<std::variant<AttnDims, Estimate>> ParseAttention(const NodeView& node) {
   return Out(d);
 }
 
-Choice DispatchAttention(const AttnDims& d, const KernelOptions& o, int sm) {
+Choice DispatchAttention(const AttnDims& d, const KernelOptions& o, int sm, int cudnn_version) {
   Choice c;
   const bool is_fp16 = d.t.fp16;
   const bool is_16bit = d.t.fp16 || d.t.bf16;
   const bool disable_fused_self_attention = !is_fp16 || !o.use_trt_fused_attention;
   const bool enable_trt_flash_attention = is_fp16 && o.use_trt_flash_attention;
-  const bool enable_fused_causal_attention = is_fp16 && o.use_trt_causal_attention;
   const bool disable_memory_efficient_attention = d.t.bf16 || !o.use_efficient_attention;
   const bool disable_flash_attention = !is_16bit || !o.use_flash_attention;
+  const bool enable_cudnn_flash_attention = is_16bit && o.use_cudnn_flash_attention;
+  const bool auto_enable_cudnn_flash_attention = is_16bit && o.allow_cudnn_flash_attention_auto;
   const bool is_mask_1d_seq_len = d.mask == MaskType::k1dKeySeqLen;
+
+  // 0. cuDNN SDPA: cudnn_sdpa_supported is decided first and every other kernel requires it false.
+  // Read in the newest attention.cc found (the one with auto_enable_cudnn_flash_attention_); measured on
+  // the 1.29.0 binary through the shadow device: fp16 Attention on SM 9.0 with cuDNN 9.19.0 runs it by
+  // default and with ORT_DISABLE_FLASH_ATTENTION / ORT_DISABLE_MEMORY_EFFICIENT_ATTENTION, sdpa_kernel=8
+  // takes it on SM 8.0/8.9/9.0 (cuDNN 9.19.0), and cuDNN 9.2.1 or SM 7.5 leave it.
+  {
+    const bool cudnn_sdpa_enabled = enable_cudnn_flash_attention || (auto_enable_cudnn_flash_attention && sm >= 90);
+    // CheckInputs reports MASK_NONE for the 2-D dummy mask too.
+    const bool mask_none = d.mask == MaskType::kNone || d.mask == MaskType::k2dDummy;
+    const std::string why = FirstFailure({
+        {cudnn_sdpa_enabled, is_16bit ? CudnnSdpaNotEnabledReason(o, sm)
+                                      : std::string("T is ") + DataTypeName(d.t.dtype) + " (16-bit only)"},
+        {mask_none || is_mask_1d_seq_len, std::string("mask ") + MaskName(d.mask) + " (none or 1-D key lengths only)"},
+        {!d.has_past, "past present"},
+        {!d.has_present, "present requested"},
+        {CudnnSdpaIsStable(cudnn_version),
+         "cudnn_sdpa::is_stable() false (cuDNN " + CudnnVersionText(cudnn_version) + ": needs >= 9.3.0, not 9.10.0/1)"},
+        {CudnnSdpaIsSupported(sm, cudnn_version, d.num_heads, d.num_heads, d.head_size, d.v_head_size, d.seq,
+                              d.total_seq, d.unidirectional),
+         "cudnn_sdpa::is_supported false (SM " + Str(sm) + ", head sizes " + Str(d.head_size) + "/" +
+             Str(d.v_head_size) + ", S " + Str(d.seq) + ", T " + Str(d.total_seq) + ")"},
+    });
+    if (Try(c, "cudnn_sdpa", why)) return c;
+  }
 
   // 1. Flash (the fused QKV is always "packed": the 513 threshold applies).
   {
@@ -814,24 +883,15 @@ Choice DispatchAttention(const AttnDims& d, const KernelOptions& o, int sm) {
     });
     if (Try(c, "flash", why)) return c;
   }
-  // 2. TensorRT fused: causal runner for unidirectional (GPT), self runner otherwise (BERT).
+  // 2. TensorRT fused, the BERT runner only (`!use_flash_attention && !is_unidirectional_`). The 2026-02-13
+  // tree still has a causal runner for unidirectional nodes (enable_fused_causal_attention_); the 1.29.0
+  // binary has none, as the newest attention.cc: measured through the shadow device, unidirectional fp16
+  // Attention (B=4, S=128) on a100 ran unfused with sdpa_kernel=128 (TRT_CAUSAL) and memory-efficient with
+  // ORT_ENABLE_FUSED_CAUSAL_ATTENTION=1, where that runner would have been supported.
+  Try(c, "trt_fused_causal", "the 1.29.0 Attention kernel has no TRT causal runner");
   if (d.unidirectional) {
-    const std::string why = FirstFailure({
-        {enable_fused_causal_attention,
-         is_fp16 ? "not enabled (sdpa_kernel TRT_CAUSAL bit or ORT_ENABLE_FUSED_CAUSAL_ATTENTION=1 needed)"
-                 : std::string("T is ") + DataTypeName(d.t.dtype) + " (fp16 only)"},
-        {!d.has_mask || is_mask_1d_seq_len || d.mask == MaskType::k2dKeyPadding,
-         std::string("mask ") + MaskName(d.mask) + " (none, 1-D lengths or 2-D key padding only)"},
-        {!d.has_attention_bias, "attention_bias present"},
-        {d.past_seq == 0 && !d.total_is_bound, "past_sequence_length is not 0"},
-        {d.hidden == d.v_hidden, "hidden_size != v_hidden_size"},
-        {TrtFusedRunnerIsSupported(sm, d.head_size, d.seq, enable_trt_flash_attention, true),
-         "FusedMHARunnerFP16v2::IsSupported(causal) false (SM " + Str(sm) + ", head_size " + Str(d.head_size) + ")"},
-    });
-    if (Try(c, "trt_fused_causal", why)) return c;
-    Try(c, "trt_fused", "unidirectional (the causal runner is the only TRT option)");
+    Try(c, "trt_fused", "unidirectional (the fused runner is for BERT-style self attention)");
   } else {
-    Try(c, "trt_fused_causal", "not unidirectional");
     const std::string why = FirstFailure({
         {!disable_fused_self_attention,
          is_fp16 ? "disabled (sdpa_kernel TRT_FUSED bit clear or ORT_DISABLE_FUSED_ATTENTION=1)"
@@ -900,11 +960,30 @@ Result<Estimate> AttentionBuffers(const AttnDims& d, const std::string& v, const
   if (v == "memory_efficient" && MemoryEfficientNeedsAccumulator(d.v_head_size, d.t.fp32)) {
     e.Add("mea_output_accumulator", MemoryEfficientAccumulatorBytes(d.batch, d.seq, d.num_heads, d.v_head_size), ws_src,
           Allocator::kTempSpace);
-  } else if (v == "trt_fused" || v == "trt_fused_causal") {
+  } else if (v == "trt_fused") {
     e.Add("trt_sequence_offsets", SequenceOffsetBytes(d.batch, true), ws_src, Allocator::kTempSpace);
   } else if (v == "unfused") {
     e.Add("attention_scores_x2", Bytes(2) * AttentionScratchBytes(d.t.size, d.batch, d.num_heads, d.seq, d.total_seq),
           ws_src, Allocator::kTempSpace);
+  } else if (v == "cudnn_sdpa") {
+    // QkvToContext -> CudnnFlashAttention (attention_impl.cu) on the temp-space allocator: mask_index as
+    // seq_len_kv, no seq_len_q (run() synthesises it when there is a mask). PrepareQkv_Attention leaves
+    // Q, K and V in BNSH (format 1) for any kernel other than TRT, flash or memory-efficient.
+    SdpaQuery q;
+    q.dtype = d.t.dtype;
+    q.batch = d.batch;
+    q.num_heads_q = q.num_heads_kv = d.num_heads;
+    q.head_size_qk = d.head_size;
+    q.head_size_v = d.v_head_size;
+    q.seq_len_q = d.seq;
+    q.seq_len_kv = d.total_seq;
+    q.layout = SdpaLayout::kQ_K_V_BNSH;
+    q.is_causal = d.unidirectional && d.seq > 1;  // run(): is_causal && sequence_length_q > 1
+    q.has_bias = d.has_attention_bias;
+    q.broadcast_bias_dim_0 = d.broadcast_attn_bias_dim_0;
+    q.broadcast_bias_dim_1 = d.broadcast_attn_bias_dim_1;
+    q.padding_mask = d.has_mask;
+    AddCudnnSdpaBuffers(e, q, /*synthesized_seq_len_q=*/d.has_mask, target);
   }
   return e;
 }
@@ -1164,8 +1243,8 @@ Result<Estimate> EstimateMultiHeadAttention(const NodeView& node, const Target& 
   }
   const int sm = target.device.sm();
 
-  // Run-time scenarios: the past_sequence_length value (DMMHA) and cuDNN >= 9.3 (cuDNN SDPA).
-  std::vector<MhaScenario> scenarios;
+  // Run-time scenario: the past_sequence_length value (DMMHA). cuDNN SDPA's is_stable() reads
+  // Target::cudnn_version.
   std::vector<bool> dmmha_values = {true};
   if (d.has_cache_indirection && d.has_past_seq_len) {
     if (d.format == QkvFormat::kQ_K_V_BSNH_BNSH_BNSH && !d.has_past) {
@@ -1182,24 +1261,16 @@ Result<Estimate> EstimateMultiHeadAttention(const NodeView& node, const Target& 
       }
     }
   }
-  std::vector<bool> cudnn_values = {true};
-  if (d.t.fp16 && o.use_cudnn_flash_attention) cudnn_values = {true, false};
-  for (bool dm : dmmha_values) {
-    for (bool cu : cudnn_values) {
-      std::string why;
-      if (dmmha_values.size() > 1)
-        why += dm ? "past_sequence_length passes the DMMHA test" : "past_sequence_length fails the DMMHA test";
-      if (cudnn_values.size() > 1) why += std::string(why.empty() ? "" : ", ") + (cu ? "cuDNN >= 9.3" : "cuDNN < 9.3");
-      scenarios.push_back({dm, cu, why});
-    }
-  }
   std::vector<Choice> outcomes;
-  for (const MhaScenario& sc : scenarios) outcomes.push_back(DispatchMha(d, o, sm, sc));
+  for (bool dm : dmmha_values) {
+    std::string why;
+    if (dmmha_values.size() > 1) {
+      why = dm ? "past_sequence_length passes the DMMHA test" : "past_sequence_length fails the DMMHA test";
+    }
+    outcomes.push_back(DispatchMha(d, o, sm, target.cudnn_version, {dm, why}));
+  }
   std::string uncertainty;
   if (dmmha_values.size() > 1) uncertainty = "the DMMHA choice reads the run-time past_sequence_length value";
-  if (cudnn_values.size() > 1) {
-    uncertainty += std::string(uncertainty.empty() ? "" : "; ") + "cuDNN SDPA needs cuDNN >= 9.3 at run time";
-  }
   return Finish(
       node, target, outcomes, [&](const std::string& v) { return MhaBuffers(d, v, target); }, uncertainty);
 }
@@ -1214,7 +1285,7 @@ Result<Estimate> EstimateAttention(const NodeView& node, const Target& target) {
     return NotRegistered(node, d.t, "float, float16, bfloat16");
   }
   WSEST_ASSIGN_OR_RETURN(KernelOptions o, Options(node, target));
-  std::vector<Choice> outcomes = {DispatchAttention(d, o, target.device.sm())};
+  std::vector<Choice> outcomes = {DispatchAttention(d, o, target.device.sm(), target.cudnn_version)};
   return Finish(
       node, target, outcomes, [&](const std::string& v) { return AttentionBuffers(d, v, target); }, "");
 }

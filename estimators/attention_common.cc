@@ -47,6 +47,7 @@ Result<KernelOptions> ParseKernelOptions(const EpConfig& ep) {
   o.sdpa_kernel = ep.ProviderOptionInt("sdpa_kernel", 0);
   const int64_t value = o.sdpa_kernel;
   if (value > 0) {
+    o.allow_cudnn_flash_attention_auto = false;  // has_explicit_kernel_selection_
     o.use_flash_attention = Bit(value, kSdpaFlashAttention);
     o.use_lean_attention = Bit(value, kSdpaLeanAttention);
     o.use_efficient_attention = Bit(value, kSdpaEfficientAttention);
@@ -72,6 +73,8 @@ Result<KernelOptions> ParseKernelOptions(const EpConfig& ep) {
     o.use_efficient_attention = !disable_mea;
     o.use_trt_fused_attention = !disable_fused;
     o.use_cudnn_flash_attention = enable_cudnn;
+    // disable_auto_cudnn_flash_attention_: the variable given and parsed false.
+    o.allow_cudnn_flash_attention_auto = !(ep.Env(kEnvEnableCudnnFlashAttention) && !enable_cudnn);
     o.use_unfused = true;
     o.use_trt_flash_attention = !disable_trt_flash;
     o.use_trt_cross_attention = !disable_cross;
@@ -272,9 +275,53 @@ bool HasDecoderMaskedMultiHeadAttention(int sm, int64_t head_size) {
 
 bool CudnnSdpaIsSupported(int sm, int64_t num_heads_q, int64_t num_heads_kv, int64_t head_size_qk, int64_t head_size_v,
                           int64_t seq_len_q, int64_t seq_len_kv, bool is_causal) {
-  return sm / 10 >= 8 && head_size_qk % 8 == 0 && head_size_qk <= 256 && head_size_v % 8 == 0 && head_size_v <= 256 &&
-         num_heads_kv > 0 && num_heads_q % num_heads_kv == 0 &&
-         (!is_causal || (seq_len_q != seq_len_kv && seq_len_q % 64 == 0 && seq_len_kv % 64 == 0));
+  return CudnnSdpaIsSupported(sm, kDefaultCudnnVersion, num_heads_q, num_heads_kv, head_size_qk, head_size_v, seq_len_q,
+                              seq_len_kv, is_causal);
+}
+
+bool CudnnSdpaIsStable(int cudnn_version) {
+  return cudnn_version >= 90300 && cudnn_version != 91000 && cudnn_version != 91001;
+}
+
+bool CudnnSdpaIsSupported(int sm, int cudnn_version, int64_t num_heads_q, int64_t num_heads_kv, int64_t head_size_qk,
+                          int64_t head_size_v, int64_t seq_len_q, int64_t seq_len_kv, bool is_causal) {
+  if (sm / 10 < 8 || head_size_qk % 8 != 0 || head_size_qk > 256 || head_size_v % 8 != 0 || head_size_v > 256 ||
+      num_heads_kv <= 0 || num_heads_q % num_heads_kv != 0) {
+    return false;
+  }
+  if (is_causal && seq_len_q > 1) {
+    if (seq_len_q > seq_len_kv) return false;  // bottom-right alignment needs s_q <= s_kv
+    const bool bottom_right = seq_len_q != seq_len_kv;
+    if (bottom_right && cudnn_version < 90600 && (seq_len_q % 64 != 0 || seq_len_kv % 64 != 0)) return false;
+  }
+  return true;
+}
+
+std::string CudnnSdpaNotEnabledReason(const KernelOptions& o, int sm) {
+  if (o.sdpa_kernel > 0) return "sdpa_kernel does not select CUDNN_FLASH_ATTENTION (8)";
+  if (!o.allow_cudnn_flash_attention_auto) {
+    return "ORT_ENABLE_CUDNN_FLASH_ATTENTION=0 turns off the SM >= 90 auto-preference";
+  }
+  return "not enabled, and the auto-preference needs SM >= 90 (SM " + std::to_string(sm) + ")";
+}
+
+void AddCudnnSdpaBuffers(Estimate& e, const SdpaQuery& q, bool synthesized_seq_len_q, const Target& target) {
+  if (synthesized_seq_len_q) e.Add("cudnn_seq_len_q", Bytes(4) * q.batch, kSrcCudnnSdpaSeqLenQ, Allocator::kTempSpace);
+  std::string why_not = "no live cuDNN and no record";
+  if (target.live != nullptr) {
+    Result<SdpaAnswer> a = target.live->SdpaWorkspace(q);
+    if (a.ok()) {
+      e.Add("cudnn_sdpa_workspace", Bytes(a->workspace_bytes), std::string(kSrcCudnnSdpaWorkspace) + "; " + a->source,
+            Allocator::kTempSpace);
+      return;
+    }
+    why_not = a.error().message;
+  }
+  e.exactness = Exactness::kUnknown;
+  e.reason += std::string(e.reason.empty() ? "" : "; ") + "the cuDNN SDPA graph's workspace for " + CanonicalKey(q) +
+              " is chosen by cuDNN's engine heuristics (mode A); a GPU (live query) or a record from "
+              "calibrate/record_library answers it (" +
+              why_not + ")";
 }
 
 void Reject(Estimate& e, const std::string& variant, const std::string& why) {

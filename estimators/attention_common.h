@@ -17,6 +17,7 @@
 
 #include "wsest/bytes.h"
 #include "wsest/estimate.h"
+#include "wsest/live.h"
 #include "wsest/node_view.h"
 #include "wsest/result.h"
 #include "wsest/target.h"
@@ -46,6 +47,9 @@ inline constexpr const char* kSrcMemoryEfficientAccumulator =
 inline constexpr const char* kSrcCudnnSdpaWorkspace =
     "onnxruntime 1.29.0 contrib_ops/cuda/bert/cudnn_fmha/cudnn_flash_attention.cc run "
     "(mha_graph->get_workspace_size(), IAllocator::MakeUniquePtr)";
+inline constexpr const char* kSrcCudnnSdpaSeqLenQ =
+    "onnxruntime 1.29.0 contrib_ops/cuda/bert/cudnn_fmha/cudnn_flash_attention.cc run "
+    "(CreateConstantSeqLenBuffer for the missing seq_len_q, IAllocator::MakeUniquePtr)";
 
 // ---------------------------------------------------------------------------------------------------
 // Kernel options: attention_kernel_options.cc AttentionKernelOptions::Initialize and
@@ -100,8 +104,11 @@ struct KernelOptions {
   // attention and Initialize(use_build_flag=true) clears use_lean_attention_. Flash and memory-efficient
   // attention are ON by default (CUDA >= 11.6), and stay on here.
   bool lean_built = false;
-  // The cuDNN SDPA path also needs cudnn_sdpa::is_stable() (cuDNN >= 9.3.0 at run time): not knowable
-  // from a Target without a live GPU, so estimators treat an enabled cuDNN path as unresolved.
+  // AttentionKernelOptions::AllowCudnnFlashAttentionAuto: no sdpa_kernel bitmask
+  // (has_explicit_kernel_selection_) and ORT_ENABLE_CUDNN_FLASH_ATTENTION not set to 0. The ops then
+  // prefer cuDNN SDPA on SM >= 90 although use_cudnn_flash_attention is off. The cuDNN path also
+  // needs cudnn_sdpa::is_stable(), which each op checks against Target::cudnn_version.
+  bool allow_cudnn_flash_attention_auto = true;
 };
 
 // Mirrors AttentionKernelOptions::Initialize: sdpa_kernel > 0 takes each flag from its bit (and the two
@@ -220,10 +227,30 @@ bool TrtHasFusedCrossAttentionKernel(int sm, int64_t head_size, int64_t kv_seq_l
 // decoder_masked_multihead_attention_impl.h has_decoder_masked_multihead_attention: SM >= 53, H in {32,64,128}.
 bool HasDecoderMaskedMultiHeadAttention(int sm, int64_t head_size);
 
-// cudnn_fmha/cudnn_flash_attention.cc cudnn_sdpa::is_supported: sm major >= 8, H and Hv multiples of 8
-// and <= 256, N % Nk == 0, and a causal mask needs S != T with both multiples of 64.
+// The overload below at the default cuDNN version (kDefaultCudnnVersion, 9.19.0).
 bool CudnnSdpaIsSupported(int sm, int64_t num_heads_q, int64_t num_heads_kv, int64_t head_size_qk, int64_t head_size_v,
                           int64_t seq_len_q, int64_t seq_len_kv, bool is_causal);
+
+// cudnn_sdpa::is_stable: cudnnGetVersion() >= 9.3.0, except 9.10.0 and 9.10.1 (known SDPA forward bugs).
+bool CudnnSdpaIsStable(int cudnn_version);
+
+// cudnn_fmha/cudnn_flash_attention.cc cudnn_sdpa::is_supported, in the newest tree read (the one whose
+// decode rule the 1.29.0 binary shows): sm major >= 8, H and Hv multiples of 8 and <= 256, N % Nk == 0;
+// a causal mask with more than one query token needs S <= T, and on cuDNN < 9.6 with S != T
+// (bottom-right alignment) both multiples of 64. A single query token (decode) drops the causal mask
+// in run(), so no causal restriction applies to it.
+bool CudnnSdpaIsSupported(int sm, int cudnn_version, int64_t num_heads_q, int64_t num_heads_kv, int64_t head_size_qk,
+                          int64_t head_size_v, int64_t seq_len_q, int64_t seq_len_kv, bool is_causal);
+
+// Why cudnn_sdpa_enabled = enable_cudnn_flash_attention_ || (auto_enable_cudnn_flash_attention_ && SM >= 90)
+// is false for a 16-bit T: an sdpa_kernel bitmask without the CUDNN bit, ORT_ENABLE_CUDNN_FLASH_ATTENTION=0
+// (the auto-preference's kill switch), or an SM below 9.0.
+std::string CudnnSdpaNotEnabledReason(const KernelOptions& o, int sm);
+
+// cudnn_sdpa::run's own allocations: seq_len_q synthesised (4 * B, int32) when the caller passes only
+// the key lengths, then the graph's workspace, asked of target.live as `q` (kSrcCudnnSdpaWorkspace).
+// Without an answer the estimate becomes Unknown with a reason naming the query; its other buffers stay.
+void AddCudnnSdpaBuffers(Estimate& e, const SdpaQuery& q, bool synthesized_seq_len_q, const Target& target);
 
 // ---------------------------------------------------------------------------------------------------
 // Dispatch bookkeeping shared by the estimators.

@@ -310,7 +310,6 @@ struct GqaOptions {
   attn::KernelOptions kernel;
   bool enable_xqa = true;          // ORT_ENABLE_XQA, default 1 (constructor)
   bool disable_flash_decode = false;  // ORT_DISABLE_FLASH_DECODE, default false
-  bool cudnn_auto = true;           // AttentionKernelOptions::AllowCudnnFlashAttentionAuto
 };
 
 // Buffers common to every route: seq_lens and the QKV preprocessing buffer.
@@ -448,8 +447,12 @@ Walk WalkCascade(const GqaDims& d, bool share, const GqaOptions& o, const Target
   }
   Rejected(w, "xqa", xqa_reject);
 
-  // --- cuDNN SDPA: `use_cudnn_sdpa = !data.use_xqa && !has_attention_bias && ...`.
-  const bool cudnn_enabled = o.kernel.use_cudnn_flash_attention || (o.cudnn_auto && dev.sm_major >= 9);
+  // --- cuDNN SDPA: `use_cudnn_sdpa = !data.use_xqa && !has_attention_bias && ...`. Measured on the 1.29.0
+  // binary through the shadow device: the decode step (S = 1) takes it on SM 9.0 with cuDNN 9.19.0 by
+  // default, with ORT_DISABLE_FLASH_ATTENTION=1 and with sdpa_kernel=8 (also on SM 8.0/8.9), and leaves it
+  // with cuDNN 9.2.1 (is_stable) or on SM 7.5; an S = 1 query passes is_supported's causal rule.
+  const bool cudnn_enabled =
+      o.kernel.use_cudnn_flash_attention || (o.kernel.allow_cudnn_flash_attention_auto && dev.sm_major >= 9);
   std::string cudnn_reject;
   if (d.has_attention_bias) cudnn_reject = "attention_bias present";
   else if (d.is_quantized()) cudnn_reject = "quantized KV cache";
@@ -458,31 +461,44 @@ Walk WalkCascade(const GqaDims& d, bool share, const GqaOptions& o, const Target
   else if (d.use_smooth_softmax) cudnn_reject = "smooth softmax or head_sink";
   else if (d.local_window_size != -1) cudnn_reject = "local_window_size != -1";
   else if (!cudnn_enabled) {
-    if (o.kernel.sdpa_kernel > 0) {
-      cudnn_reject = "sdpa_kernel does not select CUDNN_FLASH_ATTENTION";
-    } else if (!o.cudnn_auto) {
-      cudnn_reject = "ORT_ENABLE_CUDNN_FLASH_ATTENTION=0 turns off the SM >= 90 auto-preference";
-    } else {
-      cudnn_reject = fmt::format("not enabled, and auto-preference needs SM >= 90 (SM {})", sm);
-    }
-  } else if (!attn::CudnnSdpaIsSupported(sm, d.num_heads, d.kv_num_heads, d.head_size, d.head_size, d.sequence_length,
-                                         d.present_capacity, /*is_causal=*/true)) {
+    cudnn_reject = attn::CudnnSdpaNotEnabledReason(o.kernel, sm);
+  } else if (!attn::CudnnSdpaIsStable(target.cudnn_version)) {
+    cudnn_reject = fmt::format("cudnn_sdpa::is_stable() false (cuDNN {}: needs >= 9.3.0, not 9.10.0/1)",
+                               CudnnVersionText(target.cudnn_version));
+  } else if (!attn::CudnnSdpaIsSupported(sm, target.cudnn_version, d.num_heads, d.kv_num_heads, d.head_size,
+                                         d.head_size, d.sequence_length, d.present_capacity, /*is_causal=*/true)) {
     cudnn_reject = fmt::format(
-        "cudnn_sdpa::is_supported false (bottom-right causal needs sequence_length {} != KV capacity {}, both "
-        "multiples of 64)",
+        "cudnn_sdpa::is_supported false (causal with sequence_length {} > 1 needs it <= KV capacity {}, and on "
+        "cuDNN < 9.6 both multiples of 64 when they differ)",
         d.sequence_length, d.present_capacity);
   }
   if (cudnn_reject.empty()) {
-    // The graph's workspace comes from the temp-space allocator inside cudnn_sdpa::run; and
-    // cudnn_sdpa::is_stable() (the run-time cuDNN version) decides whether the route is taken at all.
-    Estimate e{"cudnn_sdpa", Exactness::kUnknown};
-    e.reason = std::string("cuDNN SDPA graph workspace (temp-space allocator) needs a library query; ") +
-               attn::kSrcCudnnSdpaWorkspace;
+    Estimate e{"cudnn_sdpa", exactness};
     AddSeqLens(e, d, false);
-    w.feasible.push_back({std::move(e), "if cudnn_sdpa::is_stable() (cuDNN >= 9.3 at run time)"});
-  } else {
-    Rejected(w, "cudnn_sdpa", cudnn_reject);
+    // The QKV buffer follows flash's rule (rotated or unpacked Q; a quantized cache never gets here).
+    // Measured on the 1.29.0 binary through the shadow device: rotary decode [12, 8192, 4, K], packed
+    // QKV decode the same, rotary prompt S = 128 [12, 1048576, K]. The GQABufferRequirements::Compute read
+    // takes no cuDNN flag; the 1.29.0 binary sizes the cuDNN route's buffer as flash's.
+    AddQkvBuffer(e, d, false, /*use_flash=*/true, false, false);
+    // group_query_attention_impl.cu CudnnSdpaAttention: Q as PrepareQKV leaves it (BSNH), K/V from the
+    // present cache (BNSH, capacity rows); seq_len_kv = total_seq_lens, seq_len_q = total_seq_lens on the
+    // first prompt, else null (run() then synthesises it). Causal, dropped by run() for one query token.
+    SdpaQuery q;
+    q.dtype = d.dtype;
+    q.batch = d.batch_size;
+    q.num_heads_q = d.num_heads;
+    q.num_heads_kv = d.kv_num_heads;
+    q.head_size_qk = q.head_size_v = d.head_size;
+    q.seq_len_q = d.sequence_length;
+    q.seq_len_kv = d.present_capacity;
+    q.layout = SdpaLayout::kQ_K_V_BSNH_BNSH_BNSH;
+    q.is_causal = d.sequence_length > 1;
+    q.padding_mask = true;
+    attn::AddCudnnSdpaBuffers(e, q, /*synthesized_seq_len_q=*/!d.is_first_prompt, target);
+    w.feasible.push_back({std::move(e), share_note});
+    return w;
   }
+  Rejected(w, "cudnn_sdpa", cudnn_reject);
 
   // --- Flash: `!use_xqa && !use_cudnn_sdpa && !has_attention_bias && !disable_flash_attention_ && is_supported`.
   std::string flash_reject;
@@ -611,12 +627,10 @@ Result<Estimate> EstimateGroupQueryAttention(const NodeView& node, const Target&
   GqaOptions o;
   WSEST_ASSIGN_OR_RETURN(o.kernel, attn::ParseKernelOptions(target.ep));
   // Constructor: enable_xqa_ = 16-bit T && ORT_ENABLE_XQA (default 1) != 0; disable_flash_decode_ from
-  // ORT_DISABLE_FLASH_DECODE; AllowCudnnFlashAttentionAuto = no sdpa_kernel bitmask and not
-  // ORT_ENABLE_CUDNN_FLASH_ATTENTION=0.
+  // ORT_DISABLE_FLASH_DECODE (auto_enable_cudnn_flash_attention_ is KernelOptions'
+  // allow_cudnn_flash_attention_auto: T is always 16-bit here).
   o.enable_xqa = target.ep.EnvInt("ORT_ENABLE_XQA", 1) != 0;
   o.disable_flash_decode = target.ep.EnvInt("ORT_DISABLE_FLASH_DECODE", 0) != 0;
-  const auto cudnn_env = target.ep.Env(attn::kEnvEnableCudnnFlashAttention);
-  o.cudnn_auto = o.kernel.sdpa_kernel <= 0 && !(cudnn_env && *cudnn_env == "0");
 
   // past_present_share_buffer can hold only if the present cache has the past's shape (T <= past capacity).
   const bool share_possible = d.has_past && d.total_sequence_length <= d.past_capacity;

@@ -157,11 +157,11 @@ const std::vector<EstimatorEntry>& EstimatorTable() {
       // com.microsoft attention (estimators/attention.cc), each kernel registered at opset 1.
       {"com.microsoft", "MultiHeadAttention", 1, kLatestOpset, "attention", EstimateMultiHeadAttention,
        "onnxruntime/contrib_ops/cuda/bert/multihead_attention.cc",
-       "decoder_masked,lean,flash,cudnn,trt_fused_cross,trt_fused,memory_efficient,unfused",
+       "decoder_masked,lean,cudnn_sdpa,flash,trt_fused_cross,trt_fused,memory_efficient,unfused",
        "exact,upper_bound,unknown"},  // 1+
       {"com.microsoft", "Attention", 1, kLatestOpset, "attention", EstimateAttention,
-       "onnxruntime/contrib_ops/cuda/bert/attention.cc", "flash,trt_fused_causal,trt_fused,memory_efficient,unfused",
-       "exact,upper_bound"},  // 1+
+       "onnxruntime/contrib_ops/cuda/bert/attention.cc", "cudnn_sdpa,flash,trt_fused,memory_efficient,unfused",
+       "exact,upper_bound,unknown"},  // 1+
       {"com.microsoft", "PackedAttention", 1, kLatestOpset, "attention", EstimatePackedAttention,
        "onnxruntime/contrib_ops/cuda/bert/packed_attention.cc", "trt_fused,memory_efficient,unfused", "exact"},  // 1+
       {"com.microsoft", "PackedMultiHeadAttention", 1, kLatestOpset, "attention", EstimatePackedMultiHeadAttention,

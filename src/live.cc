@@ -46,6 +46,18 @@ const char* CubAlgorithmName(CubAlgorithm algorithm) {
   return "?";
 }
 
+const char* SdpaLayoutName(SdpaLayout layout) {
+  switch (layout) {
+    case SdpaLayout::kQ_K_V_BSNH:
+      return "Q_K_V_BSNH";
+    case SdpaLayout::kQ_K_V_BSNH_BNSH_BNSH:
+      return "Q_K_V_BSNH_BNSH_BNSH";
+    case SdpaLayout::kQ_K_V_BNSH:
+      return "Q_K_V_BNSH";
+  }
+  return "?";
+}
+
 std::string CanonicalKey(const ConvQuery& q) {
   return fmt::format("{} dtype={} x={} w={} y={} pads={} strides={} dilations={} layout={} fuse_bias={} "
                      "fuse_act={} act={} heur={} tf32={}",
@@ -73,6 +85,15 @@ std::string CanonicalKey(const CubQuery& q) {
                      q.begin_bit, q.end_bit);
 }
 
+std::string CanonicalKey(const SdpaQuery& q) {
+  return fmt::format(
+      "SDPA dtype={} b={} h_q={} h_kv={} d_qk={} d_v={} s_q={} s_kv={} layout={} causal={} bias={} "
+      "bias_bcast={}{} padding={} window={}",
+      DataTypeName(q.dtype), q.batch, q.num_heads_q, q.num_heads_kv, q.head_size_qk, q.head_size_v, q.seq_len_q,
+      q.seq_len_kv, SdpaLayoutName(q.layout), q.is_causal ? 1 : 0, q.has_bias ? 1 : 0, q.broadcast_bias_dim_0 ? 1 : 0,
+      q.broadcast_bias_dim_1 ? 1 : 0, q.padding_mask ? 1 : 0, q.sliding_window);
+}
+
 std::string LayeredQueries::Kind() const {
   std::string kinds;
   for (const LibraryQueries* s : sources_) {
@@ -92,6 +113,9 @@ Result<RnnAnswer> LayeredQueries::RnnTempSpace(const RnnQuery& q) const {
 }
 Result<CubAnswer> LayeredQueries::CubTempStorage(const CubQuery& q) const {
   return AskInOrder<CubAnswer>(sources_, [&](const LibraryQueries& s) { return s.CubTempStorage(q); });
+}
+Result<SdpaAnswer> LayeredQueries::SdpaWorkspace(const SdpaQuery& q) const {
+  return AskInOrder<SdpaAnswer>(sources_, [&](const LibraryQueries& s) { return s.SdpaWorkspace(q); });
 }
 
 }  // namespace wsest

@@ -77,8 +77,8 @@ Result<Record> ParseRecord(const std::string& line, const std::string& origin) {
   num("cudnn", r.versions.cudnn);
   num("cublaslt", r.versions.cublaslt);
   num("cub", r.versions.cub);
-  if (r.kind != "conv" && r.kind != "reduction" && r.kind != "rnn" && r.kind != "cub") {
-    return InvalidArgument(origin + ": kind '" + r.kind + "', expected conv, reduction, rnn or cub");
+  if (r.kind != "conv" && r.kind != "reduction" && r.kind != "rnn" && r.kind != "cub" && r.kind != "sdpa") {
+    return InvalidArgument(origin + ": kind '" + r.kind + "', expected conv, reduction, rnn, cub or sdpa");
   }
   auto result = j.find("result");
   if (result == j.end() || !result->is_object()) return InvalidArgument(origin + ": missing object field 'result'");
@@ -165,6 +165,10 @@ Result<RnnAnswer> RecordedQueries::RnnTempSpace(const RnnQuery& q) const {
 Result<CubAnswer> RecordedQueries::CubTempStorage(const CubQuery& q) const {
   WSEST_ASSIGN_OR_RETURN(const Record* r, Find("cub", CanonicalKey(q)));
   return CubAnswer{Number(*r, "temp_storage_bytes"), SourceOf(*r)};
+}
+Result<SdpaAnswer> RecordedQueries::SdpaWorkspace(const SdpaQuery& q) const {
+  WSEST_ASSIGN_OR_RETURN(const Record* r, Find("sdpa", CanonicalKey(q)));
+  return SdpaAnswer{Number(*r, "workspace_bytes"), SourceOf(*r)};
 }
 
 }  // namespace wsest

@@ -2,7 +2,7 @@
 // writes on a GPU and estimators read through Target::live when no GPU is present.
 //
 // One JSON object per line:
-//   {"kind": "conv" | "reduction" | "rnn" | "cub",
+//   {"kind": "conv" | "reduction" | "rnn" | "cub" | "sdpa",
 //    "key": CanonicalKey(query)          -- op, dtype, shapes, attributes, EP options (include/wsest/live.h)
 //    "device": "h100-sxm", "device_name": "NVIDIA H100 80GB HBM3", "sm": 90,
 //    "cuda_runtime": 13000, "cudnn": 91900, "cublaslt": 130100, "cub": 300001,
@@ -10,7 +10,8 @@
 //    "result": {"workspace_bytes": N, "engine": "..."}                      conv
 //              {"workspace_bytes": N, "indices_bytes": N}                   reduction
 //              {"workspace_bytes": N, "reserve_bytes": N}                   rnn
-//              {"temp_storage_bytes": N}}                                   cub
+//              {"temp_storage_bytes": N}                                    cub
+//              {"workspace_bytes": N}}                                      sdpa
 // A record answers a query when kind, key and device match and every version the reader requires
 // (a non-zero field of `required`) matches; the answer's source names the file, line and versions.
 #pragma once
@@ -59,6 +60,7 @@ class RecordedQueries final : public LibraryQueries {
   Result<ReductionAnswer> ReductionWorkspace(const ReductionQuery& q) const override;
   Result<RnnAnswer> RnnTempSpace(const RnnQuery& q) const override;
   Result<CubAnswer> CubTempStorage(const CubQuery& q) const override;
+  Result<SdpaAnswer> SdpaWorkspace(const SdpaQuery& q) const override;
 
  private:
   Result<const Record*> Find(const std::string& kind, const std::string& key) const;

@@ -9,7 +9,10 @@
 //   lse      = 4 * B * N * S                             (flash)
 //   splits s > 1: lse_accum = 4 * s * B * S * N, out_accum = 4 * s * B * S * N * roundup(H, 32)
 //   mea acc  = 4 * B * S * N * Hv when Hv > 128 and T is not fp32
-// Devices: h100-sxm = SM 9.0, 132 SMs; a100-80gb = SM 8.0, 108 SMs.
+// Devices: h100-sxm = SM 9.0, 132 SMs; a100-80gb = SM 8.0, 108 SMs; t4 = SM 7.5.
+// cuDNN: the default target has cuDNN 9.19.0, where fp16/bf16 MultiHeadAttention and Attention on SM 9.0
+// take cuDNN SDPA by default; H100Cudnn92() (cuDNN 9.2.1, cudnn_sdpa::is_stable() false) keeps the other
+// branches reachable on SM 9.0. The shadow device's library answer is K = 1048577 B (calibrate/shadow).
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -18,6 +21,7 @@
 
 #include "estimators/attention_common.h"
 #include "estimators/estimators.h"
+#include "tests/fake_library.h"
 #include "wsest/registry.h"
 
 namespace wsest {
@@ -48,11 +52,34 @@ Target H100() {
   return t;
 }
 
+// h100-sxm with cuDNN 9.2.1: the 1.29.0 binary runs no cuDNN SDPA there (measured on the 1.29.0 binary
+// via the shadow device, h100-sxm@9.2.1), so SM 9.0 keeps the flash / memory-efficient / unfused cascade.
+Target H100Cudnn92() {
+  Target t = H100();
+  t.cudnn_version = 90201;
+  return t;
+}
+
 Target A100() {
   Target t;
   auto d = FindDevice("a100-80gb");
   EXPECT_TRUE(d.ok());
   t.device = d.value();
+  return t;
+}
+
+Target T4() {
+  Target t;
+  t.device = FindDevice("t4").value();
+  return t;
+}
+
+// The shadow device's answer to every library size query (calibrate/shadow/run_corpus.sh).
+constexpr uint64_t kShadowK = 1048577;
+
+// `t` with a library that answers every cuDNN SDPA workspace query with K.
+Target WithSdpaAnswer(Target t, const testing::FakeQueries& fake) {
+  t.live = &fake;
   return t;
 }
 
@@ -156,19 +183,21 @@ NodeView Mha(const MhaSpec& p) {
 // --- MultiHeadAttention: one case per branch ------------------------------------------------------
 
 TEST(AttentionMha, BertFlashWithBiasOnH100) {
-  // B=1, S=L=128, N=12, H=64, fp16, bias, no mask: decoder_masked (no cache_indirection), lean (not built),
-  // then flash::is_supported(SM 90, H 64) holds.
-  Estimate e = Ok(EstimateNode(Mha({}), H100()));
+  // B=1, S=L=128, N=12, H=64, fp16, bias, no mask, cuDNN 9.2.1: decoder_masked (no cache_indirection),
+  // lean (not built), cuDNN SDPA (not stable), then flash::is_supported(SM 90, H 64) holds.
+  Estimate e = Ok(EstimateNode(Mha({}), H100Cudnn92()));
   EXPECT_EQ(e.variant, "flash");
   EXPECT_EQ(e.exactness, Exactness::kExact);
   // softmax_lse = 4 * B * N * S = 4 * 1 * 12 * 128 = 6144.
   // splits: m_blocks = ceil(128/64) = 2, B*N*m_blocks = 24 < 0.8 * 132; n_blocks = ceil(128/256) = 1 -> 1 split.
   // qkv: bias present, so NoQkvWorkspace_MHA_NoPast is false: 2 * 1 * 12 * ((128 + 128) * 64 + 128 * 64) = 589824.
   EXPECT_EQ(Total(e), 6144u + 589824u);
-  ASSERT_GE(e.candidates.size(), 3u);
+  ASSERT_GE(e.candidates.size(), 4u);
   EXPECT_EQ(e.candidates[0].variant, "decoder_masked");
   EXPECT_EQ(e.candidates[1].variant, "lean");
   EXPECT_NE(e.candidates[1].rejected_because.find("not compiled"), std::string::npos);
+  EXPECT_EQ(e.candidates[2].variant, "cudnn_sdpa");
+  EXPECT_NE(e.candidates[2].rejected_because.find("is_stable() false (cuDNN 9.2.1"), std::string::npos);
   EXPECT_EQ(e.candidates.back().variant, "flash");
   EXPECT_TRUE(e.candidates.back().rejected_because.empty());
 }
@@ -180,10 +209,167 @@ TEST(AttentionMha, FlashWithoutBiasSkipsQkv) {
   EXPECT_EQ(Total(Ok(EstimateNode(Mha(p), A100()))), 6144u);
 }
 
+TEST(AttentionMha, DefaultOnH100IsCudnnSdpaWithCudnn919FlashWith921) {
+  // The corpus case mha_b2_s128_f16: B=2, S=L=128, N=12, H=64, fp16, no bias. Measured on the 1.29.0
+  // binary via the shadow device: h100-sxm cuDNN 9.19.0 runs cuDNN SDPA with allocations [K] (the graph
+  // workspace; NoQkvWorkspace_MHA_NoPast holds for cuDNN without bias); cuDNN 9.2.1 runs flash [12288].
+  MhaSpec p;
+  p.b = 2;
+  p.bias = false;
+  testing::FakeQueries shadow;
+  shadow.sdpa = kShadowK;
+  Estimate e = Ok(EstimateNode(Mha(p), WithSdpaAnswer(H100(), shadow)));
+  EXPECT_EQ(e.variant, "cudnn_sdpa");
+  EXPECT_EQ(e.exactness, Exactness::kExact);
+  EXPECT_EQ(Total(e), kShadowK);
+  EXPECT_EQ(FindCandidate(e, "flash"), nullptr);  // cuDNN comes first: flash is never tried
+  // The query as cudnn_sdpa::run builds its graph: BSNH Q/K/V read in place, no mask, not causal.
+  ASSERT_TRUE(shadow.last_sdpa.has_value());
+  EXPECT_EQ(CanonicalKey(*shadow.last_sdpa),
+            "SDPA dtype=float16 b=2 h_q=12 h_kv=12 d_qk=64 d_v=64 s_q=128 s_kv=128 layout=Q_K_V_BSNH causal=0 bias=0 "
+            "bias_bcast=00 padding=0 window=0");
+  // Without a GPU or a record the workspace is unknown, and the reason names the query.
+  Estimate u = Ok(EstimateNode(Mha(p), H100()));
+  EXPECT_EQ(u.variant, "cudnn_sdpa");
+  EXPECT_EQ(u.exactness, Exactness::kUnknown);
+  EXPECT_NE(u.reason.find("SDPA dtype=float16 b=2"), std::string::npos) << u.reason;
+  EXPECT_NE(u.reason.find("no live cuDNN and no record"), std::string::npos) << u.reason;
+  // cuDNN 9.2.1: flash, softmax_lse 4 * B * N * S = 4 * 2 * 12 * 128 = 12288; one split, since
+  // n_blocks = ceil(128 / 256) = 1 caps the split count.
+  Estimate f = Ok(EstimateNode(Mha(p), H100Cudnn92()));
+  EXPECT_EQ(f.variant, "flash");
+  EXPECT_EQ(Total(f), 12288u);
+  // A100 (SM 8.0): the auto-preference needs SM >= 90, so flash there too (measured: a100 [12288]).
+  Estimate a = Ok(EstimateNode(Mha(p), A100()));
+  EXPECT_EQ(a.variant, "flash");
+  EXPECT_NE(Rejection(a, "cudnn_sdpa").find("auto-preference needs SM >= 90 (SM 80)"), std::string::npos);
+}
+
+TEST(AttentionMha, CudnnSdpaIgnoresFlashAndEfficientEnvButNotSdpaKernel) {
+  // Measured on the 1.29.0 binary via the shadow device (mha_b2_s128_f16, h100-sxm, cuDNN 9.19.0):
+  // ORT_DISABLE_FLASH_ATTENTION=1 and ORT_DISABLE_MEMORY_EFFICIENT_ATTENTION=1 still run cuDNN [K];
+  // sdpa_kernel=1 (explicit selection) runs flash [12288], sdpa_kernel=2 memory-efficient [], 16 unfused.
+  MhaSpec p;
+  p.b = 2;
+  p.bias = false;
+  testing::FakeQueries shadow;
+  shadow.sdpa = kShadowK;
+  const Target h = WithSdpaAnswer(H100(), shadow);
+  Estimate env = Ok(EstimateNode(
+      Mha(p), WithEnv(WithEnv(h, "ORT_DISABLE_FLASH_ATTENTION", "1"), "ORT_DISABLE_MEMORY_EFFICIENT_ATTENTION", "1")));
+  EXPECT_EQ(env.variant, "cudnn_sdpa");
+  EXPECT_EQ(Total(env), kShadowK);
+  Estimate flash = Ok(EstimateNode(Mha(p), WithSdpa(h, at::kSdpaFlashAttention)));
+  EXPECT_EQ(flash.variant, "flash");
+  EXPECT_EQ(Total(flash), 12288u);
+  EXPECT_NE(Rejection(flash, "cudnn_sdpa").find("sdpa_kernel does not select"), std::string::npos);
+  EXPECT_EQ(Ok(EstimateNode(Mha(p), WithSdpa(h, at::kSdpaEfficientAttention))).variant, "memory_efficient");
+  // unfused: qkv 2 * 2 * 12 * (256*64 + 128*64) = 1179648; scores 2 * align256(2 * 2 * 12 * 128 * 128) =
+  // 1572864; total 2752512 as measured.
+  Estimate math = Ok(EstimateNode(Mha(p), WithSdpa(h, at::kSdpaMath)));
+  EXPECT_EQ(math.variant, "unfused");
+  EXPECT_EQ(Total(math), 2752512u);
+  // ORT_ENABLE_CUDNN_FLASH_ATTENTION=0 is the kill switch of the auto-preference: flash again.
+  Estimate off = Ok(EstimateNode(Mha(p), WithEnv(h, "ORT_ENABLE_CUDNN_FLASH_ATTENTION", "0")));
+  EXPECT_EQ(off.variant, "flash");
+  EXPECT_NE(Rejection(off, "cudnn_sdpa").find("ORT_ENABLE_CUDNN_FLASH_ATTENTION=0"), std::string::npos);
+}
+
+TEST(AttentionMha, CudnnSdpaBuffersAroundTheGraph) {
+  testing::FakeQueries shadow;
+  shadow.sdpa = kShadowK;
+  const Target h = WithSdpaAnswer(H100(), shadow);
+  // Measured on the 1.29.0 binary via the shadow device (h100-sxm, cuDNN 9.19.0), each on cuDNN SDPA:
+  // mha_mask1d_b2_s128_f16: a 1-D key-length mask is passed as seq_len_kv and run() synthesises seq_len_q,
+  // 4 * B = 8 bytes: [8, K].
+  MhaSpec mask;
+  mask.b = 2;
+  mask.bias = false;
+  mask.mask = {2};
+  Estimate m = Ok(EstimateNode(Mha(mask), h));
+  EXPECT_EQ(m.variant, "cudnn_sdpa");
+  EXPECT_EQ(Total(m), 8u + kShadowK);
+  EXPECT_TRUE(shadow.last_sdpa->padding_mask);
+  // mha_past127_f16: S = L = 1, past 127, no bias: K/V go to the cache (BNSH), so the QKV workspace is
+  // kept (NoQkvWorkspace_MHA_WithPast_NoBias needs no past): 2 * 1 * 12 * ((1 + 1) * 64 + 1 * 64) = 4608.
+  MhaSpec past;
+  past.s = past.l = 1;
+  past.past = 127;
+  past.bias = false;
+  Estimate pe = Ok(EstimateNode(Mha(past), h));
+  EXPECT_EQ(pe.variant, "cudnn_sdpa");
+  EXPECT_EQ(Total(pe), 4608u + kShadowK);
+  EXPECT_EQ(shadow.last_sdpa->layout, SdpaLayout::kQ_K_V_BSNH_BNSH_BNSH);
+  EXPECT_EQ(shadow.last_sdpa->seq_len_kv, 128);
+  // mha_shared_past256_f16: past_sequence_length = 100 over a 256-row shared cache: qkv 4608 and
+  // seqlens_k_total 4 * B = 4: [4608, 4, K].
+  MhaSpec shared = past;
+  shared.past = 256;
+  shared.past_seq_len = true;
+  shared.past_seq_len_value = 100;
+  Estimate se = Ok(EstimateNode(Mha(shared), h));
+  EXPECT_EQ(se.variant, "cudnn_sdpa");
+  EXPECT_EQ(Total(se), 4608u + 4u + kShadowK);
+  // mha_causal_b2_s100_f16: unidirectional with S = T = 100 is top-left causal, which is_supported accepts
+  // at any length: [K].
+  MhaSpec causal;
+  causal.b = 2;
+  causal.s = causal.l = 100;
+  causal.bias = false;
+  causal.unidirectional = true;
+  Estimate c = Ok(EstimateNode(Mha(causal), h));
+  EXPECT_EQ(c.variant, "cudnn_sdpa");
+  EXPECT_EQ(Total(c), kShadowK);
+  EXPECT_TRUE(shadow.last_sdpa->is_causal);
+  // With bias, Q/K/V get the workspace (NoQkvWorkspace_MHA_NoPast needs no bias):
+  // 2 * 2 * 12 * (256*64 + 128*64) = 1179648 (measured [1179648, K] in an ad-hoc shadow run).
+  MhaSpec bias;
+  bias.b = 2;
+  Estimate b = Ok(EstimateNode(Mha(bias), h));
+  EXPECT_EQ(Total(b), 1179648u + kShadowK);
+  // bf16 takes cuDNN as well (measured ad hoc: bf16 S = 512 on h100-sxm cuDNN 9.19.0 ran cuDNN SDPA [K]).
+  MhaSpec bf;
+  bf.dtype = DataType::kBfloat16;
+  bf.b = 2;
+  bf.s = bf.l = 512;
+  bf.bias = false;
+  Estimate bfe = Ok(EstimateNode(Mha(bf), h));
+  EXPECT_EQ(bfe.variant, "cudnn_sdpa");
+  EXPECT_EQ(shadow.last_sdpa->dtype, DataType::kBfloat16);
+}
+
+TEST(AttentionMha, CudnnSdpaStabilityAndCausalRuleFollowTheCudnnVersion) {
+  // cudnn_sdpa::is_stable: >= 9.3.0 but not 9.10.0 or 9.10.1 (ad-hoc shadow runs of the 1.29.0 binary with
+  // cuDNN 9.5.0 ran cuDNN SDPA, with 9.10.0 flash/memory-efficient/unfused as with 9.2.1).
+  EXPECT_FALSE(at::CudnnSdpaIsStable(90201));
+  EXPECT_TRUE(at::CudnnSdpaIsStable(90300));
+  EXPECT_TRUE(at::CudnnSdpaIsStable(90500));
+  EXPECT_FALSE(at::CudnnSdpaIsStable(91000));
+  EXPECT_FALSE(at::CudnnSdpaIsStable(91001));
+  EXPECT_TRUE(at::CudnnSdpaIsStable(91100));
+  // is_supported, causal: S = 1 is never restricted; S > T never; S != T needs multiples of 64 below 9.6.
+  EXPECT_TRUE(at::CudnnSdpaIsSupported(90, 90500, 32, 8, 128, 128, 1, 255, true));
+  EXPECT_TRUE(at::CudnnSdpaIsSupported(90, 90500, 12, 12, 64, 64, 100, 100, true));
+  EXPECT_FALSE(at::CudnnSdpaIsSupported(90, 91900, 12, 12, 64, 64, 128, 64, true));
+  EXPECT_FALSE(at::CudnnSdpaIsSupported(90, 90500, 32, 8, 128, 128, 32, 128, true));
+  EXPECT_TRUE(at::CudnnSdpaIsSupported(90, 90600, 32, 8, 128, 128, 32, 128, true));
+  EXPECT_TRUE(at::CudnnSdpaIsSupported(90, 90500, 32, 8, 128, 128, 64, 128, true));
+  EXPECT_FALSE(at::CudnnSdpaIsSupported(75, 91900, 12, 12, 64, 64, 128, 128, false));   // SM 7.5
+  EXPECT_FALSE(at::CudnnSdpaIsSupported(90, 91900, 12, 12, 60, 60, 128, 128, false));   // H % 8 != 0
+  EXPECT_FALSE(at::CudnnSdpaIsSupported(90, 91900, 12, 12, 264, 64, 128, 128, false));  // H > 256
+  MhaSpec p;
+  p.bias = false;
+  Target v9100 = H100();
+  v9100.cudnn_version = 91000;
+  Estimate e = Ok(EstimateNode(Mha(p), v9100));
+  EXPECT_EQ(e.variant, "flash");
+  EXPECT_NE(Rejection(e, "cudnn_sdpa").find("cuDNN 9.10.0"), std::string::npos);
+}
+
 TEST(AttentionMha, BertKeyPaddingMaskUnfusedOnH100TrtOnA100) {
   MhaSpec p;
   p.mask = {1};  // (B): MASK_1D_KEY_SEQ_LEN
-  Estimate h = Ok(EstimateNode(Mha(p), H100()));
+  Estimate h = Ok(EstimateNode(Mha(p), H100Cudnn92()));
   EXPECT_EQ(h.variant, "unfused");
   EXPECT_EQ(Rejection(h, "flash"), "flash: rejected, key_padding_mask present");
   EXPECT_NE(Rejection(h, "trt_fused").find("IsSupported false (SM 90"), std::string::npos);
@@ -230,20 +416,21 @@ TEST(AttentionMha, MinSeqLenEfficientFp32Env) {
 }
 
 TEST(AttentionMha, Bfloat16MemoryEfficientAccumulator) {
-  // bf16: MHA's constructor enables flash/TRT/cuDNN for float16 only (kIsFp16), and the MEA length threshold
-  // is skipped only for float16, so bf16 needs S >= 256. H = Hv = 256 > 128: fp32 accumulator.
+  // bf16 with cuDNN 9.2.1 (no cuDNN SDPA): MHA's constructor enables flash/TRT for float16 only (kIsFp16),
+  // and the MEA length threshold is skipped only for float16, so bf16 needs S >= 256. H = Hv = 256 > 128:
+  // fp32 accumulator.
   MhaSpec p;
   p.dtype = DataType::kBfloat16;
   p.s = p.l = 512;
   p.n = 4;
   p.h = p.hv = 256;
   p.bias = false;
-  Estimate e = Ok(EstimateNode(Mha(p), H100()));
+  Estimate e = Ok(EstimateNode(Mha(p), H100Cudnn92()));
   EXPECT_EQ(e.variant, "memory_efficient");
   // accumulator 4 * B * S * N * Hv = 4 * 1 * 512 * 4 * 256 = 2097152; qkv skipped (MEA, no bias).
   EXPECT_EQ(Total(e), 2097152u);
   p.s = p.l = 128;
-  Estimate shorter = Ok(EstimateNode(Mha(p), H100()));
+  Estimate shorter = Ok(EstimateNode(Mha(p), H100Cudnn92()));
   EXPECT_EQ(shorter.variant, "unfused");
   // qkv 2 * 4 * (256*256 + 128*256) = 786432; scores 2 * align256(2 * 4 * 128 * 128 = 131072) = 262144.
   EXPECT_EQ(Total(shorter), 786432u + 262144u);
@@ -261,8 +448,8 @@ TEST(AttentionMha, TrtFusedCrossOnA100WhenFlashDisabled) {
   // qkv (bias): 2 * 2 * 12 * ((64 + 96) * 64 + 96 * 64) = 48 * 16384 = 786432;
   // offsets 2 * align256(4 * (2*2 + 1) = 20) = 512.
   EXPECT_EQ(Total(e), 786432u + 512u);
-  // H100: no cross kernel for SM 90, S != L rules out TRT self, MEA (fp16) takes it: qkv only.
-  Estimate h = Ok(EstimateNode(Mha(p), WithEnv(H100(), "ORT_DISABLE_FLASH_ATTENTION", "1")));
+  // H100 with cuDNN 9.2.1: no cross kernel for SM 90, S != L rules out TRT self, MEA (fp16) takes it: qkv only.
+  Estimate h = Ok(EstimateNode(Mha(p), WithEnv(H100Cudnn92(), "ORT_DISABLE_FLASH_ATTENTION", "1")));
   EXPECT_EQ(h.variant, "memory_efficient");
   EXPECT_EQ(Rejection(h, "trt_fused"),
             "trt_fused: rejected, sequence_length != kv_sequence_length (self attention only)");
@@ -271,11 +458,11 @@ TEST(AttentionMha, TrtFusedCrossOnA100WhenFlashDisabled) {
 
 TEST(AttentionMha, GptDecodeWithPastFlash) {
   // GPT-2 step: B=1, S=L=1, past 127 (T = 128), N=12, H=64, fp16, bias; past_key/value without
-  // past_sequence_length, so flash is allowed.
+  // past_sequence_length, so flash is allowed (on H100 only below cuDNN 9.3: see CudnnSdpaBuffersAroundTheGraph).
   MhaSpec p;
   p.s = p.l = 1;
   p.past = 127;
-  for (const Target& t : {H100(), A100()}) {
+  for (const Target& t : {H100Cudnn92(), A100()}) {
     Estimate e = Ok(EstimateNode(Mha(p), t));
     EXPECT_EQ(e.variant, "flash");
     // lse 4 * 12 * 1 = 48; n_blocks = ceil(128/256) = 1 -> 1 split; qkv with past and bias (never skipped):
@@ -312,8 +499,13 @@ TEST(AttentionMha, DecoderMaskedChosenAndSizedAsUnfused) {
   EXPECT_EQ(Total(off), 9216u + 9728u + 8u);
   Estimate on = Ok(EstimateNode(Mha(DmmhaSpec()), WithSdpa(H100(), at::kSdpaDecoderAttention)));
   EXPECT_EQ(on.variant, "decoder_masked");
+  // Without the decoder kernel and with no sdpa_kernel, cuDNN 9.19.0 takes the step on SM 9.0 (cuDNN SDPA
+  // has no past_sequence_length condition; measured for mha_shared_past256_f16); with 9.2.1 it is unfused.
   Estimate env_off = Ok(EstimateNode(Mha(DmmhaSpec()), WithEnv(H100(), "ORT_DISABLE_DECODER_ATTENTION", "1")));
-  EXPECT_EQ(env_off.variant, "unfused");
+  EXPECT_EQ(env_off.variant, "cudnn_sdpa");
+  Estimate env_off_92 =
+      Ok(EstimateNode(Mha(DmmhaSpec()), WithEnv(H100Cudnn92(), "ORT_DISABLE_DECODER_ATTENTION", "1")));
+  EXPECT_EQ(env_off_92.variant, "unfused");
 }
 
 TEST(AttentionMha, DecoderMaskedRuntimePastLengthIsUpperBound) {
@@ -355,7 +547,7 @@ TEST(AttentionMha, PackedQkvFlashIgnoresThreshold) {
   MhaSpec p;
   p.packed_qkv = true;
   p.bias = false;
-  Estimate e = Ok(EstimateNode(Mha(p), H100()));
+  Estimate e = Ok(EstimateNode(Mha(p), H100Cudnn92()));
   EXPECT_EQ(e.variant, "flash");
   // NoQkvWorkspace_MHA_PackedQKV needs the TRT runner, so flash still unpacks: qkv 589824 + lse 6144.
   EXPECT_EQ(Total(e), 589824u + 6144u);
@@ -369,12 +561,21 @@ TEST(AttentionMha, AttentionBiasAlignmentForMemoryEfficient) {
   MhaSpec p;
   p.attention_bias = true;
   p.s = p.l = 100;  // 100 % (4 * 2) != 0
-  Estimate e = Ok(EstimateNode(Mha(p), H100()));
+  Estimate e = Ok(EstimateNode(Mha(p), H100Cudnn92()));
   EXPECT_EQ(e.variant, "unfused");
   EXPECT_EQ(Rejection(e, "flash"), "flash: rejected, attention_bias present");
   EXPECT_NE(Rejection(e, "memory_efficient").find("not a multiple of 8"), std::string::npos);
   p.s = p.l = 96;
-  EXPECT_EQ(Ok(EstimateNode(Mha(p), H100())).variant, "memory_efficient");
+  EXPECT_EQ(Ok(EstimateNode(Mha(p), H100Cudnn92())).variant, "memory_efficient");
+  // cuDNN SDPA takes an attention bias (measured: mha_attn_bias_b2_s128_f16 ran cuDNN on cuDNN 9.19.0 [K]);
+  // a (1, N, S, T) bias broadcasts over the batch.
+  testing::FakeQueries shadow;
+  shadow.sdpa = kShadowK;
+  Estimate c = Ok(EstimateNode(Mha(p), WithSdpaAnswer(H100(), shadow)));
+  EXPECT_EQ(c.variant, "cudnn_sdpa");
+  EXPECT_TRUE(shadow.last_sdpa->has_bias);
+  EXPECT_TRUE(shadow.last_sdpa->broadcast_bias_dim_0);
+  EXPECT_FALSE(shadow.last_sdpa->broadcast_bias_dim_1);
 }
 
 // --- sdpa_kernel bits --------------------------------------------------------------------------------
@@ -428,37 +629,48 @@ TEST(AttentionSdpaKernel, TrtCrossBit) {
   EXPECT_EQ(Total(e), 786432u + 512u);  // as in TrtFusedCrossOnA100WhenFlashDisabled
 }
 
-TEST(AttentionSdpaKernel, CudnnBitIsUnknownWithoutLiveQuery) {
+TEST(AttentionSdpaKernel, CudnnBitFollowsSmAndCudnnVersion) {
+  // sdpa_kernel=8 (CUDNN_FLASH_ATTENTION only) on the corpus case mha_b2_s128_f16 (B=2, no bias). Measured
+  // on the 1.29.0 binary via the shadow device: cuDNN SDPA [K] on a100 (SM 8.0), l4 (SM 8.9) and h100
+  // (SM 9.0) with cuDNN 9.19.0; unfused [2752512] on t4 (SM 7.5) and on h100 with cuDNN 9.2.1.
   MhaSpec p;
-  Estimate e = Ok(EstimateNode(Mha(p), WithSdpa(H100(), at::kSdpaCudnnFlashAttention)));
-  // cuDNN SDPA if cuDNN >= 9.3 (workspace = a cuDNN graph query), else unfused: not knowable without a GPU.
-  EXPECT_EQ(e.exactness, Exactness::kUnknown);
-  EXPECT_NE(e.reason.find("cuDNN"), std::string::npos);
-  ASSERT_NE(FindCandidate(e, "cudnn"), nullptr);
-  EXPECT_FALSE(FindCandidate(e, "cudnn")->bytes.has_value());
-  ASSERT_NE(FindCandidate(e, "unfused"), nullptr);
-  EXPECT_EQ(FindCandidate(e, "unfused")->bytes, std::optional<uint64_t>(589824u + 786432u));
-  // --variant unfused picks the other feasible kernel, exact.
-  Target forced = WithSdpa(H100(), at::kSdpaCudnnFlashAttention);
-  forced.forced_variant = "unfused";
-  Estimate f = Ok(EstimateNode(Mha(p), forced));
-  EXPECT_EQ(f.variant, "unfused");
-  EXPECT_EQ(f.exactness, Exactness::kExact);
-  EXPECT_EQ(Total(f), 589824u + 786432u);
-  // The env variable keeps flash on, and flash comes first: no mask -> flash, exact. With a 1-D key-length
-  // mask flash is out and cuDNN (which accepts that mask) is reachable again -> unknown.
-  EXPECT_EQ(Ok(EstimateNode(Mha(p), WithEnv(H100(), "ORT_ENABLE_CUDNN_FLASH_ATTENTION", "1"))).variant, "flash");
-  MhaSpec masked;
-  masked.mask = {1};
-  Estimate m = Ok(EstimateNode(Mha(masked), WithEnv(H100(), "ORT_ENABLE_CUDNN_FLASH_ATTENTION", "1")));
-  EXPECT_EQ(m.exactness, Exactness::kUnknown);
-  ASSERT_NE(FindCandidate(m, "cudnn"), nullptr);
-  // bf16 never takes cuDNN in MHA (fp16 only in the constructor).
-  MhaSpec bf = masked;
-  bf.dtype = DataType::kBfloat16;
-  Estimate b = Ok(EstimateNode(Mha(bf), WithEnv(H100(), "ORT_ENABLE_CUDNN_FLASH_ATTENTION", "1")));
-  EXPECT_EQ(b.exactness, Exactness::kExact);
-  EXPECT_NE(Rejection(b, "cudnn").find("fp16 only"), std::string::npos);
+  p.b = 2;
+  p.bias = false;
+  testing::FakeQueries shadow;
+  shadow.sdpa = kShadowK;
+  for (const char* device : {"a100-80gb", "l4", "h100-sxm"}) {
+    SCOPED_TRACE(device);
+    Target t = WithSdpaAnswer(WithSdpa(H100(), at::kSdpaCudnnFlashAttention), shadow);
+    t.device = FindDevice(device).value();
+    Estimate e = Ok(EstimateNode(Mha(p), t));
+    EXPECT_EQ(e.variant, "cudnn_sdpa");
+    EXPECT_EQ(e.exactness, Exactness::kExact);
+    EXPECT_EQ(Total(e), kShadowK);
+  }
+  // unfused: qkv 2 * 2 * 12 * (256*64 + 128*64) = 1179648 + scores 2 * align256(2*2*12*128*128) = 1572864.
+  Estimate t4 = Ok(EstimateNode(Mha(p), WithSdpa(T4(), at::kSdpaCudnnFlashAttention)));
+  EXPECT_EQ(t4.variant, "unfused");
+  EXPECT_EQ(t4.exactness, Exactness::kExact);
+  EXPECT_EQ(Total(t4), 2752512u);
+  EXPECT_NE(Rejection(t4, "cudnn_sdpa").find("is_supported false (SM 75"), std::string::npos);
+  Estimate old = Ok(EstimateNode(Mha(p), WithSdpa(H100Cudnn92(), at::kSdpaCudnnFlashAttention)));
+  EXPECT_EQ(old.variant, "unfused");
+  EXPECT_EQ(Total(old), 2752512u);
+  // No library answer: the cuDNN route is still the EP's proven choice, its bytes unknown.
+  Estimate u = Ok(EstimateNode(Mha(p), WithSdpa(H100(), at::kSdpaCudnnFlashAttention)));
+  EXPECT_EQ(u.variant, "cudnn_sdpa");
+  EXPECT_EQ(u.exactness, Exactness::kUnknown);
+  EXPECT_NE(u.reason.find("cuDNN SDPA graph's workspace"), std::string::npos) << u.reason;
+  // ORT_ENABLE_CUDNN_FLASH_ATTENTION=1 enables cuDNN on SM 8.0 too, where the auto-preference does not.
+  Estimate env =
+      Ok(EstimateNode(Mha(p), WithSdpaAnswer(WithEnv(A100(), "ORT_ENABLE_CUDNN_FLASH_ATTENTION", "1"), shadow)));
+  EXPECT_EQ(env.variant, "cudnn_sdpa");
+  // float never takes cuDNN (16-bit only in the constructor).
+  MhaSpec f = p;
+  f.dtype = DataType::kFloat;
+  Estimate fe = Ok(EstimateNode(Mha(f), WithSdpa(H100(), at::kSdpaCudnnFlashAttention)));
+  EXPECT_EQ(fe.exactness, Exactness::kExact);
+  EXPECT_NE(Rejection(fe, "cudnn_sdpa").find("16-bit only"), std::string::npos);
 }
 
 TEST(AttentionSdpaKernel, ParseKernelOptions) {
@@ -469,6 +681,7 @@ TEST(AttentionSdpaKernel, ParseKernelOptions) {
   EXPECT_TRUE(o->use_efficient_attention);
   EXPECT_TRUE(o->use_trt_fused_attention);
   EXPECT_FALSE(o->use_cudnn_flash_attention);
+  EXPECT_TRUE(o->allow_cudnn_flash_attention_auto);  // no sdpa_kernel, no ORT_ENABLE_CUDNN_FLASH_ATTENTION=0
   EXPECT_FALSE(o->use_trt_causal_attention);
   EXPECT_FALSE(o->use_lean_attention);
   EXPECT_TRUE(o->use_decoder_attention);
@@ -481,6 +694,7 @@ TEST(AttentionSdpaKernel, ParseKernelOptions) {
   EXPECT_FALSE(o->use_flash_attention);
   EXPECT_TRUE(o->use_efficient_attention);
   EXPECT_TRUE(o->use_trt_causal_attention);
+  EXPECT_FALSE(o->allow_cudnn_flash_attention_auto);  // has_explicit_kernel_selection_
   EXPECT_FALSE(o->use_unfused);
   EXPECT_FALSE(o->use_decoder_attention);
   EXPECT_EQ(o->min_seq_len_for_flash_attention_packed_qkv, 0);
@@ -495,6 +709,15 @@ TEST(AttentionSdpaKernel, ParseKernelOptions) {
   EpConfig bad2;
   ASSERT_TRUE(bad2.SetEnv("ORT_MIN_SEQ_LEN_EFFICIENT_ATTENTION_FP32", "x").ok());
   EXPECT_FALSE(at::ParseKernelOptions(bad2).ok());
+  // ORT_ENABLE_CUDNN_FLASH_ATTENTION: 1 enables cuDNN outright, 0 also turns the auto-preference off.
+  EpConfig on;
+  ASSERT_TRUE(on.SetEnv("ORT_ENABLE_CUDNN_FLASH_ATTENTION", "1").ok());
+  EXPECT_TRUE(at::ParseKernelOptions(on)->use_cudnn_flash_attention);
+  EXPECT_TRUE(at::ParseKernelOptions(on)->allow_cudnn_flash_attention_auto);
+  EpConfig off;
+  ASSERT_TRUE(off.SetEnv("ORT_ENABLE_CUDNN_FLASH_ATTENTION", "0").ok());
+  EXPECT_FALSE(at::ParseKernelOptions(off)->use_cudnn_flash_attention);
+  EXPECT_FALSE(at::ParseKernelOptions(off)->allow_cudnn_flash_attention_auto);
 }
 
 TEST(AttentionSdpaKernel, BadEnvValueNamesTheNode) {
@@ -513,8 +736,10 @@ TEST(AttentionEnv, DisableFusedAndMemoryEfficient) {
   EXPECT_EQ(Total(e), 589824u + 786432u);
   MhaSpec q;
   q.bias = false;
-  Target t =
-      WithEnv(WithEnv(H100(), "ORT_DISABLE_FLASH_ATTENTION", "1"), "ORT_DISABLE_MEMORY_EFFICIENT_ATTENTION", "1");
+  // cuDNN 9.2.1 (the flags do not reach cuDNN SDPA, which cuDNN 9.19.0 would run: see
+  // CudnnSdpaIgnoresFlashAndEfficientEnvButNotSdpaKernel).
+  Target t = WithEnv(WithEnv(H100Cudnn92(), "ORT_DISABLE_FLASH_ATTENTION", "1"),
+                     "ORT_DISABLE_MEMORY_EFFICIENT_ATTENTION", "1");
   Estimate u = Ok(EstimateNode(Mha(q), t));
   EXPECT_EQ(u.variant, "unfused");
   // No bias, but unfused always materialises Q/K/V: 589824 + 786432.
@@ -558,7 +783,7 @@ TEST(AttentionFlashSplits, TableOnA100AndH100) {
     p.n = 2;
     p.bias = false;
     p.past = row.total - 1;
-    Target t = row.sms == 108 ? A100() : H100();
+    Target t = row.sms == 108 ? A100() : H100Cudnn92();
     Estimate e = Ok(EstimateNode(Mha(p), t));
     EXPECT_EQ(e.variant, "flash");
     const uint64_t split_bytes = row.splits > 1 ? 520u * static_cast<uint64_t>(row.splits) : 0u;
@@ -637,8 +862,8 @@ NodeView Attn(const AttnSpec& p, const std::string& op = "Attention") {
 
 TEST(AttentionFused, BertNoMask) {
   // gemm_buffer B*S*3*hidden*e = 128 * 2304 * 2 = 589824 (temp space); workspace qkv (never skipped) 589824.
-  Estimate h = Ok(EstimateNode(Attn({}), H100()));
-  EXPECT_EQ(h.variant, "memory_efficient");  // flash: S = 128 < 513; TRT: no SM 90 kernels
+  Estimate h = Ok(EstimateNode(Attn({}), H100Cudnn92()));
+  EXPECT_EQ(h.variant, "memory_efficient");  // cuDNN: not stable; flash: S = 128 < 513; TRT: no SM 90 kernels
   EXPECT_NE(Rejection(h, "flash").find("128 < 513"), std::string::npos);
   EXPECT_EQ(Total(h), 589824u + 589824u);
   ASSERT_FALSE(h.buffers.empty());
@@ -652,8 +877,9 @@ TEST(AttentionFused, BertNoMask) {
 TEST(AttentionFused, BertOneDimMask) {
   AttnSpec p;
   p.mask = {1};
-  // H100: flash (mask), TRT (SM 90), MEA (1-D lengths) rejected -> unfused: 589824 + 589824 + 786432.
-  Estimate h = Ok(EstimateNode(Attn(p), H100()));
+  // H100, cuDNN 9.2.1: cuDNN (not stable), flash (mask), TRT (SM 90), MEA (1-D lengths) rejected -> unfused:
+  // 589824 + 589824 + 786432.
+  Estimate h = Ok(EstimateNode(Attn(p), H100Cudnn92()));
   EXPECT_EQ(h.variant, "unfused");
   EXPECT_EQ(Total(h), 589824u + 589824u + 786432u);
   EXPECT_EQ(Ok(EstimateNode(Attn(p), A100())).variant, "trt_fused");
@@ -665,11 +891,60 @@ TEST(AttentionFused, BertOneDimMask) {
 
 TEST(AttentionFused, FlashWithPackedThresholdEnvAndSdpa) {
   // ORT_MIN_SEQ_LEN_FLASH_ATTENTION_PACKED_QKV=128: flash at S = 128: gemm 589824 + lse 6144 + qkv 589824.
-  Estimate e = Ok(EstimateNode(Attn({}), WithEnv(H100(), "ORT_MIN_SEQ_LEN_FLASH_ATTENTION_PACKED_QKV", "128")));
+  Estimate e = Ok(EstimateNode(Attn({}), WithEnv(H100Cudnn92(), "ORT_MIN_SEQ_LEN_FLASH_ATTENTION_PACKED_QKV", "128")));
   EXPECT_EQ(e.variant, "flash");
   EXPECT_EQ(Total(e), 589824u + 6144u + 589824u);
-  // sdpa_kernel = FLASH: the threshold defaults to 0.
+  // sdpa_kernel = FLASH: the threshold defaults to 0, and the explicit selection turns cuDNN's auto-preference
+  // off even with cuDNN 9.19.0.
   EXPECT_EQ(Total(Ok(EstimateNode(Attn({}), WithSdpa(H100(), at::kSdpaFlashAttention)))), 589824u + 6144u + 589824u);
+}
+
+TEST(AttentionFused, CudnnSdpaFirst) {
+  // The corpus case attention_b4_s128_f16: B=4, S=128, N=12, H=64, fp16, bias. Measured on the 1.29.0 binary
+  // via the shadow device: h100-sxm cuDNN 9.19.0 runs cuDNN SDPA by default, with ORT_DISABLE_FLASH_ATTENTION
+  // and ORT_DISABLE_MEMORY_EFFICIENT_ATTENTION, and with sdpa_kernel=8 (also on a100 and l4), allocating
+  // [2359296, 2359296, K]: gemm_buffer B*S*3*hidden*e = 4 * 128 * 2304 * 2 = 2359296, the workspace with Q/K/V
+  // (GetAttentionWorkspaceSize returns qkv_bytes for cuDNN) 2 * 4 * 12 * ((128 + 128) * 64 + 128 * 64) = 2359296,
+  // then the graph workspace.
+  AttnSpec p;
+  p.b = 4;
+  testing::FakeQueries shadow;
+  shadow.sdpa = kShadowK;
+  const Target h = WithSdpaAnswer(H100(), shadow);
+  for (const Target& t :
+       {h, WithEnv(WithEnv(h, "ORT_DISABLE_FLASH_ATTENTION", "1"), "ORT_DISABLE_MEMORY_EFFICIENT_ATTENTION", "1"),
+        WithSdpa(h, at::kSdpaCudnnFlashAttention),
+        WithSdpaAnswer(WithSdpa(A100(), at::kSdpaCudnnFlashAttention), shadow)}) {
+    Estimate e = Ok(EstimateNode(Attn(p), t));
+    EXPECT_EQ(e.variant, "cudnn_sdpa");
+    EXPECT_EQ(e.exactness, Exactness::kExact);
+    EXPECT_EQ(Total(e), 2359296u + 2359296u + kShadowK);
+    EXPECT_EQ(e.candidates.size(), 1u);  // cudnn_sdpa_supported is decided before any other kernel
+  }
+  // PrepareQkv_Attention leaves Q/K/V in BNSH for a kernel other than TRT, flash or memory-efficient.
+  EXPECT_EQ(CanonicalKey(*shadow.last_sdpa),
+            "SDPA dtype=float16 b=4 h_q=12 h_kv=12 d_qk=64 d_v=64 s_q=128 s_kv=128 layout=Q_K_V_BNSH causal=0 bias=0 "
+            "bias_bcast=00 padding=0 window=0");
+  // Default on A100: TRT fused [2359296, 2359552] (gemm + qkv 2359296 + offsets align256(4 * (2*4 + 1)) = 256).
+  Estimate a = Ok(EstimateNode(Attn(p), A100()));
+  EXPECT_EQ(a.variant, "trt_fused");
+  EXPECT_EQ(Total(a), 2359296u + 2359552u);
+  // sdpa_kernel=8 on t4 (SM 7.5): unfused [2359296, 5505024]: scores 2 * align256(2*4*12*128*128) = 3145728.
+  Estimate t4 = Ok(EstimateNode(Attn(p), WithSdpa(T4(), at::kSdpaCudnnFlashAttention)));
+  EXPECT_EQ(t4.variant, "unfused");
+  EXPECT_EQ(Total(t4), 2359296u + 2359296u + 3145728u);
+  // attention_mask1d_b4_s128_f16: the 1-D key lengths go to cuDNN as seq_len_kv, run() synthesises
+  // seq_len_q (4 * B = 16): [2359296, 2359296, 16, K].
+  AttnSpec m = p;
+  m.mask = {4};
+  EXPECT_EQ(Total(Ok(EstimateNode(Attn(m), h))), 2359296u + 2359296u + 16u + kShadowK);
+  // attention_causal_b4_s128_f16: unidirectional, S = T = 128 top-left: cuDNN [2359296, 2359296, K].
+  AttnSpec c = p;
+  c.unidirectional = true;
+  Estimate ce = Ok(EstimateNode(Attn(c), h));
+  EXPECT_EQ(ce.variant, "cudnn_sdpa");
+  EXPECT_EQ(Total(ce), 2359296u + 2359296u + kShadowK);
+  // A past KV cache rules cuDNN out (GptWithPastUnfused).
 }
 
 TEST(AttentionFused, Bfloat16LongFlashAndFloat32Unfused) {
@@ -689,19 +964,23 @@ TEST(AttentionFused, Bfloat16LongFlashAndFloat32Unfused) {
   EXPECT_EQ(Total(u), 1179648u + 1179648u + 1572864u);
 }
 
-TEST(AttentionFused, TrtCausalBit) {
+TEST(AttentionFused, NoTrtCausalRunner) {
+  // Unidirectional fp16 Attention, B=4, S=128 (the corpus case attention_causal_b4_s128_f16). Measured on
+  // the 1.29.0 binary via the shadow device, a100: sdpa_kernel=128 (TRT_CAUSAL alone) ran unfused
+  // [2359296, 5505024], ORT_ENABLE_FUSED_CAUSAL_ATTENTION=1 ran memory-efficient [2359296, 2359296]: no
+  // causal TRT runner, although FusedMHARunnerFP16v2 would support SM 8.0, H 64.
   AttnSpec p;
-  p.s = 64;
+  p.b = 4;
   p.unidirectional = true;
-  Estimate e = Ok(EstimateNode(Attn(p), WithSdpa(A100(), at::kSdpaTrtCausalAttention)));
-  EXPECT_EQ(e.variant, "trt_fused_causal");
-  // gemm 64 * 2304 * 2 = 294912; qkv 2 * 12 * (128*64 + 64*64) = 294912; offsets 256.
-  EXPECT_EQ(Total(e), 294912u + 294912u + 256u);
-  // Default options: causal TRT is off (ORT_ENABLE_FUSED_CAUSAL_ATTENTION) -> MEA on A100.
-  Estimate d = Ok(EstimateNode(Attn(p), A100()));
-  EXPECT_EQ(d.variant, "memory_efficient");
-  EXPECT_EQ(Ok(EstimateNode(Attn(p), WithEnv(A100(), "ORT_ENABLE_FUSED_CAUSAL_ATTENTION", "1"))).variant,
-            "trt_fused_causal");
+  // gemm 4*128*2304*2 = 2359296; qkv 2*4*12*(256*64 + 128*64) = 2359296; scores 2*align256(2*4*12*128*128).
+  Estimate bit = Ok(EstimateNode(Attn(p), WithSdpa(A100(), at::kSdpaTrtCausalAttention)));
+  EXPECT_EQ(bit.variant, "unfused");
+  EXPECT_EQ(Total(bit), 2359296u + 2359296u + 3145728u);
+  EXPECT_NE(Rejection(bit, "trt_fused_causal").find("no TRT causal runner"), std::string::npos);
+  Estimate env = Ok(EstimateNode(Attn(p), WithEnv(A100(), "ORT_ENABLE_FUSED_CAUSAL_ATTENTION", "1")));
+  EXPECT_EQ(env.variant, "memory_efficient");
+  EXPECT_EQ(Total(env), 2359296u + 2359296u);
+  EXPECT_NE(Rejection(env, "trt_fused").find("unidirectional"), std::string::npos);
 }
 
 TEST(AttentionFused, GptWithPastUnfused) {
@@ -711,6 +990,7 @@ TEST(AttentionFused, GptWithPastUnfused) {
   p.past = 127;
   Estimate e = Ok(EstimateNode(Attn(p), H100()));
   EXPECT_EQ(e.variant, "unfused");
+  EXPECT_EQ(Rejection(e, "cudnn_sdpa"), "cudnn_sdpa: rejected, past present");
   // gemm 2304 * 2 = 4608; qkv 2 * 12 * (2*64 + 64) = 4608; scores 2 * align256(2 * 12 * 1 * 128 = 3072) = 6144.
   EXPECT_EQ(Total(e), 4608u + 4608u + 6144u);
 }
@@ -870,7 +1150,7 @@ TEST(AttentionErrors, HugeDimsOverflow) {
   p.s = p.l = int64_t{1} << 20;
   p.n = 16;
   p.mask = {p.b};
-  auto r = EstimateNode(Mha(p), H100());
+  auto r = EstimateNode(Mha(p), H100Cudnn92());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kOutOfRange);
   EXPECT_NE(r.error().message.find("MultiHeadAttention 'mha'"), std::string::npos);
@@ -908,13 +1188,13 @@ TEST(AttentionDemo, BertAndGpt2OnBothDevices) {
     uint64_t bytes;
   };
   const Row rows[] = {
-      {"MHA bert h100", Mha(bert), H100(), "flash", 595968},
+      {"MHA bert h100 cuDNN 9.2", Mha(bert), H100Cudnn92(), "flash", 595968},
       {"MHA bert a100", Mha(bert), A100(), "flash", 595968},
-      {"MHA bert+mask h100", Mha(bert_mask), H100(), "unfused", 1376256},
+      {"MHA bert+mask h100 cuDNN 9.2", Mha(bert_mask), H100Cudnn92(), "unfused", 1376256},
       {"MHA bert+mask a100", Mha(bert_mask), A100(), "trt_fused", 590080},
-      {"Attention bert h100", Attn({}), H100(), "memory_efficient", 1179648},
+      {"Attention bert h100 cuDNN 9.2", Attn({}), H100Cudnn92(), "memory_efficient", 1179648},
       {"Attention bert a100", Attn({}), A100(), "trt_fused", 1179904},
-      {"MHA gpt2 h100", Mha(gpt), H100(), "flash", 4656},
+      {"MHA gpt2 h100 cuDNN 9.2", Mha(gpt), H100Cudnn92(), "flash", 4656},
       {"MHA gpt2 a100", Mha(gpt), A100(), "flash", 4656},
   };
   for (const Row& row : rows) {
@@ -925,7 +1205,13 @@ TEST(AttentionDemo, BertAndGpt2OnBothDevices) {
   }
   AttnSpec masked;
   masked.mask = {1};
-  EXPECT_EQ(Total(Ok(EstimateNode(Attn(masked), H100()))), 1966080u);  // 589824 * 2 + 786432
+  EXPECT_EQ(Total(Ok(EstimateNode(Attn(masked), H100Cudnn92()))), 1966080u);  // 589824 * 2 + 786432
+  // cuDNN 9.19.0 on H100: every one of these takes cuDNN SDPA; without a GPU its workspace is unknown.
+  for (const NodeView& node : {Mha(bert), Mha(bert_mask), Attn({}), Mha(gpt), Attn(masked)}) {
+    Estimate e = Ok(EstimateNode(node, H100()));
+    EXPECT_EQ(e.variant, "cudnn_sdpa");
+    EXPECT_EQ(e.exactness, Exactness::kUnknown);
+  }
   EXPECT_EQ(Total(Ok(EstimateNode(Attn(masked), A100()))), 1179904u);
 }
 

@@ -32,15 +32,22 @@ class FakeQueries final : public LibraryQueries {
     if (!cub) return NotFound("fake: no cub answer");
     return CubAnswer{*cub, "fake live"};
   }
+  Result<SdpaAnswer> SdpaWorkspace(const SdpaQuery& q) const override {
+    last_sdpa = q;
+    if (!sdpa) return NotFound("fake: no sdpa answer");
+    return SdpaAnswer{*sdpa, "fake live"};
+  }
 
   std::optional<uint64_t> conv;
   std::optional<std::pair<uint64_t, uint64_t>> reduction;  // workspace, indices
   std::optional<std::pair<uint64_t, uint64_t>> rnn;        // workspace, reserve
   std::optional<uint64_t> cub;
+  std::optional<uint64_t> sdpa;
   mutable std::optional<ConvQuery> last_conv;
   mutable std::optional<ReductionQuery> last_reduction;
   mutable std::optional<RnnQuery> last_rnn;
   mutable std::optional<CubQuery> last_cub;
+  mutable std::optional<SdpaQuery> last_sdpa;
 };
 
 inline TensorInfo MakeTensor(const std::string& name, DataType dtype, std::vector<int64_t> dims,

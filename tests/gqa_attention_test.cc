@@ -1,6 +1,8 @@
 // GroupQueryAttention estimator (estimators/group_query_attention.cc): one case per dispatch branch of
 // ORT 1.29.0 group_query_attention.cc ComputeInternal, bytes worked by hand; Llama-style prefill and
-// decode on h100-sxm (132 SMs, SM 9.0) and a100-80gb (108 SMs, SM 8.0).
+// decode on h100-sxm (132 SMs, SM 9.0) and a100-80gb (108 SMs, SM 8.0). On h100-sxm with the default
+// cuDNN 9.19.0 the cuDNN SDPA route comes before flash; H100Cudnn92() (cuDNN 9.2.1, where
+// cudnn_sdpa::is_stable() is false) reaches the flash branches on SM 9.0.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -8,6 +10,7 @@
 #include <vector>
 
 #include "estimators/estimators.h"
+#include "tests/fake_library.h"
 #include "tests/node_builders.h"
 #include "wsest/registry.h"
 
@@ -85,6 +88,15 @@ const Candidate* FindFeasible(const Estimate& e, const std::string& variant) {
   return nullptr;
 }
 
+Target H100Cudnn92() {
+  Target t = On("h100-sxm");
+  t.cudnn_version = 90201;
+  return t;
+}
+
+// The shadow device's answer to every library size query (calibrate/shadow/run_corpus.sh).
+constexpr uint64_t kShadowK = 1048577;
+
 GqaSpec LlamaPrefill() {
   GqaSpec s;
   s.seq = Dim::Known(2048);
@@ -117,14 +129,62 @@ TEST(GqaLlama, PrefillA100IsFlashWithoutSplits) {
   EXPECT_NE(FindCandidate(e, "cudnn_sdpa")->rejected_because.find("SM >= 90"), std::string::npos);
 }
 
-TEST(GqaLlama, PrefillH100RejectsCudnnForSquareCausalAndTakesFlash) {
-  Estimate e = ExpectOk(estimators::EstimateGroupQueryAttention(Gqa(LlamaPrefill()), On("h100-sxm")));
-  EXPECT_EQ(e.variant, "flash");
+TEST(GqaLlama, PrefillH100IsCudnnSdpaTopLeftCausal) {
+  // S = T = 2048: causal with S == T is top-left aligned, which is_supported accepts at any length
+  // (measured on the 1.29.0 binary via the shadow device: gqa_prompt_s128_f16 and gqa_prompt_s100_f16 on
+  // h100-sxm cuDNN 9.19.0 ran cuDNN SDPA [12, K]; gqa_prompt_rotary_s128_f16 [12, 1048576, K]).
+  testing::FakeQueries shadow;
+  shadow.sdpa = kShadowK;
+  Target t = On("h100-sxm");
+  t.live = &shadow;
+  Estimate e = ExpectOk(estimators::EstimateGroupQueryAttention(Gqa(LlamaPrefill()), t));
+  EXPECT_EQ(e.variant, "cudnn_sdpa");
   EXPECT_EQ(e.exactness, Exactness::kExact);
-  EXPECT_EQ(e.workspace_bytes(), 17039372u);  // as on A100: 1024 >= 0.8*132 keeps one split
-  const Candidate* cudnn = FindCandidate(e, "cudnn_sdpa");
-  ASSERT_NE(cudnn, nullptr);  // auto-preferred on SM 9.0, but bottom-right causal needs S != KV length
-  EXPECT_NE(cudnn->rejected_because.find("is_supported"), std::string::npos) << cudnn->rejected_because;
+  // seq_lens 3*B*4 = 12; rotated Q as flash's rule, 2*B*S*N*H = 2*2048*32*128 = 16777216; the first prompt
+  // passes total_seq_lens as seq_len_q, so run() synthesises nothing; then the graph workspace.
+  EXPECT_EQ(BufferBytes(e, "seq_lens"), 12u);
+  EXPECT_EQ(BufferBytes(e, "unpacked_qkv_buffer"), 16777216u);
+  EXPECT_EQ(BufferBytes(e, "cudnn_sdpa_workspace"), kShadowK);
+  EXPECT_EQ(e.workspace_bytes(), 12u + 16777216u + kShadowK);
+  EXPECT_EQ(CanonicalKey(*shadow.last_sdpa),
+            "SDPA dtype=float16 b=1 h_q=32 h_kv=8 d_qk=128 d_v=128 s_q=2048 s_kv=2048 layout=Q_K_V_BSNH_BNSH_BNSH "
+            "causal=1 bias=0 bias_bcast=00 padding=1 window=0");
+  // No GPU and no record: unknown, and the reason names the query.
+  Estimate u = ExpectOk(estimators::EstimateGroupQueryAttention(Gqa(LlamaPrefill()), On("h100-sxm")));
+  EXPECT_EQ(u.variant, "cudnn_sdpa");
+  EXPECT_EQ(u.exactness, Exactness::kUnknown);
+  EXPECT_NE(u.reason.find("SDPA dtype=float16 b=1 h_q=32 h_kv=8"), std::string::npos) << u.reason;
+  // cuDNN 9.2.1: flash, as on A100 (1024 >= 0.8*132 keeps one split).
+  Estimate f = ExpectOk(estimators::EstimateGroupQueryAttention(Gqa(LlamaPrefill()), H100Cudnn92()));
+  EXPECT_EQ(f.variant, "flash");
+  EXPECT_EQ(f.workspace_bytes(), 17039372u);
+  const Candidate* cudnn = FindCandidate(f, "cudnn_sdpa");
+  ASSERT_NE(cudnn, nullptr);
+  EXPECT_NE(cudnn->rejected_because.find("is_stable() false (cuDNN 9.2.1"), std::string::npos)
+      << cudnn->rejected_because;
+}
+
+TEST(GqaLlama, ChunkedPrefillNeedsCudnn96ForBottomRightOffMultiplesOf64) {
+  // S = 32 new tokens over past 96 (T = 128): bottom-right causal with S % 64 != 0. Measured on the 1.29.0
+  // binary via the shadow device (gqa_chunk_s32_past96_f16): cuDNN 9.19.0 runs cuDNN SDPA [12, 4, K]; an
+  // ad-hoc run with cuDNN 9.5.0 ran flash.
+  GqaSpec s;
+  s.seq = Dim::Known(32);
+  s.past = 96;
+  s.total = 128;
+  s.do_rotary = false;
+  testing::FakeQueries shadow;
+  shadow.sdpa = kShadowK;
+  Target t = On("h100-sxm");
+  t.live = &shadow;
+  Estimate e = ExpectOk(estimators::EstimateGroupQueryAttention(Gqa(s), t));
+  EXPECT_EQ(e.variant, "cudnn_sdpa");
+  // seq_lens 12; not the first prompt, so seq_len_q is synthesised: 4*B = 4.
+  EXPECT_EQ(e.workspace_bytes(), 12u + 4u + kShadowK);
+  t.cudnn_version = 90500;
+  Estimate old = ExpectOk(estimators::EstimateGroupQueryAttention(Gqa(s), t));
+  EXPECT_EQ(old.variant, "flash");
+  EXPECT_NE(FindCandidate(old, "cudnn_sdpa")->rejected_because.find("multiples of 64"), std::string::npos);
 }
 
 // --- Llama-style decode: S=1, past 2047 (separate past/present), T=2048 --------------------------
@@ -147,16 +207,72 @@ TEST(GqaLlama, DecodeA100IsSplitFlash) {
 }
 
 TEST(GqaLlama, DecodeH100IsSplitFlashWithFourSplits) {
-  Estimate e = ExpectOk(estimators::EstimateGroupQueryAttention(Gqa(LlamaDecode()), On("h100-sxm")));
+  // cuDNN 9.2.1 (measured on the 1.29.0 binary via the shadow device: gqa_decode_past4095_f16, no rotary,
+  // on h100-sxm cuDNN 9.2.1 ran flash [128, 512, 65536, 12], the four splits below).
+  Estimate e = ExpectOk(estimators::EstimateGroupQueryAttention(Gqa(LlamaDecode()), H100Cudnn92()));
   EXPECT_EQ(e.variant, "flash");
   // w = 32 < 105.6; eligible s: 1 .242, 2 .485, 3 .727, 4 .970, 6 .727, 8 .970, 16 .970; best .970,
   // threshold .824: s = 4.
   EXPECT_EQ(BufferBytes(e, "softmax_lse_accum"), 512u);  // 4*4*32
   EXPECT_EQ(BufferBytes(e, "out_accum"), 65536u);        // 4*4*32*128
   EXPECT_EQ(e.workspace_bytes(), 74380u);                // 128 + 512 + 65536 + 12 + 8192
-  const Candidate* cudnn = FindCandidate(e, "cudnn_sdpa");
-  ASSERT_NE(cudnn, nullptr);
-  EXPECT_NE(cudnn->rejected_because.find("multiples of 64"), std::string::npos);
+  ASSERT_NE(FindCandidate(e, "cudnn_sdpa"), nullptr);
+}
+
+TEST(GqaLlama, DecodeH100IsCudnnSdpa) {
+  // cuDNN 9.19.0: a single query token passes is_supported's causal rule (run() drops the mask). Measured on
+  // the 1.29.0 binary via the shadow device (h100-sxm cuDNN 9.19.0): gqa_decode_past255_f16 [12, 4, K] by
+  // default, with ORT_DISABLE_FLASH_ATTENTION=1 and with sdpa_kernel=8; with rotary,
+  // gqa_decode_rotary_past255_f16 [12, 8192, 4, K].
+  testing::FakeQueries shadow;
+  shadow.sdpa = kShadowK;
+  Target t = On("h100-sxm");
+  t.live = &shadow;
+  Estimate e = ExpectOk(estimators::EstimateGroupQueryAttention(Gqa(LlamaDecode()), t));
+  EXPECT_EQ(e.variant, "cudnn_sdpa");
+  EXPECT_EQ(e.exactness, Exactness::kExact);
+  // seq_lens 12; rotated Q 2*1*1*32*128 = 8192; seq_len_q synthesised 4*B = 4; the graph workspace.
+  EXPECT_EQ(BufferBytes(e, "cudnn_seq_len_q"), 4u);
+  EXPECT_EQ(e.workspace_bytes(), 12u + 8192u + 4u + kShadowK);
+  EXPECT_FALSE(shadow.last_sdpa->is_causal);  // dropped for s_q == 1
+  EXPECT_EQ(shadow.last_sdpa->seq_len_kv, 2048);
+  GqaSpec plain = LlamaDecode();
+  plain.do_rotary = false;
+  EXPECT_EQ(ExpectOk(estimators::EstimateGroupQueryAttention(Gqa(plain), t)).workspace_bytes(), 12u + 4u + kShadowK);
+  // sdpa_kernel=8 reaches it on SM 8.0 too (measured on a100 and l4); sdpa_kernel=1 stays on flash.
+  Target a = On("a100-80gb");
+  a.live = &shadow;
+  ASSERT_TRUE(a.ep.SetProviderOption("sdpa_kernel", "8").ok());
+  EXPECT_EQ(ExpectOk(estimators::EstimateGroupQueryAttention(Gqa(plain), a)).variant, "cudnn_sdpa");
+  Target f = t;
+  ASSERT_TRUE(f.ep.SetProviderOption("sdpa_kernel", "1").ok());
+  EXPECT_EQ(ExpectOk(estimators::EstimateGroupQueryAttention(Gqa(plain), f)).variant, "flash");
+}
+
+TEST(GqaLlama, L4DecodeSplitsFollowItsSmCount) {
+  // The corpus cases gqa_decode_past255_f16 / gqa_decode_past4095_f16 (no rotary, separate past/present),
+  // with total_sequence_length known. Measured on the 1.29.0 binary via the shadow device, l4 (58 SMs):
+  // [128, 12] and [128, 640, 81920, 12]; a100 (108 SMs): [128, 256, 32768, 12] and [128, 384, 49152, 12].
+  // num_splits_heuristic, w = B*N*ceil(1/64) = 32 < 0.8 * 58 = 46.4, block_n 128 (H = 128):
+  //   T = 256: n_blocks 2; eff(1) = (32/58)/1 = .552, eff(2) = (64/58)/2 = .552: s = 1, no accumulators.
+  //   T = 4096: n_blocks 32; eligible s 1 .552, 2 .552, 3 .828, 4 .736, 5 .920, 6 .828, 7 .966, 8 .883,
+  //   11 .867, 16 .981, 32 .981; threshold .85 * .981 = .834: s = 5 -> lse_accum 4*5*32 = 640,
+  //   out_accum 4*5*32*128 = 81920.
+  for (int64_t past : {255, 4095}) {
+    GqaSpec s = LlamaDecode();
+    s.past = past;
+    s.total = past + 1;
+    s.do_rotary = false;
+    Estimate l4 = ExpectOk(estimators::EstimateGroupQueryAttention(Gqa(s), On("l4")));
+    EXPECT_EQ(l4.variant, "flash");
+    EXPECT_EQ(l4.exactness, Exactness::kExact);
+    EXPECT_EQ(l4.workspace_bytes(), past == 255 ? 128u + 12u : 128u + 640u + 81920u + 12u);
+    Estimate a100 = ExpectOk(estimators::EstimateGroupQueryAttention(Gqa(s), On("a100-80gb")));
+    // A100, w = 32 < 86.4: T = 256, eff(1) = .296, eff(2) = .593 -> s = 2 (256, 32768). T = 4096: eligible
+    // 1 .296, 2 .593, 3 .889, 4 .593, 5 .741, 6 .889, 7 .691, 8 .790, 11 .815, 16 .948, 32 .948; threshold
+    // .85 * .948 = .806 -> s = 3 (384, 49152).
+    EXPECT_EQ(a100.workspace_bytes(), past == 255 ? 128u + 256u + 32768u + 12u : 128u + 384u + 49152u + 12u);
+  }
 }
 
 // --- Shared past/present (capacity 4096 >= T): XQA or flash, decided by the run's buffers ----------
@@ -164,7 +280,7 @@ TEST(GqaLlama, DecodeH100IsSplitFlashWithFourSplits) {
 TEST(GqaDispatch, SharedCacheDecodeIsUpperBoundOverXqaAndFlash) {
   GqaSpec s = LlamaDecode();
   s.past = 4096;
-  Estimate e = ExpectOk(estimators::EstimateGroupQueryAttention(Gqa(s), On("h100-sxm")));
+  Estimate e = ExpectOk(estimators::EstimateGroupQueryAttention(Gqa(s), H100Cudnn92()));
   EXPECT_EQ(e.variant, "xqa");
   EXPECT_EQ(e.exactness, Exactness::kUpperBound);
   // XQA (GetXQAScratchSize): sequences = B*Nk = 8; subsequences per sequence = min(max(1, 132/8 = 16),
@@ -178,12 +294,24 @@ TEST(GqaDispatch, SharedCacheDecodeIsUpperBoundOverXqaAndFlash) {
   EXPECT_EQ(e.workspace_bytes(), 128u + 32768u + 262144u + 8192u + 2048u + 12u + 8192u);  // 313484
   ASSERT_NE(FindFeasible(e, "flash"), nullptr);
   EXPECT_EQ(FindFeasible(e, "flash")->bytes, 74380u);  // the separate-buffer route, as DecodeH100
+  // cuDNN 9.19.0: separate buffers take cuDNN SDPA instead (12 + 8192 + 4 + K = 1056785), the larger.
+  testing::FakeQueries shadow;
+  shadow.sdpa = kShadowK;
+  Target t = On("h100-sxm");
+  t.live = &shadow;
+  Estimate c = ExpectOk(estimators::EstimateGroupQueryAttention(Gqa(s), t));
+  EXPECT_EQ(c.variant, "cudnn_sdpa");
+  EXPECT_EQ(c.exactness, Exactness::kUpperBound);
+  EXPECT_EQ(c.workspace_bytes(), 1056785u);
+  EXPECT_EQ(FindFeasible(c, "xqa")->bytes, 313484u);
+  // Without an answer the cuDNN route's bytes are unknown, and so is the maximum.
+  EXPECT_EQ(ExpectOk(estimators::EstimateGroupQueryAttention(Gqa(s), On("h100-sxm"))).exactness, Exactness::kUnknown);
 }
 
 TEST(GqaDispatch, ForcedVariantPicksFlash) {
   GqaSpec s = LlamaDecode();
   s.past = 4096;
-  Target t = On("h100-sxm");
+  Target t = H100Cudnn92();
   t.forced_variant = "flash";
   Estimate e = ExpectOk(estimators::EstimateGroupQueryAttention(Gqa(s), t));
   EXPECT_EQ(e.variant, "flash");
@@ -193,7 +321,7 @@ TEST(GqaDispatch, ForcedVariantPicksFlash) {
 TEST(GqaDispatch, XqaDisabledGivesFlashDecoding) {
   GqaSpec s = LlamaDecode();
   s.past = 4096;
-  Target t = On("h100-sxm");
+  Target t = H100Cudnn92();
   ASSERT_TRUE(t.ep.SetEnv("ORT_ENABLE_XQA", "0").ok());
   Estimate e = ExpectOk(estimators::EstimateGroupQueryAttention(Gqa(s), t));
   EXPECT_EQ(e.variant, "flash_decoding");

@@ -78,6 +78,36 @@ TEST(Records, LoadFileAndAnswer) {
   std::remove(path.c_str());
 }
 
+TEST(Records, SdpaRecordAnswersItsCanonicalKey) {
+  SdpaQuery q;
+  q.batch = 2;
+  q.num_heads_q = q.num_heads_kv = 12;
+  q.head_size_qk = q.head_size_v = 64;
+  q.seq_len_q = q.seq_len_kv = 128;
+  EXPECT_EQ(CanonicalKey(q),
+            "SDPA dtype=float16 b=2 h_q=12 h_kv=12 d_qk=64 d_v=64 s_q=128 s_kv=128 layout=Q_K_V_BSNH causal=0 bias=0 "
+            "bias_bcast=00 padding=0 window=0");
+  Record r = SampleRecord();
+  r.kind = "sdpa";
+  r.key = CanonicalKey(q);
+  r.numbers = {{"workspace_bytes", 4096}};
+  Result<Record> parsed = ParseRecord(FormatRecord(r), "f:1");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  RecordedQueries recorded("h100-sxm");
+  recorded.Add(*parsed);
+  Result<SdpaAnswer> a = recorded.SdpaWorkspace(q);
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  EXPECT_EQ(a->workspace_bytes, 4096u);
+  // Another shape has no record; the layered source names both refusals.
+  q.seq_len_kv = 256;
+  FakeQueries live;
+  Result<SdpaAnswer> miss = LayeredQueries({&live, &recorded}).SdpaWorkspace(q);
+  ASSERT_FALSE(miss.ok());
+  EXPECT_NE(miss.error().message.find("live: fake: no sdpa answer"), std::string::npos) << miss.error().message;
+  EXPECT_NE(miss.error().message.find("recorded: no record for sdpa key 'SDPA"), std::string::npos)
+      << miss.error().message;
+}
+
 TEST(Records, MissingDirectoryLoadsNothing) {
   RecordedQueries q("h100-sxm");
   Result<size_t> n = q.LoadDir("/nonexistent/wsest/records");
@@ -167,6 +197,20 @@ TEST(Recorder, RecordsWithAFakeAndReadsBack) {
     EXPECT_EQ(r->exactness, Exactness::kExact) << n.Label() << ": " << r->reason;
     EXPECT_EQ(r->workspace_bytes(), 4096u);
   }
+}
+
+// The live path does not build cuDNN SDPA graphs yet: it refuses, naming the query, so estimates stay unknown.
+TEST(Live, SdpaWorkspaceIsRefusedHonestly) {
+#ifndef WSEST_WITH_CUDA
+  GTEST_SKIP() << "built without WSEST_WITH_CUDA";
+#else
+  std::string why_not;
+  std::unique_ptr<LibraryQueries> live = CreateLiveQueries(0, &why_not);
+  if (!live) GTEST_SKIP() << why_not;
+  Result<SdpaAnswer> a = live->SdpaWorkspace(SdpaQuery{});
+  ASSERT_FALSE(a.ok());
+  EXPECT_NE(a.error().message.find("not implemented for a live GPU yet"), std::string::npos) << a.error().message;
+#endif
 }
 
 // The live path: with a GPU, CUB's own size queries must equal the host arithmetic.

@@ -183,6 +183,7 @@ TEST(ShadowQueries, AnswerTheStubsNumberAndLeaveCubToHostArithmetic) {
   EXPECT_EQ(rnn->workspace_bytes, 1048577u);
   EXPECT_EQ(rnn->reserve_bytes, 0u);
   EXPECT_FALSE(q.CubTempStorage(CubQuery{}).ok());
+  EXPECT_EQ(q.SdpaWorkspace(SdpaQuery{})->workspace_bytes, 1048577u);
 }
 
 TEST(ShadowCheck, VariantDifferenceFailsUnlessListed) {
@@ -200,6 +201,25 @@ TEST(ShadowCheck, VariantDifferenceFailsUnlessListed) {
   EXPECT_EQ(c.outcome, Outcome::kListedMismatch);
   EXPECT_EQ(c.message, "a reason");
   EXPECT_TRUE(known[0].used);
+}
+
+TEST(ShadowCheck, CudnnSdpaTraceMatchesWithTheStubsWorkspace) {
+  // mha_b2_s128_f16 by default on h100-sxm with cuDNN 9.19.0, as the 1.29.0 binary ran it on the shadow
+  // device: cudnnBackendExecute, allocations [1048577] (the graph workspace, the stub's answer).
+  std::vector<KnownMismatch> known;
+  NodeRecord r = ShadowRecord(Mha(), 1048577, {"cudnnBackendExecute"});
+  r.key.provider_options.clear();
+  ShadowQueries shadow(1048577);
+  Target t = *TargetForKey(r.key);
+  t.live = &shadow;
+  Comparison c = CompareRecord(r, t, known);
+  EXPECT_EQ(c.outcome, Outcome::kMatch) << c.message;
+  EXPECT_EQ(c.observed_variant, "cudnn_sdpa");
+  EXPECT_EQ(c.variant, "cudnn_sdpa");
+  // Without the stub's answer the estimate is unknown: the check reports it, never a match.
+  Comparison u = CompareRecord(r, *TargetForKey(r.key), known);
+  EXPECT_EQ(u.outcome, Outcome::kUnknown);
+  EXPECT_NE(u.message.find("SDPA dtype=float16 b=2"), std::string::npos) << u.message;
 }
 
 TEST(ShadowCheck, FlashTraceMatches) {

@@ -313,6 +313,12 @@ class LiveQueries final : public LibraryQueries {
     return CubAnswer{bytes, Source()};
   }
 
+  // Building the SDPA graph needs cudnn_frontend's sdpa node (the backend API spells it as a dozen
+  // pointwise and matmul operations); until that is written, a recorded table answers it.
+  Result<SdpaAnswer> SdpaWorkspace(const SdpaQuery& q) const override {
+    return NotFound("cuDNN SDPA graph workspace (" + CanonicalKey(q) + "): not implemented for a live GPU yet");
+  }
+
  private:
   int device_;
   cudnnHandle_t handle_;

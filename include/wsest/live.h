@@ -101,11 +101,37 @@ struct CubAnswer {
   std::string source;
 };
 
+// How cudnn_sdpa::run lays out Q, K and V (contrib_ops/cpu/bert/attention_common.h AttentionQkvFormat).
+enum class SdpaLayout { kQ_K_V_BSNH, kQ_K_V_BSNH_BNSH_BNSH, kQ_K_V_BNSH };
+const char* SdpaLayoutName(SdpaLayout layout);
+
+// A cuDNN SDPA forward graph as cudnn_fmha/cudnn_flash_attention.cc build_graph builds it from its
+// GraphParams (after run() has dropped the causal mask for a single query token and synthesised the
+// missing side of a padding mask). The graph is built with heuristics mode A; its workspace is
+// mha_graph->get_workspace_size(). The attention scale is part of ORT's cache key but not of the
+// graph's shape, so it is left out.
+struct SdpaQuery {
+  DataType dtype = DataType::kFloat16;  // io type: float16 or bfloat16
+  int64_t batch = 0, num_heads_q = 0, num_heads_kv = 0, head_size_qk = 0, head_size_v = 0;
+  int64_t seq_len_q = 0, seq_len_kv = 0;
+  SdpaLayout layout = SdpaLayout::kQ_K_V_BSNH;
+  bool is_causal = false;
+  bool has_bias = false;  // additive attention bias [b or 1, h or 1, s_q, s_kv]
+  bool broadcast_bias_dim_0 = false, broadcast_bias_dim_1 = false;
+  bool padding_mask = false;  // seq_len_q and seq_len_kv tensors ([batch] int32 each)
+  int64_t sliding_window = 0;
+};
+struct SdpaAnswer {
+  uint64_t workspace_bytes = 0;
+  std::string source;
+};
+
 // Canonical one-line keys (stable field order), used by records and by tests.
 std::string CanonicalKey(const ConvQuery& q);
 std::string CanonicalKey(const ReductionQuery& q);
 std::string CanonicalKey(const RnnQuery& q);
 std::string CanonicalKey(const CubQuery& q);
+std::string CanonicalKey(const SdpaQuery& q);
 
 // A source of library answers. A query the source cannot answer (no GPU, no matching record, an
 // unsupported descriptor) returns an Error whose message says why; estimators then fall back.
@@ -118,6 +144,7 @@ class LibraryQueries {
   virtual Result<ReductionAnswer> ReductionWorkspace(const ReductionQuery& q) const = 0;
   virtual Result<RnnAnswer> RnnTempSpace(const RnnQuery& q) const = 0;
   virtual Result<CubAnswer> CubTempStorage(const CubQuery& q) const = 0;
+  virtual Result<SdpaAnswer> SdpaWorkspace(const SdpaQuery& q) const = 0;
 };
 
 // Asks each source in order (live first, then recorded) and returns the first answer; when none
@@ -130,6 +157,7 @@ class LayeredQueries final : public LibraryQueries {
   Result<ReductionAnswer> ReductionWorkspace(const ReductionQuery& q) const override;
   Result<RnnAnswer> RnnTempSpace(const RnnQuery& q) const override;
   Result<CubAnswer> CubTempStorage(const CubQuery& q) const override;
+  Result<SdpaAnswer> SdpaWorkspace(const SdpaQuery& q) const override;
 
  private:
   std::vector<const LibraryQueries*> sources_;
