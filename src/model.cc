@@ -24,6 +24,7 @@
 
 #include "ops/schemas.h"
 #include "src/text.h"
+#include "src/cpu_fallback.h"
 #include "wsest/bytes.h"
 #include "wsest/registry.h"
 
@@ -907,11 +908,32 @@ Result<ModelEstimate> EstimateModel(const Model& model, const Target& target) tr
   out.device = target.device.id;
   out.ep = fmt::format("{} {}", kEpName, kEpRelease);
   out.cudnn = CudnnVersionText(target.cudnn_version);
+  const auto& nodes = model.nodes();
+  std::vector<Estimate> estimates;
+  estimates.reserve(nodes.size());
+  std::vector<bool> cuda(nodes.size(), false);
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (auto overflow = TensorOverflow(nodes[i])) return *overflow;
+    WSEST_ASSIGN_OR_RETURN(Estimate estimate, EstimateNode(nodes[i], target));
+    cuda[i] = estimate.variant != "cpu_ep" &&
+              FindEstimator(nodes[i].domain, nodes[i].op_type, nodes[i].opset) != nullptr;
+    estimates.push_back(std::move(estimate));
+  }
+  // The nodes the CUDA EP takes that ORT's CPU fallback moves off it all the same.
+  const std::vector<bool> moved = CpuPreferredNodes(model, cuda);
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (!moved[i]) continue;
+    Estimate cpu("cpu_ep", Exactness::kExact);
+    cpu.reason = fmt::format("onnxruntime {} moves this shape computation to the CPU EP "
+                             "(core/framework/fallback_cpu_capability.cc GetCpuPreferredNodes: every input is a "
+                             "host tensor, a graph input or a small initializer), so it takes no GPU workspace",
+                             kEpRelease);
+    estimates[i] = std::move(cpu);
+  }
   bool first = true;
-  for (size_t i = 0; i < model.nodes().size(); ++i) {
-    const NodeView& node = model.nodes()[i];
-    if (auto overflow = TensorOverflow(node)) return *overflow;
-    WSEST_ASSIGN_OR_RETURN(Estimate estimate, EstimateNode(node, target));
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const NodeView& node = nodes[i];
+    Estimate estimate = std::move(estimates[i]);
     auto& summary = out.summary;
     ++summary.nodes;
     if (auto bytes = estimate.workspace_bytes()) {

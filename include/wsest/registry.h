@@ -38,6 +38,16 @@ const EstimatorEntry* FindEstimator(const std::string& domain, const std::string
 // for it (the node then runs on the CPU EP), or nullopt when it takes it (estimators/placement.cc).
 std::optional<std::string> CudaEpDeclines(const NodeView& node, const Target& target);
 
+// Whether ORT 1.29.0's CUDA kernel for `node` takes input `index` (or gives output `index`) in host
+// memory (the kernel def's OrtMemTypeCPUInput / OrtMemTypeCPUOutput: a Reshape's shape, Shape's
+// output); estimators/kernel_defs.cc.
+bool CudaKernelInputOnHost(const NodeView& node, size_t index);
+bool CudaKernelOutputOnHost(const NodeView& node, size_t index);
+// The kernel's Alias(0, 0) (output 0 is a view of input 0) and MayInplace(0, 0) declarations
+// (estimators/kernel_defs.cc), which ORT's allocation planner follows.
+bool CudaKernelAliasesInput0(const NodeView& node);
+bool CudaKernelMayInplace0(const NodeView& node);
+
 // Runs the node's estimator. No entry: Unknown ("no estimator"); a node the CUDA EP has no kernel
 // for or declines: cpu_ep, exact 0. An overflowed byte count: an OutOfRange error naming the node
 // and the buffer. Errors from the estimator pass through.

@@ -1,0 +1,102 @@
+// What ORT 1.29.0's CUDA kernel definitions (KernelDefBuilder) declare about memory, which the
+// session's placement and allocation planner read:
+// - InputMemoryType(OrtMemTypeCPUInput, i) / OutputMemoryType(OrtMemTypeCPUOutput, i): inputs and
+//   outputs in host memory. A host input (a Reshape's shape, a Slice's starts) is never copied to the
+//   device; a host output (Shape's) is where ORT's CPU fallback starts (core/framework/
+//   fallback_cpu_capability.cc GetCpuPreferredNodes).
+// - Alias(0, 0): the output is a view of input 0 (core/framework/allocation_planner.cc reuses its
+//   buffer whatever it is). MayInplace(0, 0): the output may take input 0's buffer when that input is
+//   read for the last time and has the same shape.
+// Each entry names the kernel file that declares it.
+#include <map>
+#include <set>
+#include <string>
+
+#include "wsest/registry.h"
+
+namespace wsest {
+namespace {
+
+struct HostInputs {
+  int since_opset;          // the kernel version from which the inputs are declared host-side
+  std::set<size_t> inputs;  // their indices
+};
+
+// ai.onnx ops.
+const std::multimap<std::string, HostInputs>& OnnxHostInputs() {
+  static const std::multimap<std::string, HostInputs> table = {
+      {"Reshape", {5, {1}}},                   // tensor/reshape.cc: the shape
+      {"Expand", {8, {1}}},                    // tensor/expand.cc: the shape
+      {"Tile", {6, {1}}},                      // tensor/tile.cc: repeats
+      {"Slice", {10, {1, 2, 3, 4}}},           // tensor/slice.cc: starts, ends, axes, steps
+      {"Squeeze", {13, {1}}},                  // tensor/squeeze.cc: axes
+      {"Unsqueeze", {13, {1}}},                // tensor/unsqueeze.cc: axes
+      {"Pad", {11, {1, 2, 3}}},                // tensor/pad.cc: pads, constant_value, axes
+      {"Resize", {10, {1, 2, 3}}},             // tensor/resize.cc: roi, scales, sizes
+      {"Upsample", {9, {1}}},                  // tensor/upsample.cc: scales
+      {"TopK", {10, {1}}},                     // math/topk.cc: K
+      {"ConstantOfShape", {9, {0}}},           // generator/constant_of_shape.cc: the shape
+      {"Range", {11, {0, 1, 2}}},              // generator/range.cc: start, limit, delta
+      {"Split", {13, {1}}},                    // tensor/split.cc: split
+      {"OneHot", {11, {1}}},                   // tensor/onehot.cc: depth
+      {"CumSum", {11, {1}}},                   // math/cumsum.cc: axis
+      {"NonMaxSuppression", {10, {2, 3, 4}}},  // object_detection/non_max_suppression.cc: the thresholds
+      {"Trilu", {14, {1}}},                    // tensor/trilu.cc: k
+      {"Clip", {11, {1, 2}}},                  // math/clip.cc: min, max
+      {"Dropout", {12, {1, 2}}},               // nn/dropout.cc: ratio, training_mode
+      {"If", {1, {0}}},                        // controlflow/if.cc: cond
+      {"Loop", {1, {0, 1}}},                   // controlflow/loop.cc: the trip count and cond
+  };
+  return table;
+}
+
+bool ReduceWithAxesInput(const NodeView& node) {
+  // reduction/reduction_ops.cc: axes as input 1, host-side (ReduceSum from 13, the others from 18).
+  if (node.op_type.rfind("Reduce", 0) != 0) return false;
+  return node.op_type == "ReduceSum" ? node.opset >= 13 : node.opset >= 18;
+}
+
+}  // namespace
+
+bool CudaKernelInputOnHost(const NodeView& node, size_t index) {
+  if (node.domain == "com.microsoft") {
+    // bert/group_query_attention.cc: total_sequence_length; bert/multihead_attention.cc:
+    // past_sequence_length.
+    if (node.op_type == "GroupQueryAttention") return index == 6;
+    if (node.op_type == "MultiHeadAttention") return index == 8;
+    return false;
+  }
+  if (!IsOnnxDomain(node.domain)) return false;
+  if (index == 1 && ReduceWithAxesInput(node)) return true;
+  auto [begin, end] = OnnxHostInputs().equal_range(node.op_type);
+  for (auto it = begin; it != end; ++it) {
+    if (node.opset >= it->second.since_opset && it->second.inputs.count(index) != 0) return true;
+  }
+  return false;
+}
+
+bool CudaKernelOutputOnHost(const NodeView& node, size_t index) {
+  // tensor/shape_op.cc and size.cc declare their one output OrtMemTypeCPUOutput.
+  return IsOnnxDomain(node.domain) && index == 0 && (node.op_type == "Shape" || node.op_type == "Size");
+}
+
+bool CudaKernelAliasesInput0(const NodeView& node) {
+  // tensor/reshape.cc, squeeze.cc, unsqueeze.cc, flatten.cc, identity_op.cc (Identity and Dropout's
+  // output 0).
+  if (!IsOnnxDomain(node.domain)) return false;
+  static const std::set<std::string> kAliasOps = {"Reshape", "Squeeze", "Unsqueeze", "Flatten", "Identity", "Dropout"};
+  return kAliasOps.count(node.op_type) != 0;
+}
+
+bool CudaKernelMayInplace0(const NodeView& node) {
+  // activation/activations.cc (the ACTIVATION_OP kernels), contrib_ops/cuda/activation/activations.cc,
+  // math/unary_elementwise_ops.cc Shrink, tensor/scatter_nd.cc, tensor/trilu.cc.
+  static const std::set<std::string> kOnnx = {
+      "Elu",      "HardSigmoid", "HardSwish", "LeakyRelu",       "Relu",   "Selu",      "Sigmoid",
+      "Softplus", "Softsign",    "Tanh",      "ThresholdedRelu", "Shrink", "ScatterND", "Trilu"};
+  static const std::set<std::string> kContrib = {"Affine", "ParametricSoftplus", "ScaledTanh", "Gelu", "QuickGelu"};
+  if (IsOnnxDomain(node.domain)) return kOnnx.count(node.op_type) != 0 || kContrib.count(node.op_type) != 0;
+  return node.domain == "com.microsoft" && kContrib.count(node.op_type) != 0;
+}
+
+}  // namespace wsest
