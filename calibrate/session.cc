@@ -43,6 +43,7 @@ struct DeviceMemory {
   void (*shadow_reset_peak)() = nullptr;
   const char* (*shadow_settings)() = nullptr;
   int (*mem_get_info)(size_t*, size_t*) = nullptr;
+  void (*shadow_mark)(const char*) = nullptr;
 
   void Load() {
     void* h = dlopen("libcudart.so.13", RTLD_NOW | RTLD_GLOBAL);
@@ -52,6 +53,7 @@ struct DeviceMemory {
     shadow_reset_peak = reinterpret_cast<void (*)()>(dlsym(h, "wsest_shadow_reset_peak"));
     shadow_settings = reinterpret_cast<const char* (*)()>(dlsym(h, "wsest_shadow_settings"));
     mem_get_info = reinterpret_cast<int (*)(size_t*, size_t*)>(dlsym(h, "cudaMemGetInfo"));
+    shadow_mark = reinterpret_cast<void (*)(const char*)>(dlsym(h, "wsest_shadow_mark"));
   }
   bool shadow() const { return shadow_used != nullptr; }
   uint64_t Used() const {
@@ -63,6 +65,10 @@ struct DeviceMemory {
   uint64_t Peak() const { return shadow() ? shadow_peak() : Used(); }
   void ResetPeak() const {
     if (shadow()) shadow_reset_peak();
+  }
+  // A line in the shadow device's log between the phases (session creation, each run).
+  void Mark(const std::string& label) const {
+    if (shadow_mark != nullptr) shadow_mark(label.c_str());
   }
 };
 
@@ -107,6 +113,7 @@ std::string Run(const Options& o) {
   Check(g_ort->CreateSession(env, o.model.c_str(), so, &session), "CreateSession");
   g_ort->ReleaseSessionOptions(so);
   const uint64_t after_session = mem.Used() - before;
+  mem.Mark("session created");
   const uint64_t session_peak = mem.Peak() - before;
 
   // Inputs in host memory, zeros or `fill`, as an application hands them to Run.
@@ -164,6 +171,7 @@ std::string Run(const Options& o) {
   for (int r = 0; r < o.runs; ++r) {
     const uint64_t held_before = mem.Used();
     mem.ResetPeak();
+    mem.Mark("run " + std::to_string(r + 1));
     std::vector<OrtValue*> outputs(out_ptrs.size(), nullptr);
     Check(g_ort->Run(session, nullptr, in_ptrs.data(), inputs.data(), inputs.size(), out_ptrs.data(), out_ptrs.size(),
                      outputs.data()),

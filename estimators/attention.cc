@@ -1226,9 +1226,11 @@ Estimate NotRegistered(const NodeView& node, const ElemType& t, const char* type
 
 }  // namespace
 
+namespace {
+
 // Mirrors ORT 1.29.0 contrib_ops/cuda/bert/multihead_attention.cc MultiHeadAttention<T, QK>::ComputeInternal
 // (registered for T in {float, float16, bfloat16}).
-Result<Estimate> EstimateMultiHeadAttention(const NodeView& node, const Target& target) {
+Result<Estimate> MhaWorkspace(const NodeView& node, const Target& target) {
   WSEST_ASSIGN_OR_RETURN(auto parsed, ParseMha(node));
   if (std::holds_alternative<Estimate>(parsed)) return std::get<Estimate>(parsed);
   const MhaDims d = std::get<MhaDims>(parsed);
@@ -1273,6 +1275,21 @@ Result<Estimate> EstimateMultiHeadAttention(const NodeView& node, const Target& 
   if (dmmha_values.size() > 1) uncertainty = "the DMMHA choice reads the run-time past_sequence_length value";
   return Finish(
       node, target, outcomes, [&](const std::string& v) { return MhaBuffers(d, v, target); }, uncertainty);
+}
+
+}  // namespace
+
+Result<Estimate> EstimateMultiHeadAttention(const NodeView& node, const Target& target) {
+  WSEST_ASSIGN_OR_RETURN(Estimate e, MhaWorkspace(node, target));
+  // The constructor's two CumulatedSequenceLengthCache buffers (query and key/value), each of
+  // max_batch_size 128 + 1 int32 = 516 B, taken with the allocator's Reserve (an exact cudaMalloc)
+  // when the session creates the kernel (multihead_attention.cc MultiHeadAttention constructor; the
+  // 1.29.0 binary makes two 516 B cudaMallocs per node at session creation on the shadow device).
+  for (const char* cache : {"cumulated_sequence_length_q_cache", "cumulated_sequence_length_kv_cache"}) {
+    e.session_buffers.push_back({cache, 516, "onnxruntime 1.29.0 contrib_ops/cuda/bert/multihead_attention.cc constructor",
+                                 Allocator::kExternal});
+  }
+  return e;
 }
 
 // Mirrors ORT 1.29.0 contrib_ops/cuda/bert/attention.cc Attention<T>::ComputeInternal (T in {float,

@@ -340,6 +340,33 @@ Result<Estimate> EstimateGemm(const NodeView& node, const Target&) {
       "no scratch: onnxruntime 1.29.0 core/providers/cuda/math/gemm.cc Gemm<T>::ComputeDefault runs cublasGemmHelper; "
       "a (N) or (1, N) / (M, 1) bias is broadcast through the provider's persistent ones-vector "
       "(GetConstOnes: cudaMalloc'd, grown to max(M or N) elements and kept, not per-node scratch)";
+  // The ones-vector itself: M elements for a (N) or (1, N) bias, N for an (M, 1) one (a one-element
+  // bias is filled instead), of T, one per element type for the session (cuda_utils.cu
+  // ConstantBufferImpl; the 1.29.0 binary cudaMallocs 8 floats on its first run of a Gemm with M = 8
+  // and a (N) bias on the shadow device, and keeps them).
+  const TensorInfo& a = node.inputs[0];
+  const TensorInfo& b = node.inputs[1];
+  if (node.has_input(2) && a.fully_known() && b.fully_known() && node.inputs[2].fully_known() && a.rank() == 2 &&
+      b.rank() == 2) {
+    const int64_t m = node.GetInt("transA", 0) != 0 ? a.dims[1].value : a.dims[0].value;
+    const int64_t n = node.GetInt("transB", 0) != 0 ? b.dims[0].value : b.dims[1].value;
+    const TensorInfo& c = node.inputs[2];
+    const auto c_count = c.element_count();
+    int64_t ones = 0;
+    if (c_count && *c_count == 1) {
+      ones = 0;
+    } else if (c.rank() == 1 || (c.rank() == 2 && c.dims[0].value == 1)) {
+      ones = m;
+    } else if (c.rank() == 2 && c.dims[1].value == 1) {
+      ones = n;
+    }
+    if (ones > 0) {
+      e.ep_buffers.push_back({std::string("GetConstOnes<") + DataTypeName(a.dtype) + ">",
+                              (Bytes::FromDim(ones) * ElementSize(a.dtype)).value(),
+                              "onnxruntime 1.29.0 core/providers/cuda/cuda_utils.cu ConstantBufferImpl::GetBuffer",
+                              Allocator::kExternal});
+    }
+  }
   return e;
 }
 

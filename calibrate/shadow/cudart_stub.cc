@@ -358,8 +358,14 @@ cudaError_t cudaFreeHost(void* p) {
   return cudaSuccess;
 }
 
-cudaError_t cudaMemcpy(void* dst, const void* src, size_t count, cudaMemcpyKind) {
+cudaError_t cudaMemcpy(void* dst, const void* src, size_t count, cudaMemcpyKind kind) {
   if (count != 0) std::memmove(dst, src, count);
+  // Copies show where ORT put each tensor inside its arena (an initializer's H2D copy follows its
+  // allocation), which region-level malloc events alone cannot.
+  if (wsest_shadow::Logging()) {
+    Log("\"ev\":\"memcpy\",\"kind\":" + std::to_string(static_cast<int>(kind)) + ",\"bytes\":" + std::to_string(count) +
+        ",\"dst\":" + Hex(dst) + ",\"src\":" + Hex(src));
+  }
   return cudaSuccess;
 }
 cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t count, cudaMemcpyKind kind, cudaStream_t) {

@@ -70,6 +70,14 @@ class Estimate {
   std::vector<Buffer> buffers;
   std::string reason;
   std::vector<Candidate> candidates;
+  // Device memory the kernel takes when ORT creates it and holds for the whole session (a constructor's
+  // cudaMalloc or the allocator's Reserve): not workspace, never part of workspace_bytes(), but part
+  // of what the session holds (include/wsest/session_memory.h).
+  std::vector<Buffer> session_buffers;
+  // Device memory the EP shares between nodes by name and keeps for the session, taken on a node's
+  // first run and grown (freed and taken again) when a later node needs more: GetConstOnes' vector of
+  // ones. Not workspace either.
+  std::vector<Buffer> ep_buffers;
 
  private:
   uint64_t total_ = 0;

@@ -1,0 +1,47 @@
+#include "calibrate/arena_replay.h"
+
+#include <nlohmann/json.hpp>
+
+#include "calibrate/shadow_queries.h"
+#include "wsest/model.h"
+#include "wsest/session_memory.h"
+
+namespace wsest::calibrate {
+
+Result<std::string> ArenaReplayJson(const ArenaReplayOptions& o) {
+  Target target;
+  WSEST_ASSIGN_OR_RETURN(target.device, FindDevice(o.device));
+  for (const auto& [k, v] : o.ep_options) {
+    auto set = target.ep.SetProviderOption(k, v);
+    if (!set.ok()) return set.error();
+  }
+  std::optional<ShadowQueries> shadow;
+  if (o.library_workspace) {
+    shadow.emplace(*o.library_workspace);
+    target.live = &*shadow;
+  }
+  ModelOptions mo;
+  mo.dims = o.dims;
+  mo.input_shapes = o.input_shapes;
+  WSEST_ASSIGN_OR_RETURN(Model model, Model::Load(o.model, mo));
+  WSEST_ASSIGN_OR_RETURN(ModelEstimate estimate, EstimateModel(model, target));
+  SessionMemoryOptions so;
+  so.memory_pattern = o.memory_pattern;
+  so.initializer_order = o.initializer_order;
+  WSEST_ASSIGN_OR_RETURN(SessionMemory m, SimulateSessionMemory(model, estimate, target, so));
+  auto held = [](const HeldBytes& h) { return nlohmann::json{{"median", h.median}, {"min", h.min}, {"max", h.max}}; };
+  nlohmann::json doc = {{"session", held(m.session)},
+                        {"first_run", held(m.first_run)},
+                        {"steady", held(m.steady)},
+                        {"memory_pattern", m.memory_pattern_used},
+                        {"pattern_block_bytes", m.pattern_block_bytes},
+                        {"initializer_bytes", m.initializer_bytes},
+                        {"session_buffer_bytes", m.session_buffer_bytes},
+                        {"regions", m.regions},
+                        {"unknown_workspace_nodes", m.unknown_workspace_nodes},
+                        {"unsized_tensors", m.unsized_tensors},
+                        {"out_of_memory", m.out_of_memory}};
+  return doc.dump();
+}
+
+}  // namespace wsest::calibrate

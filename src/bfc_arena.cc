@@ -1,0 +1,181 @@
+#include "src/bfc_arena.h"
+
+#include <algorithm>
+
+namespace wsest {
+
+BfcArena::BfcArena(const ArenaSettings& settings)
+    : settings_(settings),
+      next_extend_bytes_(RoundedBytes(std::min(settings.memory_limit, settings.initial_chunk_bytes))) {
+  if (settings_.memory_limit == 0) settings_.memory_limit = UINT64_MAX;  // "max_mem == 0 means SIZE_MAX"
+}
+
+uint64_t BfcArena::NewChunk(const Chunk& c) {
+  const uint64_t id = next_id_++;
+  chunks_[id] = c;
+  return id;
+}
+
+void BfcArena::InsertFree(uint64_t id) {
+  const Chunk& c = chunks_.at(id);
+  free_.insert({c.size, c.address});
+  free_by_address_[c.address] = id;
+}
+
+void BfcArena::EraseFree(uint64_t id) {
+  const Chunk& c = chunks_.at(id);
+  free_.erase({c.size, c.address});
+  free_by_address_.erase(c.address);
+}
+
+// BFCArena::Extend: grow by one region. kNextPowerOfTwo starts at the initial chunk (1 MiB) and
+// doubles after each region up to max_power_of_two_extend_bytes (1 GiB); a request above the current
+// size doubles it until the request fits and extends by that, without doubling again after.
+// kSameAsRequested extends by the request. The size is clamped to what memory_limit leaves, and a
+// cudaMalloc that fails is retried at 90% of the size (RoundedBytes(bytes * 0.9f)) until it is below
+// the request or 8 KiB. The simulated device fails cudaMalloc past its memory (ArenaSettings).
+bool BfcArena::Extend(uint64_t rounded) {
+  const uint64_t held = region_bytes_ + reserved_bytes_;
+  const uint64_t left = settings_.memory_limit > held ? settings_.memory_limit - held : 0;
+  const uint64_t available = left / 256 * 256;
+  if (rounded > available) return false;
+  uint64_t bytes = rounded;
+  if (settings_.extend == ArenaSettings::Extend::kNextPowerOfTwo) {
+    if (rounded > next_extend_bytes_) {
+      while (rounded > next_extend_bytes_) next_extend_bytes_ *= 2;
+      bytes = next_extend_bytes_;
+    } else {
+      bytes = next_extend_bytes_;
+      next_extend_bytes_ = next_extend_bytes_ * 2 < settings_.max_power_of_two_extend_bytes
+                               ? next_extend_bytes_ * 2
+                               : settings_.max_power_of_two_extend_bytes;
+    }
+  }
+  bytes = std::min(bytes, available);
+  const uint64_t device_left = settings_.device_bytes > held ? settings_.device_bytes - held : 0;
+  while (bytes > device_left) {
+    bytes = RoundedBytes(static_cast<uint64_t>(static_cast<float>(bytes) * 0.9f));
+    if (bytes < rounded || bytes < 8192) return false;
+  }
+  Chunk c;
+  c.address = next_address_;
+  c.size = bytes;
+  c.region = region_sizes_.size();
+  next_address_ += bytes + 4096;  // regions are separate allocations: never neighbours
+  region_sizes_.push_back(bytes);
+  region_bytes_ += bytes;
+  InsertFree(NewChunk(c));
+  return true;
+}
+
+std::optional<uint64_t> BfcArena::Allocate(uint64_t bytes, Stream stream) {
+  if (bytes == 0) return uint64_t{0};
+  const uint64_t rounded = RoundedBytes(bytes);
+  // FindChunkPtr: the smallest free chunk that fits, lowest address on ties, whose tag is the
+  // stream's own or none.
+  auto find = [&]() -> uint64_t {
+    for (auto it = free_.lower_bound({rounded, 0}); it != free_.end(); ++it) {
+      const uint64_t id = free_by_address_.at(it->second);
+      const Chunk& c = chunks_.at(id);
+      if (c.stream == stream || c.stream == kNoStream) return id;
+    }
+    return 0;
+  };
+  uint64_t id = find();
+  if (id == 0) {
+    if (!Extend(rounded)) return std::nullopt;
+    id = find();
+    if (id == 0) return std::nullopt;
+  }
+  EraseFree(id);
+  Chunk& c = chunks_.at(id);
+  // SplitFreeChunkFromBin: split when the chunk is at least twice the request, or when the rest
+  // would waste max_dead_bytes_per_chunk; the rest keeps the old chunk's tag.
+  if (c.size >= rounded * 2 || c.size - rounded >= settings_.max_dead_bytes_per_chunk) {
+    Chunk rest;
+    rest.address = c.address + rounded;
+    rest.size = c.size - rounded;
+    rest.stream = c.stream;
+    rest.region = c.region;
+    rest.prev = id;
+    rest.next = c.next;
+    const uint64_t rest_id = NewChunk(rest);
+    Chunk& taken = chunks_.at(id);
+    if (taken.next != 0) chunks_.at(taken.next).prev = rest_id;
+    taken.next = rest_id;
+    taken.size = rounded;
+    InsertFree(rest_id);
+  }
+  Chunk& taken = chunks_.at(id);
+  taken.in_use = true;
+  if (stream != kNoStream) taken.stream = stream;
+  in_use_bytes_ += taken.size;
+  return id;
+}
+
+uint64_t BfcArena::Coalesce(uint64_t id) {
+  // FreeAndMaybeCoalesce: with the next chunk, then the previous, each when free and of the same tag.
+  Chunk& c = chunks_.at(id);
+  if (c.next != 0) {
+    Chunk& n = chunks_.at(c.next);
+    if (!n.in_use && n.stream == c.stream) {
+      const uint64_t next_id = c.next;
+      EraseFree(next_id);
+      c.size += n.size;
+      c.next = n.next;
+      if (c.next != 0) chunks_.at(c.next).prev = id;
+      chunks_.erase(next_id);
+    }
+  }
+  Chunk& me = chunks_.at(id);
+  if (me.prev != 0) {
+    Chunk& p = chunks_.at(me.prev);
+    if (!p.in_use && p.stream == me.stream) {
+      const uint64_t prev_id = me.prev;
+      EraseFree(prev_id);
+      p.size += me.size;
+      p.next = me.next;
+      if (p.next != 0) chunks_.at(p.next).prev = prev_id;
+      chunks_.erase(id);
+      return prev_id;
+    }
+  }
+  return id;
+}
+
+void BfcArena::Free(uint64_t handle) {
+  if (handle == 0) return;
+  auto reserved = reserved_.find(handle);
+  if (reserved != reserved_.end()) {
+    reserved_bytes_ -= reserved->second;
+    reserved_.erase(reserved);
+    return;
+  }
+  Chunk& c = chunks_.at(handle);
+  c.in_use = false;
+  in_use_bytes_ -= c.size;
+  InsertFree(Coalesce(handle));
+}
+
+uint64_t BfcArena::Reserve(uint64_t bytes) {
+  const uint64_t id = next_id_++;
+  reserved_[id] = bytes;
+  reserved_bytes_ += bytes;
+  return id;
+}
+
+void BfcArena::ReleaseStream(Stream stream) {
+  std::vector<uint64_t> free_chunks;
+  for (auto& [id, c] : chunks_) {
+    if (c.stream != stream) continue;
+    c.stream = kNoStream;
+    if (!c.in_use) free_chunks.push_back(id);
+  }
+  for (uint64_t id : free_chunks) {
+    if (chunks_.count(id) == 0) continue;  // merged into a neighbour already
+    EraseFree(id);
+    InsertFree(Coalesce(id));
+  }
+}
+
+}  // namespace wsest

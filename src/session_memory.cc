@@ -1,0 +1,288 @@
+// The replay behind include/wsest/session_memory.h: the allocation plan (src/allocation_plan.h) run
+// through the BFC arena model (src/bfc_arena.h) in the order ORT 1.29.0 makes each request.
+#include "wsest/session_memory.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "src/allocation_plan.h"
+#include "src/bfc_arena.h"
+
+namespace wsest {
+namespace {
+
+// The stream every CUDA node runs on, and the root stream the memory pattern's block is taken on
+// (execution_frame.cc: AllocOnStream(peak, device_streams->GetRootStream())).
+constexpr BfcArena::Stream kComputeStream = 1;
+constexpr BfcArena::Stream kRootStream = 2;
+
+// mem_pattern_planner.h and execution_frame.cc: planned sizes rounded to kAllocAlignment (256).
+uint64_t Align256(uint64_t bytes) { return (bytes + 255) / 256 * 256; }
+
+// MemPatternPlanner::TraceAllocation: each planned buffer at the offset of the live blocks' gap that
+// wastes least (the tail after the last block counts when it wastes strictly less), else at the end;
+// the block is as large as the highest end. Replayed over run 1's allocations and releases.
+uint64_t PatternBlockBytes(const AllocationPlan& plan) {
+  std::map<uint64_t, std::pair<uint64_t, size_t>> live;  // offset -> (size, buffer)
+  std::vector<uint64_t> offset_of(plan.buffers.size(), 0);
+  uint64_t block = 0;
+  for (const PlanStep& step : plan.steps) {
+    for (size_t b : step.allocate) {
+      if (plan.buffers[b].kind != BufferKind::kPlanned) continue;
+      const uint64_t size = Align256(plan.buffers[b].bytes);
+      if (size == 0) continue;
+      uint64_t best = 0, waste = UINT64_MAX, current = 0;
+      bool found = false;
+      for (const auto& [offset, entry] : live) {
+        if (offset >= current && offset - current >= size && offset - current - size < waste) {
+          best = current;
+          waste = offset - current - size;
+          found = true;
+        }
+        current = std::max(current, offset + entry.first);
+      }
+      if (block > current && block - current >= size && block - current - size < waste) {
+        best = current;
+        found = true;
+      }
+      if (!found) best = current;
+      block = std::max(block, best + size);
+      live[best] = {size, b};
+      offset_of[b] = best;
+    }
+    for (size_t b : step.release) {
+      auto it = live.find(offset_of[b]);
+      if (it != live.end() && it->second.second == b) live.erase(it);
+    }
+  }
+  return block;
+}
+
+struct Replay {
+  uint64_t session = 0, first_run = 0, steady = 0;
+  bool out_of_memory = false;
+  std::string out_of_memory_at;
+  std::vector<uint64_t> regions;
+};
+
+// One run through the arena: feeds, then (from run 2) the pattern's block, then each node's outputs,
+// scratch and releases; at the end outputs and feeds go back and the stream's chunks are untagged.
+// The EP's shared buffers (GetConstOnes): one per name, held from the first node that asks, freed
+// and taken again larger when a later node asks for more (ConstantBufferImpl::GetBuffer).
+struct EpBuffers {
+  std::map<std::string, std::pair<uint64_t, uint64_t>> held;  // name -> (bytes, reservation)
+  void Ask(BfcArena& arena, const Buffer& b) {
+    auto it = held.find(b.name);
+    if (it != held.end() && it->second.first >= b.bytes) return;
+    if (it != held.end()) arena.Free(it->second.second);
+    held[b.name] = {b.bytes, arena.Reserve(b.bytes)};
+  }
+};
+
+bool RunOnce(BfcArena& arena, const AllocationPlan& plan, const std::vector<std::string>& labels,
+             std::optional<uint64_t> pattern_block, EpBuffers& ep_buffers, std::string* failed_at) {
+  std::vector<uint64_t> handle(plan.buffers.size(), 0);
+  auto take = [&](uint64_t bytes, BfcArena::Stream stream, const std::string& what) -> std::optional<uint64_t> {
+    auto h = arena.Allocate(bytes, stream);
+    if (!h) *failed_at = what;
+    return h;
+  };
+  for (size_t b : plan.feeds) {
+    auto h = take(plan.buffers[b].bytes, kComputeStream, "a feed's device copy");
+    if (!h) return false;
+    handle[b] = *h;
+  }
+  uint64_t block_handle = 0;
+  if (pattern_block) {
+    auto h = take(*pattern_block, kRootStream, "the memory pattern's block");
+    if (!h) return false;
+    block_handle = *h;
+  }
+  for (size_t i = 0; i < plan.steps.size(); ++i) {
+    const PlanStep& step = plan.steps[i];
+    for (size_t b : step.allocate) {
+      if (pattern_block && plan.buffers[b].kind == BufferKind::kPlanned) continue;  // inside the block
+      auto h = take(plan.buffers[b].bytes, kComputeStream, labels[i]);
+      if (!h) return false;
+      handle[b] = *h;
+    }
+    for (const Buffer& b : step.ep_buffers) ep_buffers.Ask(arena, b);
+    std::vector<uint64_t> scratch;
+    for (uint64_t bytes : step.scratch) {
+      auto h = take(bytes, kComputeStream, labels[i] + " (scratch)");
+      if (!h) return false;
+      scratch.push_back(*h);
+    }
+    for (uint64_t h : scratch) arena.Free(h);
+    for (size_t b : step.release) {
+      if (!pattern_block) arena.Free(handle[b]);
+    }
+  }
+  for (size_t b = 0; b < plan.buffers.size(); ++b) {
+    if (plan.buffers[b].kind != BufferKind::kPlanned) arena.Free(handle[b]);
+  }
+  if (pattern_block) arena.Free(block_handle);
+  arena.ReleaseStream(kComputeStream);
+  return true;
+}
+
+Replay ReplaySession(const AllocationPlan& plan, const std::vector<uint64_t>& initializers,
+                     const std::vector<std::string>& labels, const ArenaSettings& settings,
+                     std::optional<uint64_t> pattern_block) {
+  Replay r;
+  BfcArena arena(settings);
+  for (uint64_t bytes : initializers) {
+    if (!arena.Allocate(bytes)) {
+      r.out_of_memory = true;
+      r.out_of_memory_at = "session creation (initializers)";
+      r.session = r.first_run = r.steady = arena.held_bytes();
+      return r;
+    }
+  }
+  // Kernels are created after the initializers are in place; their own buffers are Reserves.
+  for (uint64_t bytes : plan.session_buffers) arena.Reserve(bytes);
+  r.session = arena.held_bytes();
+  std::string failed_at;
+  EpBuffers ep_buffers;
+  if (!RunOnce(arena, plan, labels, std::nullopt, ep_buffers, &failed_at)) {
+    r.out_of_memory = true;
+    r.out_of_memory_at = "run 1, " + failed_at;
+  }
+  r.first_run = arena.held_bytes();
+  // Run 2 sets the steady state (run 3 finds the root-tagged block free and takes it again).
+  if (!r.out_of_memory && !RunOnce(arena, plan, labels, pattern_block, ep_buffers, &failed_at)) {
+    r.out_of_memory = true;
+    r.out_of_memory_at = "run 2, " + failed_at;
+  }
+  r.steady = arena.held_bytes();
+  r.regions = arena.regions();
+  return r;
+}
+
+uint64_t Sum(const std::vector<uint64_t>& v) {
+  uint64_t s = 0;
+  for (uint64_t x : v) s += x;
+  return s;
+}
+
+HeldBytes Spread(std::vector<uint64_t> values) {
+  std::sort(values.begin(), values.end());
+  return {values[values.size() / 2], values.front(), values.back()};
+}
+
+}  // namespace
+
+Result<ArenaSettings> ArenaSettingsFor(const Target& target) {
+  ArenaSettings s;
+  s.device_bytes = target.device.memory_bytes;
+  if (auto v = target.ep.ProviderOption("arena_extend_strategy")) {
+    // cuda_execution_provider_info.cc: the enum's names or its values.
+    if (*v == "kNextPowerOfTwo" || *v == "0") {
+      s.extend = ArenaSettings::Extend::kNextPowerOfTwo;
+    } else if (*v == "kSameAsRequested" || *v == "1") {
+      s.extend = ArenaSettings::Extend::kSameAsRequested;
+    } else {
+      return InvalidArgument(
+          fmt::format("arena_extend_strategy '{}': ORT 1.29.0 takes kNextPowerOfTwo (0) or "
+                      "kSameAsRequested (1)",
+                      *v));
+    }
+  }
+  if (auto v = target.ep.ProviderOption("gpu_mem_limit")) {
+    char* end = nullptr;
+    const unsigned long long limit = std::strtoull(v->c_str(), &end, 10);
+    if (v->empty() || *end != '\0' || (*v)[0] == '-') {
+      return InvalidArgument(fmt::format("gpu_mem_limit '{}': ORT 1.29.0 takes a byte count", *v));
+    }
+    s.memory_limit = limit == 0 ? UINT64_MAX : limit;
+  }
+  return s;
+}
+
+HeldBytes SessionMemory::held_max() const {
+  return {std::max({session.median, first_run.median, steady.median}),
+          std::max({session.min, first_run.min, steady.min}), std::max({session.max, first_run.max, steady.max})};
+}
+
+Result<SessionMemory> SimulateSessionMemory(const Model& model, const ModelEstimate& estimate, const Target& target,
+                                            const SessionMemoryOptions& options) {
+  WSEST_ASSIGN_OR_RETURN(ArenaSettings settings, ArenaSettingsFor(target));
+  // The static shapes ORT's planner compares: the graph inferred with its inputs' dims unbound.
+  ModelOptions unbound_options;
+  unbound_options.allow_symbolic = true;
+  WSEST_ASSIGN_OR_RETURN(Model unbound, model.Rebind(unbound_options));
+  WSEST_ASSIGN_OR_RETURN(AllocationPlan plan, PlanAllocations(model, unbound, estimate));
+  std::vector<std::string> labels;
+  for (const auto& node : model.nodes()) labels.push_back(node.Label());
+
+  SessionMemory out;
+  out.unknown_workspace_nodes = plan.unknown_workspace_nodes;
+  out.unsized_tensors = plan.unsized_tensors;
+  for (uint64_t b : plan.initializers) out.initializer_bytes += b;
+  for (uint64_t b : plan.session_buffers) out.session_buffer_bytes += b;
+  // The memory pattern (session_state.cc ResolveMemoryPatternFlag): sequential execution and every
+  // graph input shaped; the block is laid out from run 1.
+  bool shaped_inputs = true;
+  for (const auto& in : unbound.inputs())
+    if (!in.is_initializer && !in.has_shape) shaped_inputs = false;
+  std::optional<uint64_t> block;
+  if (options.memory_pattern && shaped_inputs) {
+    block = PatternBlockBytes(plan);
+    out.memory_pattern_used = true;
+    out.pattern_block_bytes = *block;
+  }
+  // The initializers' order is a hash table's and changes from process to process: replay several,
+  // each a fixed shuffle, so the figures repeat from run to run of wsest.
+  std::vector<Replay> replays;
+  if (!options.initializer_order.empty()) {
+    // A given order (the one a shadow session logged): it must be the plan's initializers.
+    std::vector<uint64_t> given = options.initializer_order, planned = plan.initializers;
+    std::sort(given.begin(), given.end());
+    std::sort(planned.begin(), planned.end());
+    if (given != planned) {
+      return InvalidArgument(
+          fmt::format("{}: the given initializer order has {} sizes summing to {}, the plan {} "
+                      "summing to {}",
+                      model.path(), given.size(), Sum(given), planned.size(), Sum(planned)));
+    }
+    replays.push_back(ReplaySession(plan, options.initializer_order, labels, settings, block));
+  }
+  const int orders = options.initializer_order.empty() ? std::max(1, options.initializer_orders) : 0;
+  for (int k = 0; k < orders; ++k) {
+    std::vector<uint64_t> order = plan.initializers;
+    std::mt19937_64 shuffle(0x5eed0000u + static_cast<uint64_t>(k));
+    std::shuffle(order.begin(), order.end(), shuffle);
+
+    replays.push_back(ReplaySession(plan, order, labels, settings, block));
+  }
+  std::vector<uint64_t> session, first_run, steady;
+  for (const Replay& r : replays) {
+    session.push_back(r.session);
+    first_run.push_back(r.first_run);
+    steady.push_back(r.steady);
+    if (r.out_of_memory && !out.out_of_memory) {
+      out.out_of_memory = true;
+      out.out_of_memory_at = r.out_of_memory_at;
+    }
+  }
+  out.session = Spread(session);
+  out.first_run = Spread(first_run);
+  out.steady = Spread(steady);
+  // The regions of the replay whose steady figure is the median.
+  for (const Replay& r : replays) {
+    if (r.steady == out.steady.median) {
+      out.regions = r.regions;
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace wsest
