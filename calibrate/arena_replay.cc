@@ -41,6 +41,8 @@ Result<std::string> ArenaReplayJson(const ArenaReplayOptions& o) {
                         {"unknown_workspace_nodes", m.unknown_workspace_nodes},
                         {"unsized_tensors", m.unsized_tensors},
                         {"out_of_memory", m.out_of_memory}};
+  for (const ArenaGrowth& g : m.growth)
+    doc["growth"].push_back({{"at", g.at}, {"request_bytes", g.request_bytes}, {"region_bytes", g.region_bytes}});
   return doc.dump();
 }
 

@@ -101,7 +101,7 @@ const std::vector<EstimatorEntry>& EstimatorTable() {
       {"", "Gelu", 20, kLatestOpset, "activation", kNoScratch, "onnxruntime/core/providers/cuda/tensor/gelu.cc",
        "elementwise", "exact"},  // 20+
 
-      // Clip: Clip_6 reads min/max attributes; 11+ reads them from CPU-resident inputs 1-2.
+      // Clip: Clip_6 reads min/max attributes; 11+ reads them from inputs 1-2, in device memory (kernel_defs.cc).
       {"", "Clip", 6, kLatestOpset, "elementwise", kNoScratch, "onnxruntime/core/providers/cuda/math/clip.cc",
        "elementwise", "exact"},  // 6-10, 11, 12, 13+
       // Cast: one Impl_Cast / Impl_CastSat launch into the output.

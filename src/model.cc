@@ -23,6 +23,7 @@
 #include <unordered_set>
 
 #include "ops/schemas.h"
+#include "src/execution_order.h"
 #include "src/text.h"
 #include "src/cpu_fallback.h"
 #include "wsest/bytes.h"
@@ -709,6 +710,8 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
       if (!check.ok()) return check.error();
     }
     WSEST_ASSIGN_OR_RETURN(order, TopologicalOrder(model->graph(), label));
+    // Kahn's pass checked the graph (a cycle, a name nothing makes); ORT runs it in its own order.
+    order = OrtExecutionOrder(model->graph());
   } else {
     order = checked->order;
   }

@@ -70,7 +70,17 @@ struct Replay {
   bool out_of_memory = false;
   std::string out_of_memory_at;
   std::vector<uint64_t> regions;
+  std::vector<ArenaGrowth> growth;
 };
+
+// Takes `bytes` from the arena on `stream`, noting a region it adds as growth at `what`.
+std::optional<uint64_t> Take(BfcArena& arena, uint64_t bytes, BfcArena::Stream stream, const std::string& what,
+                             std::vector<ArenaGrowth>* growth) {
+  const size_t regions = arena.regions().size();
+  auto h = arena.Allocate(bytes, stream);
+  if (h && arena.regions().size() > regions) growth->push_back({what, bytes, arena.regions().back()});
+  return h;
+}
 
 // One run through the arena: feeds, then (from run 2) the pattern's block, then each node's outputs,
 // scratch and releases; at the end outputs and feeds go back and the stream's chunks are untagged.
@@ -87,10 +97,11 @@ struct EpBuffers {
 };
 
 bool RunOnce(BfcArena& arena, const AllocationPlan& plan, const std::vector<std::string>& labels,
-             std::optional<uint64_t> pattern_block, EpBuffers& ep_buffers, std::string* failed_at) {
+             std::optional<uint64_t> pattern_block, EpBuffers& ep_buffers, const std::string& run,
+             std::vector<ArenaGrowth>* growth, std::string* failed_at) {
   std::vector<uint64_t> handle(plan.buffers.size(), 0);
   auto take = [&](uint64_t bytes, BfcArena::Stream stream, const std::string& what) -> std::optional<uint64_t> {
-    auto h = arena.Allocate(bytes, stream);
+    auto h = Take(arena, bytes, stream, run + ": " + what, growth);
     if (!h) *failed_at = what;
     return h;
   };
@@ -139,7 +150,7 @@ Replay ReplaySession(const AllocationPlan& plan, const std::vector<uint64_t>& in
   Replay r;
   BfcArena arena(settings);
   for (uint64_t bytes : initializers) {
-    if (!arena.Allocate(bytes)) {
+    if (!Take(arena, bytes, BfcArena::kNoStream, "session creation", &r.growth)) {
       r.out_of_memory = true;
       r.out_of_memory_at = "session creation (initializers)";
       r.session = r.first_run = r.steady = arena.held_bytes();
@@ -151,13 +162,13 @@ Replay ReplaySession(const AllocationPlan& plan, const std::vector<uint64_t>& in
   r.session = arena.held_bytes();
   std::string failed_at;
   EpBuffers ep_buffers;
-  if (!RunOnce(arena, plan, labels, std::nullopt, ep_buffers, &failed_at)) {
+  if (!RunOnce(arena, plan, labels, std::nullopt, ep_buffers, "run 1", &r.growth, &failed_at)) {
     r.out_of_memory = true;
     r.out_of_memory_at = "run 1, " + failed_at;
   }
   r.first_run = arena.held_bytes();
   // Run 2 sets the steady state (run 3 finds the root-tagged block free and takes it again).
-  if (!r.out_of_memory && !RunOnce(arena, plan, labels, pattern_block, ep_buffers, &failed_at)) {
+  if (!r.out_of_memory && !RunOnce(arena, plan, labels, pattern_block, ep_buffers, "run 2", &r.growth, &failed_at)) {
     r.out_of_memory = true;
     r.out_of_memory_at = "run 2, " + failed_at;
   }
@@ -279,6 +290,7 @@ Result<SessionMemory> SimulateSessionMemory(const Model& model, const ModelEstim
   for (const Replay& r : replays) {
     if (r.steady == out.steady.median) {
       out.regions = r.regions;
+      out.growth = r.growth;
       break;
     }
   }

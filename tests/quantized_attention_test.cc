@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -520,15 +521,21 @@ TEST(QuantizedAttentionModel, QAttentionDecoderAttentionAndGatedBiasShapes) {
       .Attr("num_heads", 4);
   Result<Model> model = Model::FromBytes(g.Serialize(), "quantized.onnx");
   ASSERT_TRUE(model.ok()) << model.error().message;
+  // Three independent nodes: ORT runs them last leaf first (src/execution_order.h), so find them by name.
+  auto node = [&](const std::string& name) -> const NodeView& {
+    for (const auto& n : model->nodes())
+      if (n.name == name) return n;
+    throw std::runtime_error("no node " + name);
+  };
   // QAttention: output (B, S, 192 / 3) = (2, 8, 64), float from the bias; present (2, B, N, P + S, H) =
   // (2, 2, 4, 20, 16).
-  EXPECT_EQ(KnownDims(model->nodes()[0].outputs[0]), (std::vector<int64_t>{2, 8, 64}));
-  EXPECT_EQ(model->nodes()[0].outputs[0].dtype, DataType::kFloat);
-  EXPECT_EQ(KnownDims(model->nodes()[0].outputs[1]), (std::vector<int64_t>{2, 2, 4, 20, 16}));
+  EXPECT_EQ(KnownDims(node("qattention").outputs[0]), (std::vector<int64_t>{2, 8, 64}));
+  EXPECT_EQ(node("qattention").outputs[0].dtype, DataType::kFloat);
+  EXPECT_EQ(KnownDims(node("qattention").outputs[1]), (std::vector<int64_t>{2, 2, 4, 20, 16}));
   // DecoderAttention: output is the query's (4, 2, 64).
-  EXPECT_EQ(KnownDims(model->nodes()[1].outputs[0]), (std::vector<int64_t>{4, 2, 64}));
+  EXPECT_EQ(KnownDims(node("decoder").outputs[0]), (std::vector<int64_t>{4, 2, 64}));
   // GatedRelativePositionBias: (B, N, S, S) = (2, 4, 8, 8).
-  EXPECT_EQ(KnownDims(model->nodes()[2].outputs[0]), (std::vector<int64_t>{2, 4, 8, 8}));
+  EXPECT_EQ(KnownDims(node("gated").outputs[0]), (std::vector<int64_t>{2, 4, 8, 8}));
 }
 
 TEST(QuantizedAttentionModel, QOrderedMatMulGeluLayerNormAndLongformerShapes) {

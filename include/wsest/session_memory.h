@@ -68,6 +68,14 @@ struct HeldBytes {
   uint64_t max = 0;
 };
 
+// A region the arena added: where (the session's initializers, or the node whose request did not fit
+// a free chunk), the request, and the region's size.
+struct ArenaGrowth {
+  std::string at;  // "session creation", "run 1: Conv 'conv_3'", "run 2: the memory pattern's block"
+  uint64_t request_bytes = 0;
+  uint64_t region_bytes = 0;
+};
+
 struct SessionMemory {
   HeldBytes session;    // after session creation: the initializers
   HeldBytes first_run;  // at the end of run 1 (held memory never falls, so also its peak)
@@ -79,6 +87,7 @@ struct SessionMemory {
   uint64_t session_buffer_bytes = 0;  // kernels' own buffers for the session (Estimate::session_buffers)
   uint64_t pattern_block_bytes = 0;   // the memory pattern's block, when used
   std::vector<uint64_t> regions;      // the arena's regions in steady state, for the median order
+  std::vector<ArenaGrowth> growth;    // how they were added, for the median order
   // Counted 0 in the replay: the figures are then lower bounds.
   size_t unknown_workspace_nodes = 0;
   size_t unsized_tensors = 0;
