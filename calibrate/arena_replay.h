@@ -24,6 +24,7 @@ struct ArenaReplayOptions {
   std::optional<uint64_t> library_workspace;  // the shadow's answer to every library size query
   std::vector<uint64_t> initializer_order;     // sizes in allocation order; empty: sampled orders
   bool memory_pattern = true;
+  bool trace = false;  // every arena request and release of the replay, in the JSON's "trace"
 };
 
 // One JSON object: session, first_run and steady (median, min, max), the pattern block, the

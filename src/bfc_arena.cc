@@ -63,6 +63,7 @@ bool BfcArena::Extend(uint64_t rounded) {
   c.region = region_sizes_.size();
   next_address_ += bytes + 4096;  // regions are separate allocations: never neighbours
   region_sizes_.push_back(bytes);
+  region_addresses_.push_back(c.address);
   region_bytes_ += bytes;
   InsertFree(NewChunk(c));
   return true;
@@ -155,6 +156,12 @@ void BfcArena::Free(uint64_t handle) {
   c.in_use = false;
   in_use_bytes_ -= c.size;
   InsertFree(Coalesce(handle));
+}
+
+BfcArena::Placement BfcArena::Where(uint64_t handle) const {
+  auto it = chunks_.find(handle);
+  if (it == chunks_.end()) return {};
+  return {it->second.region, it->second.address - region_addresses_[it->second.region], it->second.size};
 }
 
 uint64_t BfcArena::Reserve(uint64_t bytes) {

@@ -49,6 +49,14 @@ class BfcArena {
 
   static uint64_t RoundedBytes(uint64_t bytes) { return (bytes + 255) / 256 * 256; }
 
+  // Where a handle's chunk lies: its region and offset in it, and its size (for traces).
+  struct Placement {
+    size_t region = 0;
+    uint64_t offset = 0;
+    uint64_t size = 0;
+  };
+  Placement Where(uint64_t handle) const;
+
  private:
   struct Chunk {
     uint64_t address = 0;
@@ -74,6 +82,7 @@ class BfcArena {
   std::map<uint64_t, uint64_t> free_by_address_;  // address -> chunk id, for the free set's keys
   std::map<uint64_t, uint64_t> reserved_;         // handle -> bytes
   std::vector<uint64_t> region_sizes_;
+  std::vector<uint64_t> region_addresses_;
   uint64_t next_id_ = 1;
   uint64_t next_address_ = 0;
   uint64_t region_bytes_ = 0;

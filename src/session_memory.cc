@@ -71,14 +71,20 @@ struct Replay {
   std::string out_of_memory_at;
   std::vector<uint64_t> regions;
   std::vector<ArenaGrowth> growth;
+  std::vector<std::string>* trace = nullptr;  // set: every request is written here
 };
 
 // Takes `bytes` from the arena on `stream`, noting a region it adds as growth at `what`.
 std::optional<uint64_t> Take(BfcArena& arena, uint64_t bytes, BfcArena::Stream stream, const std::string& what,
-                             std::vector<ArenaGrowth>* growth) {
+                             Replay* r) {
   const size_t regions = arena.regions().size();
   auto h = arena.Allocate(bytes, stream);
-  if (h && arena.regions().size() > regions) growth->push_back({what, bytes, arena.regions().back()});
+  if (h && arena.regions().size() > regions) r->growth.push_back({what, bytes, arena.regions().back()});
+  if (r->trace != nullptr) {
+    const BfcArena::Placement p = h ? arena.Where(*h) : BfcArena::Placement{};
+    r->trace->push_back(h ? fmt::format("{}: {} B -> region {} +{} ({} B)", what, bytes, p.region, p.offset, p.size)
+                          : fmt::format("{}: {} B -> out of memory", what, bytes));
+  }
   return h;
 }
 
@@ -97,11 +103,11 @@ struct EpBuffers {
 };
 
 bool RunOnce(BfcArena& arena, const AllocationPlan& plan, const std::vector<std::string>& labels,
-             std::optional<uint64_t> pattern_block, EpBuffers& ep_buffers, const std::string& run,
-             std::vector<ArenaGrowth>* growth, std::string* failed_at) {
+             std::optional<uint64_t> pattern_block, EpBuffers& ep_buffers, const std::string& run, Replay* replay,
+             std::string* failed_at) {
   std::vector<uint64_t> handle(plan.buffers.size(), 0);
   auto take = [&](uint64_t bytes, BfcArena::Stream stream, const std::string& what) -> std::optional<uint64_t> {
-    auto h = Take(arena, bytes, stream, run + ": " + what, growth);
+    auto h = Take(arena, bytes, stream, run + ": " + what, replay);
     if (!h) *failed_at = what;
     return h;
   };
@@ -131,9 +137,17 @@ bool RunOnce(BfcArena& arena, const AllocationPlan& plan, const std::vector<std:
       if (!h) return false;
       scratch.push_back(*h);
     }
-    for (uint64_t h : scratch) arena.Free(h);
+    auto free = [&](uint64_t h, const char* what) {
+      if (replay->trace != nullptr && h != 0) {
+        const BfcArena::Placement p = arena.Where(h);
+        replay->trace->push_back(
+            fmt::format("{}: {}: free {} region {} +{} ({} B)", run, labels[i], what, p.region, p.offset, p.size));
+      }
+      arena.Free(h);
+    };
+    for (uint64_t h : scratch) free(h, "scratch");
     for (size_t b : step.release) {
-      if (!pattern_block) arena.Free(handle[b]);
+      if (!pattern_block) free(handle[b], "buffer");
     }
   }
   for (size_t b = 0; b < plan.buffers.size(); ++b) {
@@ -146,11 +160,12 @@ bool RunOnce(BfcArena& arena, const AllocationPlan& plan, const std::vector<std:
 
 Replay ReplaySession(const AllocationPlan& plan, const std::vector<uint64_t>& initializers,
                      const std::vector<std::string>& labels, const ArenaSettings& settings,
-                     std::optional<uint64_t> pattern_block) {
+                     std::optional<uint64_t> pattern_block, std::vector<std::string>* trace) {
   Replay r;
+  r.trace = trace;
   BfcArena arena(settings);
   for (uint64_t bytes : initializers) {
-    if (!Take(arena, bytes, BfcArena::kNoStream, "session creation", &r.growth)) {
+    if (!Take(arena, bytes, BfcArena::kNoStream, "session creation", &r)) {
       r.out_of_memory = true;
       r.out_of_memory_at = "session creation (initializers)";
       r.session = r.first_run = r.steady = arena.held_bytes();
@@ -162,13 +177,13 @@ Replay ReplaySession(const AllocationPlan& plan, const std::vector<uint64_t>& in
   r.session = arena.held_bytes();
   std::string failed_at;
   EpBuffers ep_buffers;
-  if (!RunOnce(arena, plan, labels, std::nullopt, ep_buffers, "run 1", &r.growth, &failed_at)) {
+  if (!RunOnce(arena, plan, labels, std::nullopt, ep_buffers, "run 1", &r, &failed_at)) {
     r.out_of_memory = true;
     r.out_of_memory_at = "run 1, " + failed_at;
   }
   r.first_run = arena.held_bytes();
   // Run 2 sets the steady state (run 3 finds the root-tagged block free and takes it again).
-  if (!r.out_of_memory && !RunOnce(arena, plan, labels, pattern_block, ep_buffers, "run 2", &r.growth, &failed_at)) {
+  if (!r.out_of_memory && !RunOnce(arena, plan, labels, pattern_block, ep_buffers, "run 2", &r, &failed_at)) {
     r.out_of_memory = true;
     r.out_of_memory_at = "run 2, " + failed_at;
   }
@@ -263,7 +278,8 @@ Result<SessionMemory> SimulateSessionMemory(const Model& model, const ModelEstim
                       "summing to {}",
                       model.path(), given.size(), Sum(given), planned.size(), Sum(planned)));
     }
-    replays.push_back(ReplaySession(plan, options.initializer_order, labels, settings, block));
+    replays.push_back(
+        ReplaySession(plan, options.initializer_order, labels, settings, block, options.trace ? &out.trace : nullptr));
   }
   const int orders = options.initializer_order.empty() ? std::max(1, options.initializer_orders) : 0;
   for (int k = 0; k < orders; ++k) {
@@ -271,7 +287,8 @@ Result<SessionMemory> SimulateSessionMemory(const Model& model, const ModelEstim
     std::mt19937_64 shuffle(0x5eed0000u + static_cast<uint64_t>(k));
     std::shuffle(order.begin(), order.end(), shuffle);
 
-    replays.push_back(ReplaySession(plan, order, labels, settings, block));
+    const bool traced = options.trace && replays.empty();
+    replays.push_back(ReplaySession(plan, order, labels, settings, block, traced ? &out.trace : nullptr));
   }
   std::vector<uint64_t> session, first_run, steady;
   for (const Replay& r : replays) {

@@ -200,8 +200,19 @@ cudnnStatus_t cudnnBackendExecute(cudnnHandle_t, cudnnBackendDescriptor_t, cudnn
   const Attribute* ws = Find(D(variant_pack), CUDNN_ATTR_VARIANT_PACK_WORKSPACE);
   void* p = nullptr;
   if (ws != nullptr && ws->count > 0) std::memcpy(&p, ws->bytes.data(), sizeof(p));
+  // The tensors' addresses too: where ORT's arena placed the inputs and outputs (arena checks).
+  std::string data = "[";
+  if (const Attribute* ptrs = Find(D(variant_pack), CUDNN_ATTR_VARIANT_PACK_DATA_POINTERS)) {
+    for (int64_t i = 0; i < ptrs->count; ++i) {
+      void* q = nullptr;
+      std::memcpy(&q, ptrs->bytes.data() + static_cast<size_t>(i) * sizeof(q), sizeof(q));
+      data += (i > 0 ? "," : "") + wsest_shadow::Hex(q);
+    }
+  }
+  data += "]";
   wsest_shadow::Trace("cudnnBackendExecute");
-  Log("\"ev\":\"call\",\"call\":\"cudnnBackendExecute\",\"workspace_ptr\":" + wsest_shadow::Hex(p));
+  Log("\"ev\":\"call\",\"call\":\"cudnnBackendExecute\",\"workspace_ptr\":" + wsest_shadow::Hex(p) +
+      ",\"data_ptrs\":" + data);
   return CUDNN_STATUS_SUCCESS;
 }
 
