@@ -38,8 +38,8 @@ mkdir -p "$models"
 paths=()
 for n in "${sizes[@]}"; do
   for family in transformer convnet; do
-    [[ -f $models/${family}_$n.onnx && $models/${family}_$n.onnx -nt $build/bench/make_bench_models ]] ||
-      "$build/bench/make_bench_models" "$models" "$n" >/dev/null
+    [[ -f $models/${family}_$n.onnx && $models/${family}_$n.onnx -nt $build/make_bench_models ]] ||
+      "$build/make_bench_models" "$models" "$n" >/dev/null
     paths+=("$models/${family}_$n.onnx")
   done
 done
