@@ -34,7 +34,7 @@ class Model {
   Result<Model> Rebind(const ModelOptions& options) const;
 
   const std::string& path() const;
-  // Nodes of the main graph in topological order (ORT's default execution order).
+  // Nodes of the main graph in ORT 1.29.0's execution order (src/execution_order.h).
   const std::vector<NodeView>& nodes() const;
   // Graph inputs (not initializers) and outputs, shaped.
   const std::vector<TensorInfo>& inputs() const;
