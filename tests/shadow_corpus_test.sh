@@ -11,8 +11,10 @@ build=$1 src=$2
 work="$build/test_tmp/shadow_corpus"
 
 missing=""
-[[ -e "$build/shadow/lib/libcudart.so.13" ]] || missing="the shadow device's libraries (CUDA and cuDNN headers)"
-[[ -x "$build/wsest-measure" ]] || missing="wsest-measure (calibrate/fetch_ort_headers.sh, then re-run cmake)"
+[[ -e "$build/shadow/lib/libcudart.so.13" ]] ||
+  missing="$build/shadow/lib/libcudart.so.13 (the shadow device: CUDA and cuDNN headers in /usr/local/cuda); "
+[[ -x "$build/wsest-measure" ]] ||
+  missing+="$build/wsest-measure (ORT's C API header: calibrate/fetch_ort_headers.sh, then cmake -DWSEST_ORT_INCLUDE_DIR=<the path it prints>)"
 if [[ -n "$missing" ]]; then
   if [[ "${CI:-}" == "true" ]]; then
     echo "FAIL under CI=true: this build lacks $missing"

@@ -21,8 +21,14 @@ os.makedirs(work, exist_ok=True)
 
 session_tool = os.path.join(build, "wsest-session")
 shadow_lib = os.path.join(build, "shadow", "lib")
-if not (os.path.exists(session_tool) and os.path.exists(os.path.join(shadow_lib, "libcudart.so.13"))):
-    why = "this build lacks wsest-session or the shadow device (CUDA headers, calibrate/fetch_ort_headers.sh)"
+lacking = []
+if not os.path.exists(session_tool):
+    lacking.append(session_tool + " (ORT's C API header: calibrate/fetch_ort_headers.sh, then cmake "
+                   "-DWSEST_ORT_INCLUDE_DIR=<the path it prints>)")
+if not os.path.exists(os.path.join(shadow_lib, "libcudart.so.13")):
+    lacking.append(shadow_lib + "/libcudart.so.13 (the shadow device: CUDA and cuDNN headers in /usr/local/cuda)")
+if lacking:
+    why = "this build lacks " + "; ".join(lacking)
     if os.environ.get("CI") == "true":
         print("FAIL under CI=true:", why)
         sys.exit(1)

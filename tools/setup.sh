@@ -20,11 +20,17 @@ if ((${#missing[@]})); then
 fi
 
 bash calibrate/fetch_ort.sh
-bash calibrate/fetch_ort_headers.sh  # headers for examples/ort_plugin_ep (its test runs in ctest)
+# The headers go where WSEST_ORT_CACHE says (default ~/.cache/wsest-ort): hand cmake the path the
+# script prints, so that wsest-measure and wsest-session (the shadow tests) are built wherever it is.
+ort_include="$(bash calibrate/fetch_ort_headers.sh)"  # also examples/ort_plugin_ep's headers
 bash calibrate/fetch_ort_cuda.sh >/dev/null  # the CUDA provider the shadow device runs (shadow.corpus)
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWSEST_WERROR=ON >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWSEST_WERROR=ON -DWSEST_ORT_INCLUDE_DIR="$ort_include" >/dev/null
 cmake --build build -j"$(nproc)"
+# Say what the shadow tests need and whether it was built (they fail under CI=true without it).
+for built in build/wsest-measure build/wsest-session build/shadow/lib/libcudart.so.13; do
+  if [[ -e "$built" ]]; then echo "setup: built $built"; else echo "setup: NOT built: $built"; fi
+done
 
 build/make_demo_models demo >/dev/null
 echo "setup: demo models in demo/; running: build/wsest demo/bert_base.onnx --dim batch=1 --dim sequence=128"
