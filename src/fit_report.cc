@@ -57,6 +57,21 @@ void WriteArenaText(const SessionMemory& m, const PeakPlan& plan, std::ostream& 
   }
 }
 
+void WriteGraphRewritesNote(const std::vector<GraphRewrite>& rewrites, std::ostream& out) {
+  if (rewrites.empty()) return;
+  std::vector<std::string> found;
+  for (const auto& r : rewrites) found.push_back(fmt::format("{} x{} ({}, first {})", r.what, r.count, r.rule, r.first));
+  fmt::print(out, "  graph:        not the one ORT runs: its default optimizations rewrite {}; these figures are for "
+                  "the graph as given (README, \"The graph ORT runs\": save ORT's optimized graph and run wsest on it)\n",
+             fmt::join(found, "; "));
+}
+
+nlohmann::json GraphRewritesJson(const std::vector<GraphRewrite>& rewrites) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& r : rewrites) j.push_back({{"rule", r.rule}, {"what", r.what}, {"count", r.count}, {"first", r.first}});
+  return j;
+}
+
 void WriteFitText(const FitAnswer& a, std::ostream& out) {
   const uint64_t needed = a.needed_bytes();
   switch (a.verdict) {

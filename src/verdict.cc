@@ -8,21 +8,23 @@ namespace wsest {
 
 namespace {
 
-// The unknown nodes, a few by name, with what would settle them.
+// The unknown nodes, a few by name, the first one's reason, and what would settle them.
 std::string UnknownNodesReason(const ModelEstimate& estimate, size_t count, const std::string& device) {
   std::vector<std::string> named;
+  std::string first_reason;
   for (const auto& n : estimate.nodes) {
     if (n.estimate.known()) continue;
+    if (named.empty()) first_reason = n.estimate.reason;
     if (named.size() == 3) {
       named.push_back("...");
       break;
     }
-    named.push_back(fmt::format("{} '{}' ({})", n.op_type, n.name, n.estimate.reason));
+    named.push_back(fmt::format("{} '{}'", n.op_type, n.name));
   }
   return fmt::format(
-      "{} node(s) have no workspace estimate and were counted 0: {}; a GPU record for {} "
+      "{} node(s) have no workspace estimate and were counted 0 ({}); the first: {}; a GPU record for {} "
       "(calibrate/run_on_gpu.sh, then --records) or a live GPU would settle them",
-      count, fmt::join(named, "; "), device);
+      count, fmt::join(named, ", "), first_reason, device);
 }
 
 }  // namespace

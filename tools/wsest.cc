@@ -193,13 +193,19 @@ int main(int argc, char** argv) {
         *model, plan, nullptr, max_dim_result ? &*max_dim_result : nullptr, range_result ? &*range_result : nullptr,
         preview ? &*preview : nullptr));
     for (const auto& [key, value] : extra.items()) doc[key] = value;
-    if (arena) doc["memory"]["arena"] = wsest::ArenaJson(*arena, plan);
+    if (arena) {
+      doc["memory"]["arena"] = wsest::ArenaJson(*arena, plan);
+      doc["memory"]["arena"]["graph_rewrites"] = wsest::GraphRewritesJson(wsest::FindGraphRewrites(*model));
+    }
     if (fit) doc["budget"] = wsest::FitJson(*fit, plan);
     std::cout << doc.dump(1) << "\n";
   } else {
     wsest::WriteTable(*estimate, *model, std::cout);
     wsest::WritePeakText(*model, plan, std::cout);
-    if (arena) wsest::WriteArenaText(*arena, plan, std::cout);
+    if (arena) {
+      wsest::WriteArenaText(*arena, plan, std::cout);
+      wsest::WriteGraphRewritesNote(wsest::FindGraphRewrites(*model), std::cout);
+    }
     if (fit) wsest::WriteFitText(*fit, std::cout);
     if (range_result) wsest::WriteRangeText(*range_result, std::cout);
     if (max_dim_result) wsest::WriteMaxDimText(*max_dim_result, std::cout);
