@@ -77,7 +77,7 @@ void WriteFitText(const FitAnswer& a, std::ostream& out) {
   switch (a.verdict) {
     case Verdict::kFits:
       fmt::print(out, "  budget:       {}: fits: ORT holds at most {} + cuBLAS {}, {} to spare\n", HumanBytes(a.budget),
-                 HumanBytes(a.held.max), HumanBytes(a.library_bytes), HumanBytes(a.budget - needed));
+                 HumanBytes(a.held.max), HumanBytes(a.library_bytes), HumanBytes(a.budget > needed ? a.budget - needed : 0));
       break;
     case Verdict::kDoesNotFit:
       if (a.budget < a.library_bytes) {
