@@ -1,5 +1,5 @@
 // wsest: the report tool. A thin wrapper: flags in (parsed and checked by tools/cli_options.cc), library
-// calls, a writer out.
+// calls, a writer out. tools/wsest.cc and the Python package (python/) both run it.
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -17,6 +17,7 @@
 #include "src/report.h"
 #include "src/timeline.h"
 #include "tools/cli_options.h"
+#include "tools/cli_run.h"
 #include "wsest/live.h"
 #include "wsest/model.h"
 #include "wsest/plan.h"
@@ -29,8 +30,8 @@ constexpr int kExitOk = 0;
 constexpr int kExitDoesNotFit = 1;  // --budget: the peak is over it; --max-dim: not even 1 fits
 constexpr int kExitError = 2;
 
-int Fail(const std::string& message) {
-  std::cerr << "wsest: error: " << message << "\n";
+int Fail(std::ostream& err, const std::string& message) {
+  err << "wsest: error: " << message << "\n";
   return kExitError;
 }
 
@@ -53,7 +54,8 @@ int ExitWithoutFreeing(int code) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int wsest::cli::RunCli(int argc, char** argv, std::ostream& out, std::ostream& err, CliEnd end) {
+  const auto Fail = [&err](const std::string& message) { return ::Fail(err, message); };
   wsest::cli::CliBuild build;
   build.default_records_dir = WSEST_DEFAULT_RECORDS_DIR;
 #ifdef WSEST_WITH_CUDA
@@ -66,18 +68,18 @@ int main(int argc, char** argv) {
   switch (cli.action) {
     case wsest::cli::Action::kHelp:
     case wsest::cli::Action::kVersion:
-      std::cout << cli.text;
+      out << cli.text;
       return kExitOk;
     case wsest::cli::Action::kListRegistry:
-      wsest::WriteRegistry(std::cout);
+      wsest::WriteRegistry(out);
       return kExitOk;
     case wsest::cli::Action::kCoverage: {
-      auto written = wsest::WriteCoverage(std::cout);
+      auto written = wsest::WriteCoverage(out);
       if (!written.ok()) return Fail(written.error().message);
       return kExitOk;
     }
     case wsest::cli::Action::kListDevices:
-      wsest::WriteDevices(std::cout);
+      wsest::WriteDevices(out);
       return kExitOk;
     case wsest::cli::Action::kEstimate:
       break;
@@ -157,7 +159,7 @@ int main(int argc, char** argv) {
   if (cli.partition) preview = wsest::PreviewPartition(*model, *estimate, plan, *budget);
 
   if (!cli.node_name.empty()) {
-    if (!wsest::WriteNodeDetail(*estimate, *model, cli.node_name, std::cout))
+    if (!wsest::WriteNodeDetail(*estimate, *model, cli.node_name, out))
       return Fail(fmt::format("{}: no node named '{}'", model_path, cli.node_name));
   } else if (cli.json) {
     std::ostringstream base;
@@ -168,14 +170,14 @@ int main(int argc, char** argv) {
         *model, plan, verdict ? &*verdict : nullptr, max_dim_result ? &*max_dim_result : nullptr,
         range_result ? &*range_result : nullptr, preview ? &*preview : nullptr));
     for (const auto& [key, value] : extra.items()) doc[key] = value;
-    std::cout << doc.dump(1) << "\n";
+    out << doc.dump(1) << "\n";
   } else {
-    wsest::WriteTable(*estimate, *model, std::cout);
-    wsest::WritePeakText(*model, plan, std::cout);
-    if (verdict) wsest::WriteBudgetText(*verdict, std::cout);
-    if (range_result) wsest::WriteRangeText(*range_result, std::cout);
-    if (max_dim_result) wsest::WriteMaxDimText(*max_dim_result, std::cout);
-    if (preview) wsest::WritePartitionText(*model, *preview, std::cout);
+    wsest::WriteTable(*estimate, *model, out);
+    wsest::WritePeakText(*model, plan, out);
+    if (verdict) wsest::WriteBudgetText(*verdict, out);
+    if (range_result) wsest::WriteRangeText(*range_result, out);
+    if (max_dim_result) wsest::WriteMaxDimText(*max_dim_result, out);
+    if (preview) wsest::WritePartitionText(*model, *preview, out);
   }
   if (cli.strict && estimate->summary.unknown > 0) {
     for (const auto& n : estimate->nodes) {
@@ -209,7 +211,7 @@ int main(int argc, char** argv) {
     file.close();
     if (!file) return Fail(fmt::format("--ort-stats {}: writing failed", cli.ort_stats_path));
     if (unknown > 0) {
-      std::cerr << fmt::format(
+      err << fmt::format(
           "wsest: warning: --ort-stats {}: {} node(s) have no workspace estimate; their total_temp_allocations is "
           "written as 0 (ORT also costs a node it cannot find at 0), so a partitioning budget under-counts them; "
           "first: {} (--strict refuses instead)\n",
@@ -237,5 +239,5 @@ int main(int argc, char** argv) {
   int code = kExitOk;
   if (max_dim_result && !max_dim_result->largest) code = kExitDoesNotFit;
   if (verdict && !verdict->fits) code = kExitDoesNotFit;
-  return ExitWithoutFreeing(code);
+  return end == CliEnd::kExitProcess ? ExitWithoutFreeing(code) : code;
 }
