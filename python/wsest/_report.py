@@ -103,7 +103,7 @@ class Result:
 
     def _warn_ort_stats(self) -> None:
         for w in self.warnings:
-            if w.startswith("--ort-stats"):
+            if w.startswith("ort_stats_csv"):
                 warnings.warn(w, stacklevel=3)
 
     def _repr_html_(self) -> str:
