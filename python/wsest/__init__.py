@@ -14,6 +14,9 @@ from ._result import Budget, Buffer, Candidate, DimRange, MaxDim, Memory, Node, 
 from ._partitioning import SETTINGS_KEY as PARTITIONING_SETTINGS_KEY
 from .errors import WsestError
 
+# "wsest 0.1.0 (onnxruntime-cuda 1.29.0)": the library's version, from the CLI it runs.
+__version__ = run_cli(["--version"]).stdout.decode().split()[1]
+
 __all__ = [
     "estimate", "estimate_args", "run_cli", "main", "CliRun", "Result", "WsestError", "Node", "Buffer", "Candidate",
     "Summary", "Memory", "Step", "Budget", "MaxDim", "DimRange", "Partition", "PartitionNode",
