@@ -230,3 +230,16 @@ def test_no_warning_on_a_clean_estimate(demo, tmp_path):
         result = wsest.estimate(os.path.join(demo, "bert_base.onnx"), dims=BERT_DIMS, budget="1GiB")
         result.partitioning_config(tmp_path / "bert.csv")
     assert result.warnings == []
+
+
+def test_threads_estimate_at_once(demo):
+    # The extension lets go of the GIL while the CLI runs: estimates from several threads must each get their own answer.
+    from concurrent.futures import ThreadPoolExecutor
+    path = os.path.join(demo, "gpt2_decode.onnx")
+    pasts = [16, 256, 1024, 4096]
+    expected = [binary_json(path, "--dim", "batch=2", "--dim", f"past_sequence={p}")["memory"]["peak_bytes"]
+                for p in pasts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda p: wsest.estimate(path, dims={"batch": 2, "past_sequence": p}), pasts))
+    assert [r.memory.peak_bytes for r in results] == expected
+    assert len(set(expected)) == len(pasts)  # the past length changes the peak: a mix-up could not pass
