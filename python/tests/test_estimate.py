@@ -73,9 +73,10 @@ def test_budget_verdict_and_partition(demo):
     assert result.json == report
     assert result.exit_code == 0
     assert result.verdict == "fits" and result.budget.fits is True
-    # margin = budget - peak
+    # margin = budget - what the verdict weighs: the memory needed where the report gives it, else the live peak.
     assert result.budget.budget_bytes == 2**30
-    assert result.budget.margin_bytes == 2**30 - result.memory.peak_bytes
+    needed = result.budget.needed_bytes if result.budget.needed_bytes is not None else result.memory.peak_bytes
+    assert result.budget.margin_bytes == 2**30 - needed
     p = report["partition"]
     assert (result.partition.greedy_gpu_nodes, result.partition.liveness_gpu_nodes) == (
         p["greedy_gpu_nodes"], p["liveness_gpu_nodes"])
@@ -99,6 +100,7 @@ def test_verdict_takes_the_clis_word():
     assert third.verdict == "cannot_tell" and third.fits is None
     assert wsest.Budget.from_json({"budget_bytes": 1, "peak_bytes": 2, "margin_bytes": -1, "fits": False}).verdict \
         == "does_not_fit"
+    assert third.reasons is None and third.needed_bytes is None
 
 
 def test_max_dim(demo):

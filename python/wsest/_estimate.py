@@ -132,7 +132,7 @@ def estimate(model, *, dims: Optional[Mapping[str, DimValue]] = None,
         label: the name messages and Result.model give a model passed as bytes or a ModelProto.
 
     Returns:
-        Result. A budget that does not fit is a verdict, not an error.
+        Result. A budget that does not fit is a verdict, not an error (Result.exit_code is the CLI's).
 
     Raises:
         WsestError: where the CLI exits with an error (exit code 2), with its message: the file, the
@@ -155,7 +155,8 @@ def estimate(model, *, dims: Optional[Mapping[str, DimValue]] = None,
             return text.replace(model_path, name) if model_path != name else text
 
         stderr = named(run.stderr.decode("utf-8", "replace"))
-        if run.exit_code not in (0, 1):
+        # Exit code 2 is the CLI's error; any other code comes with a report (1: does not fit, and so on).
+        if run.exit_code == 2 or not run.stdout.strip():
             raise WsestError(_cli.error_message(stderr), run.exit_code, stderr)
         report = json.loads(run.stdout.decode("utf-8", "replace"))
         report["model"] = name

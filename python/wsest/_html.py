@@ -22,6 +22,8 @@ def result_html(result) -> str:
     if result.budget:
         rows.append(("budget", f"{_mib(result.budget.budget_bytes)}: <b>{html.escape(str(result.budget.verdict))}</b>, "
                                f"margin {result.budget.margin_bytes / 2**20:,.1f} MiB"))
+        for reason in result.budget.reasons or ():
+            rows.append(("", html.escape(reason)))
     if result.max_dim:
         rows.append((f"largest {html.escape(result.max_dim.dim)}", str(result.max_dim.largest)))
     table = "".join(f"<tr><th style='text-align:left'>{k}</th><td style='text-align:left'>{v}</td></tr>"

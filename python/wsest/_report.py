@@ -18,7 +18,7 @@ class Result:
         range: DimRange for dims given as (low, high), or None.
         partition: Partition (ORT's capacity-aware partitioning, previewed), or None.
         model, device, ep, cudnn, wsest_version: what was estimated, for which target, by which wsest.
-        exit_code: the CLI's (0, or 1 when the budget does not fit).
+        exit_code: the CLI's (0; 1 when the budget does not fit; any other verdict's code).
         warnings: the CLI's warnings for this run.
         json: the whole report as the CLI wrote it.
     """

@@ -112,6 +112,7 @@ class Memory:
     peak_node: Optional[Dict[str, Any]]
     peak_parts: Optional[Dict[str, int]]
     steps: Tuple[Step, ...]
+    arena: Optional[Dict[str, Any]]  # device memory as ORT's arena holds it, where the CLI reports it
 
     @classmethod
     def from_json(cls, data: Dict[str, Any]) -> "Memory":
@@ -122,12 +123,21 @@ class Memory:
 
 @dataclasses.dataclass(frozen=True)
 class Budget:
-    """The verdict for a budget (JSON ``budget``). ``verdict`` is the CLI's word for it ("fits", "does_not_fit", ...)."""
+    """The verdict for a budget (JSON ``budget``). ``verdict`` is the CLI's word for it ("fits", "does_not_fit", ...).
+
+    A field the CLI's report does not have is None: ``peak_bytes`` (the budget against the live peak) or
+    ``needed_bytes``, ``reasons`` and the rest (the budget against the memory ORT's arena holds).
+    """
 
     budget_bytes: int
-    peak_bytes: int
     margin_bytes: int
     verdict: str
+    peak_bytes: Optional[int]
+    needed_bytes: Optional[int]
+    live_peak_bytes: Optional[int]
+    library_bytes: Optional[int]
+    held_bytes: Optional[Dict[str, int]]
+    reasons: Optional[Tuple[str, ...]]
 
     @property
     def fits(self) -> Optional[bool]:
@@ -140,7 +150,8 @@ class Budget:
         verdict = data.get("verdict")
         if verdict is None and isinstance(data.get("fits"), bool):
             verdict = "fits" if data["fits"] else "does_not_fit"
-        return _pick(cls, data, verdict=verdict)
+        reasons = tuple(data["reasons"]) if "reasons" in data else None
+        return _pick(cls, data, verdict=verdict, reasons=reasons)
 
 
 @dataclasses.dataclass(frozen=True)
