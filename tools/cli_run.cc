@@ -1,5 +1,5 @@
 // wsest: the report tool. A thin wrapper: flags in (parsed and checked by tools/cli_options.cc), library
-// calls, a writer out.
+// calls, a writer out. tools/wsest.cc and the Python package (python/) both run it.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -19,6 +19,7 @@
 #include "src/report.h"
 #include "src/timeline.h"
 #include "tools/cli_options.h"
+#include "tools/cli_run.h"
 #include "wsest/live.h"
 #include "wsest/model.h"
 #include "wsest/plan.h"
@@ -34,8 +35,8 @@ constexpr int kExitDoesNotFit = 1;  // --budget: ORT runs out of memory; --max-d
 constexpr int kExitError = 2;
 constexpr int kExitCannotTell = 3;  // --budget: unknowns (or the initializers' order) decide it
 
-int Fail(const std::string& message) {
-  std::cerr << "wsest: error: " << message << "\n";
+int Fail(std::ostream& err, const std::string& message) {
+  err << "wsest: error: " << message << "\n";
   return kExitError;
 }
 
@@ -58,7 +59,8 @@ int ExitWithoutFreeing(int code) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int wsest::cli::RunCli(int argc, char** argv, std::ostream& out, std::ostream& err, CliEnd end) {
+  const auto Fail = [&err](const std::string& message) { return ::Fail(err, message); };
   wsest::cli::CliBuild build;
   build.default_records_dir = WSEST_DEFAULT_RECORDS_DIR;
 #ifdef WSEST_WITH_CUDA
@@ -71,18 +73,18 @@ int main(int argc, char** argv) {
   switch (cli.action) {
     case wsest::cli::Action::kHelp:
     case wsest::cli::Action::kVersion:
-      std::cout << cli.text;
+      out << cli.text;
       return kExitOk;
     case wsest::cli::Action::kListRegistry:
-      wsest::WriteRegistry(std::cout);
+      wsest::WriteRegistry(out);
       return kExitOk;
     case wsest::cli::Action::kCoverage: {
-      auto written = wsest::WriteCoverage(std::cout);
+      auto written = wsest::WriteCoverage(out);
       if (!written.ok()) return Fail(written.error().message);
       return kExitOk;
     }
     case wsest::cli::Action::kListDevices:
-      wsest::WriteDevices(std::cout);
+      wsest::WriteDevices(out);
       return kExitOk;
     case wsest::cli::Action::kEstimate:
       break;
@@ -182,7 +184,7 @@ int main(int argc, char** argv) {
   if (cli.partition) preview = wsest::PreviewPartition(*model, *estimate, plan, *budget);
 
   if (!cli.node_name.empty()) {
-    if (!wsest::WriteNodeDetail(*estimate, *model, cli.node_name, std::cout))
+    if (!wsest::WriteNodeDetail(*estimate, *model, cli.node_name, out))
       return Fail(fmt::format("{}: no node named '{}'", model_path, cli.node_name));
   } else if (cli.json) {
     std::ostringstream base;
@@ -198,18 +200,18 @@ int main(int argc, char** argv) {
       doc["memory"]["arena"]["graph_rewrites"] = wsest::GraphRewritesJson(wsest::FindGraphRewrites(*model));
     }
     if (fit) doc["budget"] = wsest::FitJson(*fit, plan);
-    std::cout << doc.dump(1) << "\n";
+    out << doc.dump(1) << "\n";
   } else {
-    wsest::WriteTable(*estimate, *model, std::cout);
-    wsest::WritePeakText(*model, plan, std::cout);
+    wsest::WriteTable(*estimate, *model, out);
+    wsest::WritePeakText(*model, plan, out);
     if (arena) {
-      wsest::WriteArenaText(*arena, plan, std::cout);
-      wsest::WriteGraphRewritesNote(wsest::FindGraphRewrites(*model), std::cout);
+      wsest::WriteArenaText(*arena, plan, out);
+      wsest::WriteGraphRewritesNote(wsest::FindGraphRewrites(*model), out);
     }
-    if (fit) wsest::WriteFitText(*fit, std::cout);
-    if (range_result) wsest::WriteRangeText(*range_result, std::cout);
-    if (max_dim_result) wsest::WriteMaxDimText(*max_dim_result, std::cout);
-    if (preview) wsest::WritePartitionText(*model, *preview, std::cout);
+    if (fit) wsest::WriteFitText(*fit, out);
+    if (range_result) wsest::WriteRangeText(*range_result, out);
+    if (max_dim_result) wsest::WriteMaxDimText(*max_dim_result, out);
+    if (preview) wsest::WritePartitionText(*model, *preview, out);
   }
   if (cli.strict && estimate->summary.unknown > 0) {
     for (const auto& n : estimate->nodes) {
@@ -243,7 +245,7 @@ int main(int argc, char** argv) {
     file.close();
     if (!file) return Fail(fmt::format("--ort-stats {}: writing failed", cli.ort_stats_path));
     if (unknown > 0) {
-      std::cerr << fmt::format(
+      err << fmt::format(
           "wsest: warning: --ort-stats {}: {} node(s) have no workspace estimate; their total_temp_allocations is "
           "written as 0 (ORT also costs a node it cannot find at 0), so a partitioning budget under-counts them; "
           "first: {} (--strict refuses instead)\n",
@@ -284,5 +286,5 @@ int main(int argc, char** argv) {
   }
   if (fit && fit->verdict == wsest::Verdict::kDoesNotFit) code = kExitDoesNotFit;
   if (fit && fit->verdict == wsest::Verdict::kCannotTell) code = kExitCannotTell;
-  return ExitWithoutFreeing(code);
+  return end == CliEnd::kExitProcess ? ExitWithoutFreeing(code) : code;
 }
