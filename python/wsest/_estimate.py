@@ -50,30 +50,65 @@ def _text(name: str, value) -> str:
     return str(value)
 
 
-def _model_source(model, label: Optional[str], folder: str) -> Tuple[str, str]:
-    """The path the CLI reads and the name its messages give the model."""
-    if isinstance(model, (str, os.PathLike)):
-        path = os.fspath(model)
-        return path, path
-    if hasattr(model, "SerializeToString"):  # an onnx.ModelProto: serialized as it is, weights untouched
-        data = model.SerializeToString()
-        default_label = "<ModelProto>"
-    elif isinstance(model, (bytes, bytearray, memoryview)):
-        data = bytes(model)
-        default_label = "<bytes>"
-    else:
-        raise TypeError(f"estimate: model must be a path, bytes or an onnx.ModelProto, not {type(model).__name__}")
-    path = os.path.join(folder, "model.onnx")
-    with open(path, "wb") as f:
-        f.write(data)
-    return path, label or default_label
+class _Source:
+    """The model as the CLI reads it: the caller's path, or the serialized bytes, written for each run."""
+
+    def __init__(self, model, label: Optional[str]):
+        self.path: Optional[str] = None
+        self.data: Optional[bytes] = None
+        if isinstance(model, (str, os.PathLike)):
+            self.path = os.fspath(model)
+            self.name = self.path
+        elif hasattr(model, "SerializeToString"):  # an onnx.ModelProto: serialized as it is, weights untouched
+            self.data = model.SerializeToString()
+            self.name = label or "<ModelProto>"
+        elif isinstance(model, (bytes, bytearray, memoryview)):
+            self.data = bytes(model)
+            self.name = label or "<bytes>"
+        else:
+            raise TypeError(f"estimate: model must be a path, bytes or an onnx.ModelProto, not {type(model).__name__}")
+
+    def place(self, folder: str) -> str:
+        if self.path is not None:
+            return self.path
+        path = os.path.join(folder, "model.onnx")
+        with open(path, "wb") as f:
+            f.write(self.data)
+        return path
 
 
-def estimate_args(model_path: str, *, dims=None, inputs=None, device=None, provider_options=None, env=None,
+def _run(source: _Source, args: list, files: Sequence[str]):
+    """Runs the CLI on the model with ``args`` and each flag in ``files`` writing a file: (run, stderr, {flag: text})."""
+    with tempfile.TemporaryDirectory(prefix="wsest-") as folder:
+        model_path = source.place(folder)
+        paths = {flag: os.path.join(folder, flag.lstrip("-") + ".out") for flag in files}
+        extra = [a for flag, path in paths.items() for a in (flag, path)]
+        run = _cli.run_cli([model_path, *args, *extra])
+
+        def named(text: str) -> str:
+            # Messages name the model as the caller knows it, and the CSV as the Result's ort_stats_csv.
+            if "--ort-stats" in paths:
+                text = text.replace(f"--ort-stats {paths['--ort-stats']}", "ort_stats_csv")
+            return text.replace(model_path, source.name) if model_path != source.name else text
+
+        stderr = named(run.stderr.decode("utf-8", "replace"))
+        # Exit code 2 is the CLI's error; any other code comes with a report (1: does not fit, and so on).
+        if run.exit_code == 2 or not run.stdout.strip():
+            raise WsestError(_cli.error_message(stderr), run.exit_code, stderr)
+        texts = {}
+        for flag, path in paths.items():
+            with open(path, encoding="utf-8") as f:
+                texts[flag] = f.read()
+        if "--timeline" in texts and model_path != source.name:
+            texts["--timeline"] = texts["--timeline"].replace(model_path, _xml_text(source.name))
+        return run, stderr, texts
+
+
+def estimate_args(*, dims=None, inputs=None, device=None, provider_options=None, env=None,
                   cudnn_version=None, budget=None, max_dim=None, partition=None, variant=None,
-                  allow_symbolic=False, strict=False, records=None) -> list:
-    """The wsest CLI arguments estimate() passes for these keyword arguments (without the output files)."""
-    args = [model_path, "--json"]
+                  allow_symbolic=False, strict=False, records=None, arena=False) -> list:
+    """The wsest CLI flags estimate() passes, after the model, for these keyword arguments (output files aside)."""
+    args = ["--json"]
     args += _pairs("--dim", dims, _dim)
     args += _pairs("--input", inputs, _shape)
     args += _pairs("--ep-option", provider_options, _text)
@@ -97,6 +132,8 @@ def estimate_args(model_path: str, *, dims=None, inputs=None, device=None, provi
         args.append("--allow-symbolic")
     if strict:
         args.append("--strict")
+    if arena:
+        args.append("--arena")
     if records is not None:
         args += ["--records", os.fspath(records)]
     return args
@@ -107,7 +144,8 @@ def estimate(model, *, dims: Optional[Mapping[str, DimValue]] = None,
              provider_options: Optional[Mapping[str, Any]] = None, env: Optional[Mapping[str, Any]] = None,
              cudnn_version: Union[str, Sequence[int], None] = None, budget: Union[int, str, None] = None,
              max_dim: Optional[str] = None, partition: Optional[bool] = None, variant: Optional[str] = None,
-             allow_symbolic: bool = False, strict: bool = False, records=None, label: Optional[str] = None) -> Result:
+             allow_symbolic: bool = False, strict: bool = False, records=None, arena: bool = False,
+             label: Optional[str] = None) -> Result:
     """Estimates the GPU memory ONNX Runtime 1.29.0's CUDA EP needs for a model, per node and per session.
 
     The same program as the ``wsest`` CLI (each keyword is one of its flags), run in this process.
@@ -129,6 +167,7 @@ def estimate(model, *, dims: Optional[Mapping[str, DimValue]] = None,
         allow_symbolic: leave unbound dims symbolic (their estimates unknown) instead of failing.
         strict: make a node with no estimate an error.
         records: folder of recorded library tables (--records).
+        arena: replay ORT's BFC arena without a budget (--arena): Result.memory.arena.
         label: the name messages and Result.model give a model passed as bytes or a ModelProto.
 
     Returns:
@@ -139,34 +178,19 @@ def estimate(model, *, dims: Optional[Mapping[str, DimValue]] = None,
             node and the cause.
         TypeError: for arguments of the wrong type.
     """
-    with tempfile.TemporaryDirectory(prefix="wsest-") as folder:
-        model_path, name = _model_source(model, label, folder)
-        stats_path = os.path.join(folder, "ort_stats.csv")
-        timeline_path = os.path.join(folder, "timeline.svg")
-        args = estimate_args(model_path, dims=dims, inputs=inputs, device=device, provider_options=provider_options,
-                             env=env, cudnn_version=cudnn_version, budget=budget, max_dim=max_dim,
-                             partition=partition, variant=variant, allow_symbolic=allow_symbolic, strict=strict,
-                             records=records)
-        run = _cli.run_cli(args + ["--ort-stats", stats_path, "--timeline", timeline_path])
+    source = _Source(model, label)
+    args = estimate_args(dims=dims, inputs=inputs, device=device, provider_options=provider_options, env=env,
+                         cudnn_version=cudnn_version, budget=budget, max_dim=max_dim, partition=partition,
+                         variant=variant, allow_symbolic=allow_symbolic, strict=strict, records=records, arena=arena)
+    run, stderr, texts = _run(source, args, ["--ort-stats"])
+    report = json.loads(run.stdout.decode("utf-8", "replace"))
+    report["model"] = source.name
 
-        def named(text: str) -> str:
-            # Messages name the model as the caller knows it, and the CSV as the Result's ort_stats_csv.
-            text = text.replace(f"--ort-stats {stats_path}", "ort_stats_csv")
-            return text.replace(model_path, name) if model_path != name else text
+    def timeline() -> str:
+        # A second run, when asked: --timeline also replays ORT's arena, which would change the report.
+        return _run(source, args, ["--timeline"])[2]["--timeline"]
 
-        stderr = named(run.stderr.decode("utf-8", "replace"))
-        # Exit code 2 is the CLI's error; any other code comes with a report (1: does not fit, and so on).
-        if run.exit_code == 2 or not run.stdout.strip():
-            raise WsestError(_cli.error_message(stderr), run.exit_code, stderr)
-        report = json.loads(run.stdout.decode("utf-8", "replace"))
-        report["model"] = name
-        with open(stats_path, encoding="utf-8") as f:
-            ort_stats = f.read()
-        with open(timeline_path, encoding="utf-8") as f:
-            timeline = f.read()
-        if model_path != name:
-            timeline = timeline.replace(model_path, _xml_text(name))
-        return Result(report, ort_stats, timeline, run.exit_code, _cli.warning_messages(stderr))
+    return Result(report, texts["--ort-stats"], timeline, run.exit_code, _cli.warning_messages(stderr))
 
 
 def _xml_text(text: str) -> str:

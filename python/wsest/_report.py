@@ -1,6 +1,6 @@
 """Result: one wsest estimate, as the CLI's JSON report plus the ORT stats CSV and the SVG timeline it wrote."""
 import warnings
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 from . import _html, _partitioning
 from ._result import Budget, DimRange, MaxDim, Memory, Node, Partition, Summary, optional
@@ -23,13 +23,13 @@ class Result:
         json: the whole report as the CLI wrote it.
     """
 
-    def __init__(self, report: Dict[str, Any], ort_stats_csv: str, timeline_svg: str, exit_code: int,
+    def __init__(self, report: Dict[str, Any], ort_stats_csv: str, timeline: Callable[[], str], exit_code: int,
                  warnings_: List[str]):
         self.json = report
         self.ort_stats_csv = ort_stats_csv
         """ORT's node-stats CSV (``session.collect_node_memory_stats_to_file`` format) for this estimate."""
-        self.timeline_svg = timeline_svg
-        """The memory timeline (weights, activations, workspace over execution order) as an SVG document."""
+        self._timeline = timeline
+        self._timeline_svg: Optional[str] = None
         self.exit_code = exit_code
         self.warnings = list(warnings_)
         self.model: str = report.get("model", "")
@@ -44,6 +44,16 @@ class Result:
         self.max_dim: Optional[MaxDim] = optional(MaxDim, report.get("max_dim"))
         self.range: Optional[DimRange] = optional(DimRange, report.get("range"))
         self.partition: Optional[Partition] = optional(Partition, report.get("partition"))
+
+    @property
+    def timeline_svg(self) -> str:
+        """The memory timeline over execution order as an SVG document (``wsest --timeline``).
+
+        Drawn on first use by a second run of the CLI with the same arguments (reading a path again).
+        """
+        if self._timeline_svg is None:
+            self._timeline_svg = self._timeline()
+        return self._timeline_svg
 
     @property
     def verdict(self) -> Optional[str]:
