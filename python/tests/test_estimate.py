@@ -259,3 +259,13 @@ def test_threads_estimate_at_once(demo):
         results = list(pool.map(lambda p: wsest.estimate(path, dims={"batch": 2, "past_sequence": p}), pasts))
     assert [r.memory.peak_bytes for r in results] == expected
     assert len(set(expected)) == len(pasts)  # the past length changes the peak: a mix-up could not pass
+
+
+def test_relative_path_keeps_its_name_and_file(demo, tmp_path, monkeypatch):
+    monkeypatch.chdir(demo)
+    result = wsest.estimate("resnet_small.onnx", dims={"batch": 1})
+    assert result.model == "resnet_small.onnx"
+    monkeypatch.chdir(tmp_path)  # the timeline, drawn later, still reads the model estimated
+    assert "resnet_small.onnx: GPU memory over execution order" in result.timeline_svg
+    with pytest.raises(wsest.WsestError, match=r"^absent\.onnx: no such file$"):
+        wsest.estimate("absent.onnx")

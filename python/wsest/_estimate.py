@@ -57,8 +57,10 @@ class _Source:
         self.path: Optional[str] = None
         self.data: Optional[bytes] = None
         if isinstance(model, (str, os.PathLike)):
-            self.path = os.fspath(model)
-            self.name = self.path
+            # Absolute, so that a later run (the timeline) reads the same file whatever the working folder;
+            # messages keep the path as the caller gave it.
+            self.name = os.fspath(model)
+            self.path = os.path.abspath(self.name)
         elif hasattr(model, "SerializeToString"):  # an onnx.ModelProto: serialized as it is, weights untouched
             self.data = model.SerializeToString()
             self.name = label or "<ModelProto>"
