@@ -15,11 +15,13 @@
 #include "src/ort_stats.h"
 #include "src/coverage.h"
 #include "src/fit_report.h"
+#include "src/layer_report.h"
 #include "src/records.h"
 #include "src/report.h"
 #include "src/timeline.h"
 #include "tools/cli_options.h"
 #include "tools/cli_run.h"
+#include "wsest/layer_plan.h"
 #include "wsest/live.h"
 #include "wsest/model.h"
 #include "wsest/plan.h"
@@ -180,6 +182,12 @@ int wsest::cli::RunCli(int argc, char** argv, std::ostream& out, std::ostream& e
     if (!judged.ok()) return Fail(judged.error().message);
     fit = std::move(*judged);
   }
+  std::optional<wsest::LayerPlan> layer_plan;
+  if (cli.fit_layers) {
+    auto planned_layers = wsest::PlanLayers(*model, *estimate, plan, target, *cli.fit_layers, cli.layer_pattern);
+    if (!planned_layers.ok()) return Fail(planned_layers.error().message);
+    layer_plan = std::move(*planned_layers);
+  }
   std::optional<wsest::PartitionPreview> preview;
   if (cli.partition) preview = wsest::PreviewPartition(*model, *estimate, plan, *budget);
 
@@ -200,6 +208,7 @@ int wsest::cli::RunCli(int argc, char** argv, std::ostream& out, std::ostream& e
       doc["memory"]["arena"]["graph_rewrites"] = wsest::GraphRewritesJson(wsest::FindGraphRewrites(*model));
     }
     if (fit) doc["budget"] = wsest::FitJson(*fit, plan);
+    if (layer_plan) doc["layer_plan"] = wsest::LayerPlanJson(*layer_plan, plan);
     out << doc.dump(1) << "\n";
   } else {
     wsest::WriteTable(*estimate, *model, out);
@@ -212,6 +221,7 @@ int wsest::cli::RunCli(int argc, char** argv, std::ostream& out, std::ostream& e
     if (range_result) wsest::WriteRangeText(*range_result, out);
     if (max_dim_result) wsest::WriteMaxDimText(*max_dim_result, out);
     if (preview) wsest::WritePartitionText(*model, *preview, out);
+    if (layer_plan) wsest::WriteLayerPlanText(*layer_plan, out);
   }
   if (cli.strict && estimate->summary.unknown > 0) {
     for (const auto& n : estimate->nodes) {
