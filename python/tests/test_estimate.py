@@ -269,3 +269,13 @@ def test_relative_path_keeps_its_name_and_file(demo, tmp_path, monkeypatch):
     assert "resnet_small.onnx: GPU memory over execution order" in result.timeline_svg
     with pytest.raises(wsest.WsestError, match=r"^absent\.onnx: no such file$"):
         wsest.estimate("absent.onnx")
+
+
+def test_fit_layers(demo):
+    path = os.path.join(demo, "bert_base.onnx")
+    report = binary_json(path, *BERT_FLAGS, "--fit-layers", "300MiB")
+    result = wsest.estimate(path, dims=BERT_DIMS, fit_layers="300MiB")
+    assert result.json == report
+    assert result.layer_plan == report["layer_plan"] and result.layer_plan
+    assert wsest.estimate_args(fit_layers=2**30, layer_pattern="^(layer[0-9]+)/") == [
+        "--json", "--fit-layers", str(2**30), "--layer-pattern", "^(layer[0-9]+)/"]

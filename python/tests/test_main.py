@@ -21,6 +21,7 @@ CASES = {
     "cannot tell": ["resnet_small.onnx", "--dim", "batch=1", "--budget", "1GiB", "--json"],
     "max dim": ["gpt2_decode.onnx", "--dim", "batch=1", "--budget", "2GiB", "--max-dim", "past_sequence"],
     "range": ["gpt2_decode.onnx", "--dim", "batch=1", "--dim", "past_sequence=1..1024", "--json"],
+    "fit layers": ["bert_base.onnx", "--dim", "batch=1", "--dim", "sequence=128", "--fit-layers", "300MiB"],
     "one node": ["bert_base.onnx", "--dim", "batch=1", "--dim", "sequence=64", "--node", "layer0/attention"],
     "unbound dim (exit 2)": ["bert_base.onnx"],
     "bad flag (exit 2)": ["bert_base.onnx", "--no-such-flag"],

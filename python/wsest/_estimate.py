@@ -108,7 +108,8 @@ def _run(source: _Source, args: list, files: Sequence[str]):
 
 def estimate_args(*, dims=None, inputs=None, device=None, provider_options=None, env=None,
                   cudnn_version=None, budget=None, max_dim=None, partition=None, variant=None,
-                  allow_symbolic=False, strict=False, records=None, arena=False) -> list:
+                  allow_symbolic=False, strict=False, records=None, arena=False, fit_layers=None,
+                  layer_pattern=None) -> list:
     """The wsest CLI flags estimate() passes, after the model, for these keyword arguments (output files aside)."""
     args = ["--json"]
     args += _pairs("--dim", dims, _dim)
@@ -136,6 +137,10 @@ def estimate_args(*, dims=None, inputs=None, device=None, provider_options=None,
         args.append("--strict")
     if arena:
         args.append("--arena")
+    if fit_layers is not None:
+        args += ["--fit-layers", str(fit_layers)]
+    if layer_pattern is not None:
+        args += ["--layer-pattern", str(layer_pattern)]
     if records is not None:
         args += ["--records", os.fspath(records)]
     return args
@@ -147,6 +152,7 @@ def estimate(model, *, dims: Optional[Mapping[str, DimValue]] = None,
              cudnn_version: Union[str, Sequence[int], None] = None, budget: Union[int, str, None] = None,
              max_dim: Optional[str] = None, partition: Optional[bool] = None, variant: Optional[str] = None,
              allow_symbolic: bool = False, strict: bool = False, records=None, arena: bool = False,
+             fit_layers: Union[int, str, None] = None, layer_pattern: Optional[str] = None,
              label: Optional[str] = None) -> Result:
     """Estimates the GPU memory ONNX Runtime 1.29.0's CUDA EP needs for a model, per node and per session.
 
@@ -170,6 +176,9 @@ def estimate(model, *, dims: Optional[Mapping[str, DimValue]] = None,
         strict: make a node with no estimate an error.
         records: folder of recorded library tables (--records).
         arena: replay ORT's BFC arena without a budget (--arena): Result.memory.arena.
+        fit_layers: a budget, bytes or "8GiB", to plan which layers stay on the GPU within (--fit-layers):
+            Result.layer_plan, with the session config ORT takes the plan in.
+        layer_pattern: with fit_layers, the regex whose first group names a node's layer (--layer-pattern).
         label: the name messages and Result.model give a model passed as bytes or a ModelProto.
 
     Returns:
@@ -183,7 +192,8 @@ def estimate(model, *, dims: Optional[Mapping[str, DimValue]] = None,
     source = _Source(model, label)
     args = estimate_args(dims=dims, inputs=inputs, device=device, provider_options=provider_options, env=env,
                          cudnn_version=cudnn_version, budget=budget, max_dim=max_dim, partition=partition,
-                         variant=variant, allow_symbolic=allow_symbolic, strict=strict, records=records, arena=arena)
+                         variant=variant, allow_symbolic=allow_symbolic, strict=strict, records=records, arena=arena,
+                         fit_layers=fit_layers, layer_pattern=layer_pattern)
     run, stderr, texts = _run(source, args, ["--ort-stats"])
     report = json.loads(run.stdout.decode("utf-8", "replace"))
     report["model"] = source.name

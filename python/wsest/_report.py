@@ -17,6 +17,7 @@ class Result:
         max_dim: MaxDim (the largest value of a dim that fits), or None.
         range: DimRange for dims given as (low, high), or None.
         partition: Partition (ORT's capacity-aware partitioning, previewed), or None.
+        layer_plan: with fit_layers, the layers kept on the GPU and ORT's config for it (JSON ``layer_plan``).
         model, device, ep, cudnn, wsest_version: what was estimated, for which target, by which wsest.
         exit_code: the CLI's (0; 1 when the budget does not fit; any other verdict's code).
         warnings: the CLI's warnings for this run.
@@ -44,6 +45,7 @@ class Result:
         self.max_dim: Optional[MaxDim] = optional(MaxDim, report.get("max_dim"))
         self.range: Optional[DimRange] = optional(DimRange, report.get("range"))
         self.partition: Optional[Partition] = optional(Partition, report.get("partition"))
+        self.layer_plan: Optional[Dict[str, Any]] = report.get("layer_plan")
 
     @property
     def timeline_svg(self) -> str:
