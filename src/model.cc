@@ -24,6 +24,7 @@
 
 #include "ops/schemas.h"
 #include "src/execution_order.h"
+#include "src/shape_folding.h"
 #include "src/text.h"
 #include "src/cpu_fallback.h"
 #include "wsest/bytes.h"
@@ -679,6 +680,43 @@ Subgraph BuildSubgraph(const std::string& attribute, const onnx::GraphProto& bod
   return out;
 }
 
+// onnx names a dim it cannot infer unk__N (shape_inference/implementation.cc generates the names);
+// no user wrote it and no --dim can bind it, so it is shown as an unnamed unknown dim. A graph
+// input that declares such a name itself (a file saved after onnx's inference) keeps it: it binds.
+void HideInventedDims(const std::vector<std::string>& declared, std::unordered_map<std::string, TensorInfo>* values) {
+  const std::unordered_set<std::string> keep(declared.begin(), declared.end());
+  for (auto& [name, info] : *values)
+    for (Dim& d : info.dims)
+      if (!d.known() && d.symbol.rfind("unk__", 0) == 0 && !keep.count(d.symbol)) d.symbol.clear();
+}
+
+// A tensor whose shape lost a dim no one can name: the first node that lost it, carried from each
+// node's first such input to its outputs, so an estimate left unknown can say where to look.
+void MarkLostShapes(const onnx::GraphProto& graph, std::unordered_map<std::string, TensorInfo>* values) {
+  auto lost = [](const TensorInfo& t) {
+    if (!t.has_shape) return true;
+    return std::any_of(t.dims.begin(), t.dims.end(), [](const Dim& d) { return !d.known() && d.symbol.empty(); });
+  };
+  for (int i = 0; i < graph.node_size(); ++i) {
+    const auto& node = graph.node(i);
+    std::string origin;
+    for (const auto& in : node.input()) {
+      auto it = values->find(in);
+      if (in.empty() || it == values->end()) continue;
+      if (!it->second.shape_lost_at.empty()) {
+        origin = it->second.shape_lost_at;
+        break;
+      }
+    }
+    for (const auto& out : node.output()) {
+      TensorInfo& info = (*values)[out];
+      info.name = out;
+      if (!lost(info)) continue;
+      info.shape_lost_at = origin.empty() ? NodeLabel(node, static_cast<size_t>(i)) : origin;
+    }
+  }
+}
+
 // `checked` is the Impl of an earlier Bind of the same graph, or null on the first.
 Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto> unbound, const std::string& label,
                                                 const ModelOptions& options, const Model::Impl* checked) {
@@ -742,6 +780,10 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
     return InvalidArgument(fmt::format("{}: shape inference failed: {}", label, what));
   }
 
+  // ORT computes shape tensors before the nodes that read them; onnx's inference stops at some.
+  FoldedShapes folded;
+  WSEST_ASSIGN_OR_RETURN(folded, FoldShapes(model, propagated, label));
+
   const auto& graph = model->graph();
   std::unordered_map<std::string, TensorInfo> values = GraphValues(graph, nullptr);
   Bytes weights;
@@ -768,6 +810,17 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
     }
     if (complete) it->second.int_values = std::move(ints);
   }
+
+  for (const auto& [name, v] : folded.values) {
+    auto it = values.find(name);
+    if (it == values.end() || it->second.int_values || !v.fully_known()) continue;
+    std::vector<int64_t> ints;
+    for (const FoldedElement& d : v.elements) ints.push_back(*d.value);
+    it->second.int_values = std::move(ints);
+  }
+
+  HideInventedDims(impl->symbolic_dims, &values);
+  MarkLostShapes(graph, &values);
 
   auto info_of = [&](const std::string& name) {
     if (name.empty()) return TensorInfo{};
@@ -903,6 +956,15 @@ std::optional<Error> TensorOverflow(const NodeView& node) {
   return std::nullopt;
 }
 
+// An unknown estimate whose node reads a tensor with a lost shape names the node that lost it.
+void AddLostShape(const NodeView& node, Estimate* estimate) {
+  for (const TensorInfo& t : node.inputs) {
+    if (t.shape_lost_at.empty()) continue;
+    estimate->reason += fmt::format(" (the shape of '{}' was lost at {})", t.name, t.shape_lost_at);
+    return;
+  }
+}
+
 }  // namespace
 
 Result<ModelEstimate> EstimateModel(const Model& model, const Target& target) try {
@@ -956,6 +1018,7 @@ Result<ModelEstimate> EstimateModel(const Model& model, const Target& target) tr
     } else {
       ++summary.unknown;
     }
+    if (!estimate.workspace_bytes()) AddLostShape(node, &estimate);
     out.nodes.push_back(NodeEstimate{i, node.name, node.op_type, node.domain, std::move(estimate)});
   }
   if (out.summary.unknown > 0) out.summary.exactness = Exactness::kUnknown;

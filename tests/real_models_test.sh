@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Real models nobody here wrote (tools/fetch_real_models.sh), as a user runs them (issue 17): for each,
+# `wsest` runs without error, every shape it infers equals the one real ORT 1.29.0 computes when it
+# runs the model on the CPU, no tensor whose shape ORT knows is left without one, and the unknown
+# nodes, counted by cause, are the pinned ones.
+#   real_models_test.sh WSEST SHAPE_DUMP WORKDIR
+# Exit 77 (skipped) when the models or ORT are not fetched; under CI=true that is a failure when
+# tools/setup.sh fetched the models (its stamp is in the cache).
+set -euo pipefail
+wsest=$1 shape_dump=$2 work=$3
+here="$(cd "$(dirname "$0")" && pwd)"
+cache="${WSEST_MODELS_CACHE:-$HOME/.cache/wsest-models}"
+models="$cache/models"
+ort_modules="${WSEST_ORT_NODE_MODULES:-${WSEST_ORT_CACHE:-$HOME/.cache/wsest-ort}/1.29.0/node_modules}"
+
+skip() {
+  if [[ "${CI:-}" == true && -f "$cache/.fetched-by-setup" ]]; then
+    echo "real_models: FAIL: $* (tools/setup.sh fetched the models, so CI must run this)"
+    exit 1
+  fi
+  echo "real_models: skipped: $*"
+  exit 77
+}
+[[ -n "$(ls "$models"/.wsest-complete-* 2>/dev/null)" ]] || skip "no models in $models (run tools/fetch_real_models.sh)"
+[[ -d "$ort_modules/onnxruntime-node" ]] || skip "no onnxruntime-node in $ort_modules (run calibrate/fetch_ort.sh)"
+command -v node >/dev/null || skip "node not found"
+mkdir -p "$work"
+
+failures=0
+# model | input shapes | the unknown nodes by cause, as the summary groups them (pinned)
+check() {
+  local model=$1 input=$2 pinned=$3
+  local name; name="$(basename "$model" .onnx)"
+  local args=() spec='{"inputs":{' first=1
+  for shape in $input; do
+    args+=(--input "$shape")
+    [[ $first == 1 ]] || spec+=','
+    first=0
+    spec+="\"${shape%%=*}\":{\"dims\":[${shape#*=}]}"
+  done
+  spec+='}}'
+  local summary
+  if ! summary="$("$wsest" "$models/$model" "${args[@]}" 2>&1 | sed -n '/^  unknown causes:/,/^$/p;/^  unknown:/p')"; then
+    echo "real_models: FAIL $name: wsest failed"; failures=$((failures + 1)); return
+  fi
+  "$shape_dump" "$models/$model" "${args[@]}" --expose "$work/$name.all.onnx" > "$work/$name.wsest.json"
+  node "$here/ort/output_shapes.js" "$work/$name.all.onnx" "$spec" > "$work/$name.ort.json"
+  local compared; compared="$(node "$here/ort/compare_shapes.js" "$work/$name.wsest.json" "$work/$name.ort.json")"
+  echo "real_models: $name $input: $compared"
+  if ! node -e 'const c=JSON.parse(process.argv[1]); process.exit(c.tensors>0 && c.without_shape+c.partial+c.differ===0 ? 0 : 1)' "$compared"; then
+    echo "real_models: FAIL $name: shapes differ from real ORT 1.29.0's, or are missing where ORT knows them"
+    failures=$((failures + 1))
+  fi
+  local got; got="$(echo "$summary" | tr -s ' ' | tr '\n' ';')"
+  if [[ "$got" != "$pinned" ]]; then
+    echo "real_models: FAIL $name: unknown nodes by cause"
+    echo "  expected: $pinned"
+    echo "  got:      $got"
+    failures=$((failures + 1))
+  fi
+}
+
+check paddleocr/ch_PP-OCRv4_rec_infer.onnx "x=8,3,48,320" "PINNED"
+check paddleocr/ch_PP-OCRv4_det_infer.onnx "x=1,3,960,960" "PINNED"
+check paddleocr/ch_ppocr_mobile_v2.0_cls_infer.onnx "x=8,3,48,192" "PINNED"
+check openwakeword/hello_deepa.onnx "onnx::Flatten_0=1,25,96" "PINNED"
+check openwakeword/hello_deepa_old.onnx "onnx::Flatten_0=1,24,96" "PINNED"
+check openwakeword/namaste_deepa.onnx "onnx::Flatten_0=1,24,96" "PINNED"
+
+if ((failures)); then
+  echo "real_models: $failures failure(s)"
+  exit 1
+fi
+echo "real_models: all models agree with real ORT 1.29.0"
