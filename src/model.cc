@@ -327,6 +327,28 @@ Result<bool> BindInputs(ModelProto* model, const ModelOptions& options, const st
         return InvalidArgument(fmt::format("{}: --input {}: {} dims given, the model declares rank {}", label,
                                            input.name(), given->second.size(), tt->shape().dim_size()));
       }
+      // A fixed dim the input contradicts is an error: ORT refuses such a feed (InferenceSession::
+      // ValidateInputs, "Got invalid dimensions for input").
+      for (int k = 0; tt->has_shape() && k < tt->shape().dim_size(); ++k) {
+        const auto& declared = tt->shape().dim(k);
+        const int64_t want = given->second[static_cast<size_t>(k)];
+        if (declared.has_dim_value() && declared.dim_value() != want) {
+          return InvalidArgument(fmt::format("{}: --input {}: dim {} is {}, but the model fixes it at {} (ORT would "
+                                             "refuse this input)",
+                                             label, input.name(), k, want, declared.dim_value()));
+        }
+        if (declared.dim_param().empty()) continue;
+        // The symbols an --input replaces are still the model's: a --dim naming one must agree.
+        const std::string symbol = declared.dim_param();
+        if (seen_symbols.insert(symbol).second) symbolic_names->push_back(symbol);
+        auto bound = options.dims.find(symbol);
+        if (bound == options.dims.end()) continue;
+        used_dims.insert(symbol);
+        if (bound->second != want) {
+          return InvalidArgument(fmt::format("{}: --input {} gives dim {} = {}, but --dim {}={}", label, input.name(),
+                                             k, want, symbol, bound->second));
+        }
+      }
       auto* shape = tt->mutable_shape();
       shape->clear_dim();
       for (int64_t d : given->second) {
@@ -539,31 +561,65 @@ std::string FirstConsumer(const onnx::GraphProto& graph, const std::string& inpu
   return "no node";
 }
 
+// Every unbound dim of every graph input in one error, with the flags to copy: a model with three
+// dynamic dims needed three failed runs to learn them one by one.
 Result<bool> CheckAllBound(const onnx::GraphProto& graph, const std::string& label) {
   std::unordered_set<std::string> initializer_names;
   for (const auto& t : graph.initializer()) initializer_names.insert(t.name());
+  std::vector<std::string> unbound;        // each dim once: "'batch' (input 'x' dim 0, read first by ...)"
+  std::vector<std::string> dim_flags;      // --dim batch=VALUE
+  std::vector<std::string> input_flags;    // --input x=VALUE,3
+  std::vector<std::string> shapeless;      // inputs with no shape at all
+  std::set<std::string> seen;
+  std::string single;  // the message when exactly one dim is unbound
   for (const auto& input : graph.input()) {
     if (initializer_names.count(input.name()) || !input.type().has_tensor_type()) continue;
     const auto& tt = input.type().tensor_type();
     if (!tt.has_shape()) {
-      return FailedPrecondition(fmt::format(
-          "{}: {}: graph input '{}' has no shape; give it with --input {}=d0,d1,...", label,
-          FirstConsumer(graph, input.name()), input.name(), input.name()));
+      shapeless.push_back(fmt::format("{}: graph input '{}' has no shape; give it with --input {}=d0,d1,...",
+                                      FirstConsumer(graph, input.name()), input.name(), input.name()));
+      continue;
     }
+    std::vector<std::string> dims;
+    bool open = false;
     for (int k = 0; k < tt.shape().dim_size(); ++k) {
       const auto& d = tt.shape().dim(k);
-      if (d.has_dim_value()) continue;
-      if (!d.dim_param().empty()) {
-        return FailedPrecondition(fmt::format(
-            "{}: {}: input '{}' dim {} is the symbolic dim '{}', which has no value; bind it with --dim {}=VALUE",
-            label, FirstConsumer(graph, input.name()), input.name(), k, d.dim_param(), d.dim_param()));
+      if (d.has_dim_value()) {
+        dims.push_back(std::to_string(d.dim_value()));
+        continue;
       }
-      return FailedPrecondition(fmt::format(
-          "{}: {}: input '{}' dim {} has neither a value nor a name; give the shape with --input {}=d0,d1,...", label,
-          FirstConsumer(graph, input.name()), input.name(), k, input.name()));
+      open = true;
+      dims.push_back("VALUE");
+      const std::string symbol = d.dim_param();
+      if (symbol.empty()) {
+        unbound.push_back(fmt::format("dim {} of input '{}' (no name)", k, input.name()));
+        continue;
+      }
+      if (!seen.insert(symbol).second) continue;
+      single = fmt::format("{}: input '{}' dim {} is the symbolic dim '{}', which has no value; bind it with --dim "
+                           "{}=VALUE",
+                           FirstConsumer(graph, input.name()), input.name(), k, symbol, symbol);
+      unbound.push_back(fmt::format("'{}' (input '{}' dim {}, read first by {})", symbol, input.name(), k,
+                                    FirstConsumer(graph, input.name())));
+      dim_flags.push_back(fmt::format("--dim {}=VALUE", symbol));
     }
+    if (open) input_flags.push_back(fmt::format("--input {}={}", input.name(), fmt::join(dims, ",")));
   }
-  return true;
+  if (unbound.empty() && shapeless.empty()) return true;
+  if (unbound.empty() && shapeless.size() == 1)
+    return FailedPrecondition(fmt::format("{}: {}", label, shapeless[0]));
+  std::string message;
+  if (unbound.size() == 1 && dim_flags.size() == 1) {
+    message = fmt::format("{}: {} (or give the shape: {})", label, single, fmt::join(input_flags, " "));
+  } else if (!unbound.empty()) {
+    message = fmt::format("{}: {} dims have no value: {}; bind them with {}{}", label, unbound.size(),
+                          fmt::join(unbound, ", "), dim_flags.empty() ? std::string() : fmt::format("{} (or ", fmt::join(dim_flags, " ")),
+                          fmt::format("{}{}", fmt::join(input_flags, " "), dim_flags.empty() ? "" : ")"));
+  } else {
+    message = label;
+  }
+  for (const auto& s : shapeless) message += fmt::format("{}{}", message == label ? ": " : "; ", s);
+  return FailedPrecondition(message);
 }
 
 AttributeValue AttrValue(const onnx::AttributeProto& a, bool* supported) {

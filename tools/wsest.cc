@@ -170,7 +170,10 @@ int main(int argc, char** argv) {
     for (const auto& [key, value] : extra.items()) doc[key] = value;
     std::cout << doc.dump(1) << "\n";
   } else {
-    wsest::WriteTable(*estimate, *model, std::cout);
+    wsest::WriteTable(*estimate, *model, std::cout,
+                      cli.only.empty()          ? wsest::TableRows::kAll
+                      : cli.only == "unknown" ? wsest::TableRows::kUnknown
+                                              : wsest::TableRows::kWorkspace);
     wsest::WritePeakText(*model, plan, std::cout);
     if (verdict) wsest::WriteBudgetText(*verdict, std::cout);
     if (range_result) wsest::WriteRangeText(*range_result, std::cout);
