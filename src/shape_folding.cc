@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstring>
 #include <optional>
+#include <set>
 #include <unordered_set>
 
 #include "ops/schemas.h"
@@ -442,6 +443,95 @@ bool NeedsRerun(const onnx::GraphProto& graph, const std::unordered_map<std::str
   return false;
 }
 
+// Reshape's output from a target with named dims, as ORT's symbolic shape inference does it
+// (symbolic_shape_infer.py _infer_Reshape): a positive value is kept, 0 copies the input's dim
+// (allowzero 0), a name is kept, and -1 is the input's element count over the others' when the
+// names on both sides cancel. Null when the -1 cannot be settled.
+std::optional<std::vector<Dim>> ReshapeOutput(const TensorInfo& data, const FoldedValue& target, bool allowzero) {
+  if (!data.has_shape) return std::nullopt;
+  std::vector<Dim> out;
+  std::multiset<std::string> in_names, out_names;
+  int64_t in_known = 1, out_known = 1;
+  for (const Dim& d : data.dims) {
+    if (d.known()) {
+      if (__builtin_mul_overflow(in_known, d.value, &in_known)) return std::nullopt;
+    } else if (!d.symbol.empty() && !IsInvented(d.symbol)) {
+      in_names.insert(d.symbol);
+    } else {
+      in_names.insert("?");  // never cancels
+    }
+  }
+  int infer_at = -1;
+  for (size_t i = 0; i < target.elements.size(); ++i) {
+    const FoldedElement& e = target.elements[i];
+    Dim d;
+    if (e.known() && *e.value == -1) {
+      if (infer_at >= 0) return std::nullopt;
+      infer_at = static_cast<int>(i);
+      out.push_back(Dim{});
+      continue;
+    }
+    if (e.known() && *e.value == 0 && !allowzero) {
+      if (i >= data.dims.size()) return std::nullopt;
+      d = data.dims[i];
+    } else if (e.known() && *e.value >= 0) {
+      d = Dim::Known(*e.value);
+    } else if (!e.symbol.empty()) {
+      d = Dim::Symbolic(e.symbol);
+    } else {
+      return std::nullopt;
+    }
+    if (d.known()) {
+      if (__builtin_mul_overflow(out_known, d.value, &out_known)) return std::nullopt;
+    } else {
+      out_names.insert(d.symbol.empty() || IsInvented(d.symbol) ? "?" : d.symbol);
+    }
+    out.push_back(d);
+  }
+  if (infer_at >= 0) {
+    for (const auto& name : std::multiset<std::string>(out_names)) {
+      auto it = in_names.find(name);
+      if (name == "?" || it == in_names.end()) return std::nullopt;
+      in_names.erase(it);
+      out_names.erase(out_names.find(name));
+    }
+    if (!in_names.empty() || out_known == 0 || in_known % out_known != 0) return std::nullopt;
+    out[static_cast<size_t>(infer_at)] = Dim::Known(in_known / out_known);
+  }
+  return out;
+}
+
+// Writes the shapes of Reshapes whose folded target has names (fully known targets become
+// initializers instead) into value_info, where onnx's next run keeps and propagates them.
+void SetSymbolicReshapes(onnx::ModelProto* model, const std::unordered_map<std::string, FoldedValue>& values,
+                         const std::unordered_map<std::string, TensorInfo>& shapes) {
+  std::unordered_map<std::string, onnx::ValueInfoProto*> infos;
+  for (auto& vi : *model->mutable_graph()->mutable_value_info()) infos[vi.name()] = &vi;
+  for (const auto& node : model->graph().node()) {
+    if (node.op_type() != "Reshape" || !IsOnnxDomain(node.domain()) || node.input_size() < 2) continue;
+    auto target = values.find(node.input(1));
+    auto data = shapes.find(node.input(0));
+    auto out = shapes.find(node.output(0));
+    if (target == values.end() || target->second.fully_known() || data == shapes.end()) continue;
+    if (out != shapes.end() && out->second.has_shape) continue;
+    auto dims = ReshapeOutput(data->second, target->second, IntAttr(node, "allowzero", 0) != 0);
+    if (!dims) continue;
+    onnx::ValueInfoProto*& vi = infos[node.output(0)];
+    if (vi == nullptr) {
+      vi = model->mutable_graph()->add_value_info();
+      vi->set_name(node.output(0));
+    }
+    auto* tt = vi->mutable_type()->mutable_tensor_type();
+    if (data->second.dtype != DataType::kUndefined) tt->set_elem_type(static_cast<int>(data->second.dtype));
+    auto* shape = tt->mutable_shape();
+    shape->clear_dim();
+    for (const Dim& d : *dims) {
+      if (d.known()) shape->add_dim()->set_dim_value(d.value);
+      else shape->add_dim()->set_dim_param(d.symbol);
+    }
+  }
+}
+
 // How much inference knows: shaped tensors plus known dims, so a run that only completes a shape counts.
 size_t CountShaped(const onnx::GraphProto& graph) {
   size_t n = 0;
@@ -470,6 +560,7 @@ Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
     result.values = FoldAll(*model, seeds);
     const std::unordered_map<std::string, TensorInfo> shapes = Shapes(model->graph());
     if (!NeedsRerun(model->graph(), result.values, shapes)) break;
+    SetSymbolicReshapes(model, result.values, shapes);
     // A node whose outputs all fold to known values becomes initializers in the copy onnx infers,
     // so that Reshape, Expand, Resize, Tile, ConstantOfShape read their targets as constants.
     onnx::ModelProto copy(*model);
@@ -505,11 +596,23 @@ Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
       }
     }
     graph->mutable_node()->Swap(&kept);
+    std::unordered_set<std::string> produced;
+    for (const auto& node : copy.graph().node())
+      for (const auto& o : node.output()) produced.insert(o);
 
-    // Partly symbolic vectors reach Reshape through onnx's data propagation (getSymbolicInput).
+    // Partly symbolic vectors reach Reshape through onnx's data propagation (getSymbolicInput), for
+    // the values of nodes onnx cannot propagate itself: it refuses a value given twice
+    // (DataPropagationContextImpl::addOutputData, "Data for input 0 already exists").
+    std::unordered_set<std::string> onnx_propagates;
+    for (const auto& node : copy.graph().node()) {
+      const std::string domain = node.domain() == "ai.onnx" ? std::string() : node.domain();
+      const auto* schema = ops::SchemaRegistry().GetSchema(node.op_type(), OpsetOf(*model, domain), domain);
+      if (schema == nullptr || schema->has_data_propagation_function())
+        for (const auto& o : node.output()) onnx_propagates.insert(o);
+    }
     std::unordered_map<std::string, onnx::TensorShapeProto> symbolic;
     for (const auto& [name, v] : result.values) {
-      if (v.scalar) continue;
+      if (v.scalar || onnx_propagates.count(name) || !produced.count(name)) continue;
       onnx::TensorShapeProto shape;
       for (const FoldedElement& d : v.elements) {
         auto* dim = shape.add_dim();

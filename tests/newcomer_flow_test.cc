@@ -108,3 +108,25 @@ TEST(NewcomerFlow, SummaryWeightsCountConstantNodes) {
 
 }  // namespace
 }  // namespace wsest
+
+namespace wsest {
+namespace {
+
+TEST(NewcomerFlow, RangeSummaryCountsTheUpperBoundRows) {
+  // ReduceMean over the last axis of [batch, 40, 120] (PaddleOCR's layer norm): its workspace grows
+  // with batch, so over batch=1..8 it is labelled upper_bound; the summary must count that row.
+  GraphBuilder g(/*opset=*/13);
+  g.Input("x", kFloat, {"batch", 40, 120}).Output("y");
+  g.Node("ReduceMean", {"x"}, {"y"}, "mean").Attr("axes", std::vector<int64_t>{-1}).Attr("keepdims", 1);
+  const std::string path = g.SaveTo(testing::TempDir("newcomer_range") + "/m.onnx");
+  auto r = RunWsest({path, "--dim", "batch=1..8", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  size_t rows = 0;
+  for (const auto& n : doc["nodes"]) rows += n["exactness"] == "upper_bound" ? 1 : 0;
+  EXPECT_EQ(rows, 1u) << r.out;
+  EXPECT_EQ(doc["summary"]["upper_bound"], rows);
+}
+
+}  // namespace
+}  // namespace wsest

@@ -167,3 +167,32 @@ TEST(ShapeFolding, LostShapeNamesTheFirstNodeThatLostItAndHidesInventedDims) {
 
 }  // namespace
 }  // namespace wsest
+
+namespace wsest {
+namespace {
+
+TEST(ShapeFolding, SymbolicBatchCarriesThroughThePaddlePattern) {
+  // As in the first case, with batch left symbolic (--allow-symbolic): Shape(x) = [batch, 120, 1, 40],
+  // the target [batch, 120, -1], so the reshaped tensor is [batch, 120, 40] with batch still named.
+  // The re-run of onnx's inference once failed here ("Data for input 0 already exists").
+  GraphBuilder g(/*opset=*/9, /*ir_version=*/4);
+  g.Input("x", kFloat, {"batch", 120, 1, 40}).Output("y");
+  g.Int64Constant("minus_one", {-1});
+  g.Node("Shape", {"x"}, {"s"}, "shape");
+  g.Node("Slice", {"s"}, {"head"}, "slice").Attr("starts", std::vector<int64_t>{0}).Attr("ends", std::vector<int64_t>{2});
+  g.Node("Concat", {"head", "minus_one"}, {"target"}, "concat").Attr("axis", 0);
+  g.Node("Reshape", {"x", "target"}, {"y"}, "reshape");
+  ModelOptions options;
+  options.allow_symbolic = true;
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx", options);
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  const TensorInfo* y = Output(*model, "reshape");
+  ASSERT_TRUE(y->has_shape);
+  ASSERT_EQ(y->dims.size(), 3u);
+  EXPECT_EQ(y->dims[0].symbol, "batch");
+  EXPECT_EQ(y->dims[1].value, 120);
+  EXPECT_EQ(y->dims[2].value, 40);
+}
+
+}  // namespace
+}  // namespace wsest
