@@ -117,9 +117,12 @@ void FoldNode(const onnx::NodeProto& node, int opset, const std::vector<const Fo
     if (x == nullptr || !x->has_shape) return;
     std::vector<FoldedElement> dims;
     for (const Dim& d : x->dims) {
-      if (d.known()) dims.push_back(FoldedElement::Known(d.value));
-      else if (IsInvented(d.symbol)) dims.push_back(kUnknownDim);
-      else dims.push_back(FoldedElement::Symbolic(d.symbol));
+      if (d.known())
+        dims.push_back(FoldedElement::Known(d.value));
+      else if (IsInvented(d.symbol))
+        dims.push_back(kUnknownDim);
+      else
+        dims.push_back(FoldedElement::Symbolic(d.symbol));
     }
     // Shape-15's start/end clamp as Slice does (onnx defs.cc Shape, ORT shape_op.h).
     const auto rank = static_cast<int64_t>(dims.size());
@@ -246,12 +249,14 @@ void FoldNode(const onnx::NodeProto& node, int opset, const std::vector<const Fo
   if (op == "ConstantOfShape") {
     // Only a 1-D integer fill is a shape value (a vector of ones that Expand or Tile reads).
     auto shape = KnownInts(in0);
-    if (!shape || shape->size() != 1 || (*shape)[0] < 0 || static_cast<size_t>((*shape)[0]) > kMaxFoldedElements) return;
+    if (!shape || shape->size() != 1 || (*shape)[0] < 0 || static_cast<size_t>((*shape)[0]) > kMaxFoldedElements)
+      return;
     int64_t fill = 0;
     for (const auto& a : node.attribute()) {
       if (a.name() != "value" || !a.has_t()) continue;
       const auto& t = a.t();
-      if (t.data_type() == onnx::TensorProto::INT64 && t.int64_data_size() == 1) fill = t.int64_data(0);
+      if (t.data_type() == onnx::TensorProto::INT64 && t.int64_data_size() == 1)
+        fill = t.int64_data(0);
       else if (t.data_type() == onnx::TensorProto::INT64 && t.raw_data().size() == 8)
         std::memcpy(&fill, t.raw_data().data(), 8);
       else
@@ -326,9 +331,12 @@ std::optional<FoldedValue> FromTensor(const onnx::TensorProto& t) {
 std::optional<FoldedValue> FromPropagated(const onnx::TensorShapeProto& shape) {
   FoldedValue v{false, {}};
   for (const auto& d : shape.dim()) {
-    if (d.has_dim_value()) v.elements.push_back(FoldedElement::Known(d.dim_value()));
-    else if (!d.dim_param().empty() && !IsInvented(d.dim_param())) v.elements.push_back(FoldedElement::Symbolic(d.dim_param()));
-    else v.elements.push_back(kUnknownDim);
+    if (d.has_dim_value())
+      v.elements.push_back(FoldedElement::Known(d.dim_value()));
+    else if (!d.dim_param().empty() && !IsInvented(d.dim_param()))
+      v.elements.push_back(FoldedElement::Symbolic(d.dim_param()));
+    else
+      v.elements.push_back(kUnknownDim);
   }
   return v;
 }
@@ -416,7 +424,8 @@ std::optional<onnx::TensorProto> AsInitializer(const std::string& name, const Fo
       t.set_data_type(onnx::TensorProto::DOUBLE);
       for (const FoldedElement& d : v.elements) t.add_double_data(static_cast<double>(*d.value));
       return t;
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -526,8 +535,10 @@ void SetSymbolicReshapes(onnx::ModelProto* model, const std::unordered_map<std::
     auto* shape = tt->mutable_shape();
     shape->clear_dim();
     for (const Dim& d : *dims) {
-      if (d.known()) shape->add_dim()->set_dim_value(d.value);
-      else shape->add_dim()->set_dim_param(d.symbol);
+      if (d.known())
+        shape->add_dim()->set_dim_value(d.value);
+      else
+        shape->add_dim()->set_dim_param(d.symbol);
     }
   }
 }
@@ -577,8 +588,10 @@ Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
         std::optional<onnx::TensorProto> t;
         if (v != result.values.end() && v->second.fully_known() && !graph_outputs.count(o) && s != shapes.end())
           t = AsInitializer(o, v->second, s->second.dtype);
-        if (!t) removable = false;
-        else as_initializers.push_back(std::move(*t));
+        if (!t)
+          removable = false;
+        else
+          as_initializers.push_back(std::move(*t));
       }
       if (!removable) {
         *kept.Add() = node;
@@ -616,8 +629,10 @@ Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
       onnx::TensorShapeProto shape;
       for (const FoldedElement& d : v.elements) {
         auto* dim = shape.add_dim();
-        if (d.known()) dim->set_dim_value(*d.value);
-        else if (!d.symbol.empty()) dim->set_dim_param(d.symbol);
+        if (d.known())
+          dim->set_dim_value(*d.value);
+        else if (!d.symbol.empty())
+          dim->set_dim_param(d.symbol);
       }
       symbolic[name] = std::move(shape);
     }

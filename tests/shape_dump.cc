@@ -72,7 +72,8 @@ int main(int argc, char** argv) {
     auto dims_of = [](const wsest::TensorInfo& t) {
       if (!t.has_shape) return std::string("?");
       std::vector<std::string> d;
-      for (const auto& x : t.dims) d.push_back(x.known() ? std::to_string(x.value) : (x.symbol.empty() ? "?" : x.symbol));
+      for (const auto& x : t.dims)
+        d.push_back(x.known() ? std::to_string(x.value) : (x.symbol.empty() ? "?" : x.symbol));
       std::string v = t.int_values ? fmt::format("={{{}}}", fmt::join(*t.int_values, ",")) : "";
       return fmt::format("[{}]{}", fmt::join(d, ","), v);
     };

@@ -1,8 +1,9 @@
 // Shape computations folded with the bound dims (src/shape_folding.cc): the exporter patterns onnx
 // 1.12's inference stops at, each shape worked out by hand, and the reason a lost shape gives.
+#include "src/shape_folding.h"
+
 #include <gtest/gtest.h>
 
-#include "src/shape_folding.h"
 #include "tests/test_graph.h"
 #include "wsest/model.h"
 
@@ -32,7 +33,9 @@ TEST(ShapeFolding, Paddle2OnnxReshapeOfSliceOneOfShape) {
   g.Input("x", kFloat, {8, 120, 1, 40}).Output("y");
   g.Int64Constant("minus_one", {-1});
   g.Node("Shape", {"x"}, {"s"}, "shape");
-  g.Node("Slice", {"s"}, {"head"}, "slice").Attr("starts", std::vector<int64_t>{0}).Attr("ends", std::vector<int64_t>{2});
+  g.Node("Slice", {"s"}, {"head"}, "slice")
+      .Attr("starts", std::vector<int64_t>{0})
+      .Attr("ends", std::vector<int64_t>{2});
   g.Node("Concat", {"head", "minus_one"}, {"target"}, "concat").Attr("axis", 0);
   g.Node("Reshape", {"x", "target"}, {"r"}, "reshape");
   g.Node("Relu", {"r"}, {"y"}, "relu");
@@ -179,7 +182,9 @@ TEST(ShapeFolding, SymbolicBatchCarriesThroughThePaddlePattern) {
   g.Input("x", kFloat, {"batch", 120, 1, 40}).Output("y");
   g.Int64Constant("minus_one", {-1});
   g.Node("Shape", {"x"}, {"s"}, "shape");
-  g.Node("Slice", {"s"}, {"head"}, "slice").Attr("starts", std::vector<int64_t>{0}).Attr("ends", std::vector<int64_t>{2});
+  g.Node("Slice", {"s"}, {"head"}, "slice")
+      .Attr("starts", std::vector<int64_t>{0})
+      .Attr("ends", std::vector<int64_t>{2});
   g.Node("Concat", {"head", "minus_one"}, {"target"}, "concat").Attr("axis", 0);
   g.Node("Reshape", {"x", "target"}, {"y"}, "reshape");
   ModelOptions options;
