@@ -6,6 +6,7 @@
 
 #include "tests/test_graph.h"
 #include "wsest/model.h"
+#include "wsest/target.h"
 
 namespace wsest {
 namespace {
@@ -148,14 +149,13 @@ TEST(ShapeFolding, RangeCountsAsTheSpecSays) {
 
 TEST(ShapeFolding, LostShapeNamesTheFirstNodeThatLostItAndHidesInventedDims) {
   // NonZero's output is [2, unknown]: onnx calls the unknown dim unk__N, which no --dim can bind.
-  // The MatMul two nodes later cannot be estimated; its reason names NonZero 'nz'.
+  // The ReduceMean two nodes later cannot be estimated; its reason names NonZero 'nz'.
   GraphBuilder g;
   g.Input("x", kFloat, {4, 4}).Output("y");
-  g.Weight("w", kFloat, {3, 2});
   g.Node("NonZero", {"x"}, {"idx"}, "nz");
   g.Node("Cast", {"idx"}, {"f"}, "cast").Attr("to", static_cast<int64_t>(kFloat));
   g.Node("Transpose", {"f"}, {"t"}, "transpose");
-  g.Node("Gemm", {"t", "w"}, {"y"}, "gemm").Attr("transB", 0);
+  g.Node("ReduceMean", {"t"}, {"y"}, "mean").Attr("axes", std::vector<int64_t>{-1});
   auto model = Model::FromBytes(g.Serialize(), "m.onnx");
   ASSERT_TRUE(model.ok()) << model.error().message;
   const TensorInfo* idx = Output(*model, "nz");
@@ -166,6 +166,13 @@ TEST(ShapeFolding, LostShapeNamesTheFirstNodeThatLostItAndHidesInventedDims) {
   EXPECT_EQ(idx->dims[1].symbol, "");  // not unk__0
   EXPECT_EQ(idx->shape_lost_at, "NonZero 'nz'");
   EXPECT_EQ(Output(*model, "transpose")->shape_lost_at, "NonZero 'nz'");
+  // The ReduceMean reads [unknown, 2]: its cuDNN or matrix path depends on the unknown dim, so it is
+  // unknown, and its reason says where to look.
+  auto estimate = EstimateModel(*model, DefaultTarget());
+  ASSERT_TRUE(estimate.ok()) << estimate.error().message;
+  const Estimate& mean = estimate->nodes.back().estimate;
+  EXPECT_FALSE(mean.known());
+  EXPECT_NE(mean.reason.find("(the shape of 't' was lost at NonZero 'nz')"), std::string::npos) << mean.reason;
 }
 
 }  // namespace
