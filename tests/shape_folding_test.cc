@@ -208,3 +208,28 @@ TEST(ShapeFolding, SymbolicBatchCarriesThroughThePaddlePattern) {
 
 }  // namespace
 }  // namespace wsest
+
+namespace wsest {
+namespace {
+
+TEST(ShapeFolding, IrThreeFileFoldsToo) {
+  // An IR 3 file lists its initializers as graph inputs; the initializers folding adds are not, and
+  // onnx 1.12 reads them all the same: [2, 3, 4] reshaped to [Shape(x)[0], -1] = [2, 12].
+  GraphBuilder g(/*opset=*/9, /*ir_version=*/3);
+  g.Input("x", kFloat, {2, 3, 4}).Input("minus_one", onnx::TensorProto::INT64, {1}).Output("y");
+  g.Int64Constant("minus_one", {-1});
+  g.Node("Shape", {"x"}, {"s"}, "shape");
+  g.Node("Slice", {"s"}, {"head"}, "slice")
+      .Attr("starts", std::vector<int64_t>{0})
+      .Attr("ends", std::vector<int64_t>{1});
+  g.Node("Concat", {"head", "minus_one"}, {"target"}, "concat").Attr("axis", 0);
+  g.Node("Reshape", {"x", "target"}, {"y"}, "reshape");
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  const TensorInfo* y = Output(*model, "reshape");
+  ASSERT_TRUE(y->has_shape);
+  EXPECT_EQ(Dims(*y), (std::vector<int64_t>{2, 12}));
+}
+
+}  // namespace
+}  // namespace wsest
