@@ -66,24 +66,24 @@ check() {
   fi
 }
 
-check paddleocr/ch_PP-OCRv4_rec_infer.onnx "x=8,3,48,320" \
+check ch_PP-OCRv4_rec_infer.onnx "x=8,3,48,320" \
   " unknown: 38; unknown causes:; 38 a library decides (no GPU, no record): Conv x38;"
-check paddleocr/ch_PP-OCRv4_det_infer.onnx "x=1,3,960,960" \
+check ch_PP-OCRv4_det_infer.onnx "x=1,3,960,960" \
   " unknown: 64; unknown causes:; 64 a library decides (no GPU, no record): Conv x62, ConvTranspose x2;"
-check paddleocr/ch_ppocr_mobile_v2.0_cls_infer.onnx "x=8,3,48,192" \
+check ch_ppocr_mobile_v2.0_cls_infer.onnx "x=8,3,48,192" \
   " unknown: 53; unknown causes:; 53 a library decides (no GPU, no record): Conv x53;"
-check openwakeword/hello_deepa.onnx "onnx::Flatten_0=1,25,96" \
+check hello_deepa.onnx "onnx::Flatten_0=1,25,96" \
   " unknown: 0;"
-check openwakeword/hello_deepa_old.onnx "onnx::Flatten_0=1,24,96" \
+check hello_deepa_old.onnx "onnx::Flatten_0=1,24,96" \
   " unknown: 0;"
-check openwakeword/namaste_deepa.onnx "onnx::Flatten_0=1,24,96" \
+check namaste_deepa.onnx "onnx::Flatten_0=1,24,96" \
   " unknown: 0;"
 
 # The files ORT saves (session.optimized_model_filepath) on its CPU EP, as the README tells users to
 # run wsest on them: every one imports ai.onnx.ml opset 5. At level "all" the CPU EP's NCHWc layout
 # ops (com.microsoft.nchwc) have no shape rules here, so only "no error" is asked of it.
 for level in basic extended all; do
-  node "$here/ort/save_optimized.js" "$models/paddleocr/ch_PP-OCRv4_rec_infer.onnx" "$level" \
+  node "$here/ort/save_optimized.js" "$models/ch_PP-OCRv4_rec_infer.onnx" "$level" \
     "$work/rec_$level.onnx"
 done
 check "$work/rec_basic.onnx" "x=8,3,48,320" \

