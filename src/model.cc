@@ -24,6 +24,7 @@
 
 #include "ops/schemas.h"
 #include "src/execution_order.h"
+#include "src/shape_folding.h"
 #include "src/text.h"
 #include "src/cpu_fallback.h"
 #include "wsest/bytes.h"
@@ -326,6 +327,28 @@ Result<bool> BindInputs(ModelProto* model, const ModelOptions& options, const st
         return InvalidArgument(fmt::format("{}: --input {}: {} dims given, the model declares rank {}", label,
                                            input.name(), given->second.size(), tt->shape().dim_size()));
       }
+      // A fixed dim the input contradicts is an error: ORT refuses such a feed (InferenceSession::
+      // ValidateInputs, "Got invalid dimensions for input").
+      for (int k = 0; tt->has_shape() && k < tt->shape().dim_size(); ++k) {
+        const auto& declared = tt->shape().dim(k);
+        const int64_t want = given->second[static_cast<size_t>(k)];
+        if (declared.has_dim_value() && declared.dim_value() != want) {
+          return InvalidArgument(fmt::format("{}: --input {}: dim {} is {}, but the model fixes it at {} (ORT would "
+                                             "refuse this input)",
+                                             label, input.name(), k, want, declared.dim_value()));
+        }
+        if (declared.dim_param().empty()) continue;
+        // The symbols an --input replaces are still the model's: a --dim naming one must agree.
+        const std::string symbol = declared.dim_param();
+        if (seen_symbols.insert(symbol).second) symbolic_names->push_back(symbol);
+        auto bound = options.dims.find(symbol);
+        if (bound == options.dims.end()) continue;
+        used_dims.insert(symbol);
+        if (bound->second != want) {
+          return InvalidArgument(fmt::format("{}: --input {} gives dim {} = {}, but --dim {}={}", label, input.name(),
+                                             k, want, symbol, bound->second));
+        }
+      }
       auto* shape = tt->mutable_shape();
       shape->clear_dim();
       for (int64_t d : given->second) {
@@ -538,31 +561,65 @@ std::string FirstConsumer(const onnx::GraphProto& graph, const std::string& inpu
   return "no node";
 }
 
+// Every unbound dim of every graph input in one error, with the flags to copy: a model with three
+// dynamic dims needed three failed runs to learn them one by one.
 Result<bool> CheckAllBound(const onnx::GraphProto& graph, const std::string& label) {
   std::unordered_set<std::string> initializer_names;
   for (const auto& t : graph.initializer()) initializer_names.insert(t.name());
+  std::vector<std::string> unbound;        // each dim once: "'batch' (input 'x' dim 0, read first by ...)"
+  std::vector<std::string> dim_flags;      // --dim batch=VALUE
+  std::vector<std::string> input_flags;    // --input x=VALUE,3
+  std::vector<std::string> shapeless;      // inputs with no shape at all
+  std::set<std::string> seen;
+  std::string single;  // the message when exactly one dim is unbound
   for (const auto& input : graph.input()) {
     if (initializer_names.count(input.name()) || !input.type().has_tensor_type()) continue;
     const auto& tt = input.type().tensor_type();
     if (!tt.has_shape()) {
-      return FailedPrecondition(fmt::format(
-          "{}: {}: graph input '{}' has no shape; give it with --input {}=d0,d1,...", label,
-          FirstConsumer(graph, input.name()), input.name(), input.name()));
+      shapeless.push_back(fmt::format("{}: graph input '{}' has no shape; give it with --input {}=d0,d1,...",
+                                      FirstConsumer(graph, input.name()), input.name(), input.name()));
+      continue;
     }
+    std::vector<std::string> dims;
+    bool open = false;
     for (int k = 0; k < tt.shape().dim_size(); ++k) {
       const auto& d = tt.shape().dim(k);
-      if (d.has_dim_value()) continue;
-      if (!d.dim_param().empty()) {
-        return FailedPrecondition(fmt::format(
-            "{}: {}: input '{}' dim {} is the symbolic dim '{}', which has no value; bind it with --dim {}=VALUE",
-            label, FirstConsumer(graph, input.name()), input.name(), k, d.dim_param(), d.dim_param()));
+      if (d.has_dim_value()) {
+        dims.push_back(std::to_string(d.dim_value()));
+        continue;
       }
-      return FailedPrecondition(fmt::format(
-          "{}: {}: input '{}' dim {} has neither a value nor a name; give the shape with --input {}=d0,d1,...", label,
-          FirstConsumer(graph, input.name()), input.name(), k, input.name()));
+      open = true;
+      dims.push_back("VALUE");
+      const std::string symbol = d.dim_param();
+      if (symbol.empty()) {
+        unbound.push_back(fmt::format("dim {} of input '{}' (no name)", k, input.name()));
+        continue;
+      }
+      if (!seen.insert(symbol).second) continue;
+      single = fmt::format("{}: input '{}' dim {} is the symbolic dim '{}', which has no value; bind it with --dim "
+                           "{}=VALUE",
+                           FirstConsumer(graph, input.name()), input.name(), k, symbol, symbol);
+      unbound.push_back(fmt::format("'{}' (input '{}' dim {}, read first by {})", symbol, input.name(), k,
+                                    FirstConsumer(graph, input.name())));
+      dim_flags.push_back(fmt::format("--dim {}=VALUE", symbol));
     }
+    if (open) input_flags.push_back(fmt::format("--input {}={}", input.name(), fmt::join(dims, ",")));
   }
-  return true;
+  if (unbound.empty() && shapeless.empty()) return true;
+  if (unbound.empty() && shapeless.size() == 1)
+    return FailedPrecondition(fmt::format("{}: {}", label, shapeless[0]));
+  std::string message;
+  if (unbound.size() == 1 && dim_flags.size() == 1) {
+    message = fmt::format("{}: {} (or give the shape: {})", label, single, fmt::join(input_flags, " "));
+  } else if (!unbound.empty()) {
+    message = fmt::format("{}: {} dims have no value: {}; bind them with {}{}", label, unbound.size(),
+                          fmt::join(unbound, ", "), dim_flags.empty() ? std::string() : fmt::format("{} (or ", fmt::join(dim_flags, " ")),
+                          fmt::format("{}{}", fmt::join(input_flags, " "), dim_flags.empty() ? "" : ")"));
+  } else {
+    message = label;
+  }
+  for (const auto& s : shapeless) message += fmt::format("{}{}", message == label ? ": " : "; ", s);
+  return FailedPrecondition(message);
 }
 
 AttributeValue AttrValue(const onnx::AttributeProto& a, bool* supported) {
@@ -679,6 +736,43 @@ Subgraph BuildSubgraph(const std::string& attribute, const onnx::GraphProto& bod
   return out;
 }
 
+// onnx names a dim it cannot infer unk__N (shape_inference/implementation.cc generates the names);
+// no user wrote it and no --dim can bind it, so it is shown as an unnamed unknown dim. A graph
+// input that declares such a name itself (a file saved after onnx's inference) keeps it: it binds.
+void HideInventedDims(const std::vector<std::string>& declared, std::unordered_map<std::string, TensorInfo>* values) {
+  const std::unordered_set<std::string> keep(declared.begin(), declared.end());
+  for (auto& [name, info] : *values)
+    for (Dim& d : info.dims)
+      if (!d.known() && d.symbol.rfind("unk__", 0) == 0 && !keep.count(d.symbol)) d.symbol.clear();
+}
+
+// A tensor whose shape lost a dim no one can name: the first node that lost it, carried from each
+// node's first such input to its outputs, so an estimate left unknown can say where to look.
+void MarkLostShapes(const onnx::GraphProto& graph, std::unordered_map<std::string, TensorInfo>* values) {
+  auto lost = [](const TensorInfo& t) {
+    if (!t.has_shape) return true;
+    return std::any_of(t.dims.begin(), t.dims.end(), [](const Dim& d) { return !d.known() && d.symbol.empty(); });
+  };
+  for (int i = 0; i < graph.node_size(); ++i) {
+    const auto& node = graph.node(i);
+    std::string origin;
+    for (const auto& in : node.input()) {
+      auto it = values->find(in);
+      if (in.empty() || it == values->end()) continue;
+      if (!it->second.shape_lost_at.empty()) {
+        origin = it->second.shape_lost_at;
+        break;
+      }
+    }
+    for (const auto& out : node.output()) {
+      TensorInfo& info = (*values)[out];
+      info.name = out;
+      if (!lost(info)) continue;
+      info.shape_lost_at = origin.empty() ? NodeLabel(node, static_cast<size_t>(i)) : origin;
+    }
+  }
+}
+
 // `checked` is the Impl of an earlier Bind of the same graph, or null on the first.
 Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto> unbound, const std::string& label,
                                                 const ModelOptions& options, const Model::Impl* checked) {
@@ -742,6 +836,10 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
     return InvalidArgument(fmt::format("{}: shape inference failed: {}", label, what));
   }
 
+  // ORT computes shape tensors before the nodes that read them; onnx's inference stops at some.
+  FoldedShapes folded;
+  WSEST_ASSIGN_OR_RETURN(folded, FoldShapes(model, propagated, label));
+
   const auto& graph = model->graph();
   std::unordered_map<std::string, TensorInfo> values = GraphValues(graph, nullptr);
   Bytes weights;
@@ -768,6 +866,17 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
     }
     if (complete) it->second.int_values = std::move(ints);
   }
+
+  for (const auto& [name, v] : folded.values) {
+    auto it = values.find(name);
+    if (it == values.end() || it->second.int_values || !v.fully_known()) continue;
+    std::vector<int64_t> ints;
+    for (const FoldedElement& d : v.elements) ints.push_back(*d.value);
+    it->second.int_values = std::move(ints);
+  }
+
+  HideInventedDims(impl->symbolic_dims, &values);
+  MarkLostShapes(graph, &values);
 
   auto info_of = [&](const std::string& name) {
     if (name.empty()) return TensorInfo{};
@@ -903,6 +1012,15 @@ std::optional<Error> TensorOverflow(const NodeView& node) {
   return std::nullopt;
 }
 
+// An unknown estimate whose node reads a tensor with a lost shape names the node that lost it.
+void AddLostShape(const NodeView& node, Estimate* estimate) {
+  for (const TensorInfo& t : node.inputs) {
+    if (t.shape_lost_at.empty()) continue;
+    estimate->reason += fmt::format(" (the shape of '{}' was lost at {})", t.name, t.shape_lost_at);
+    return;
+  }
+}
+
 }  // namespace
 
 Result<ModelEstimate> EstimateModel(const Model& model, const Target& target) try {
@@ -956,6 +1074,7 @@ Result<ModelEstimate> EstimateModel(const Model& model, const Target& target) tr
     } else {
       ++summary.unknown;
     }
+    if (!estimate.workspace_bytes()) AddLostShape(node, &estimate);
     out.nodes.push_back(NodeEstimate{i, node.name, node.op_type, node.domain, std::move(estimate)});
   }
   if (out.summary.unknown > 0) out.summary.exactness = Exactness::kUnknown;

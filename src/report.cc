@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "src/text.h"
+#include "wsest/bytes.h"
+#include "wsest/plan.h"
 #include "wsest/registry.h"
 
 namespace wsest {
@@ -35,11 +37,28 @@ std::string WorkspaceText(const Estimate& e) {
   return bytes ? HumanBytes(*bytes) : "-";
 }
 
+// The cause of an unknown estimate, from its reason: what the user would change to get a number.
+std::string UnknownCause(const Estimate& e) {
+  const std::string& r = e.reason;
+  const auto lost = r.find("was lost at ");
+  if (lost != std::string::npos) {
+    std::string where = r.substr(lost + 12);
+    if (!where.empty() && where.back() == ')') where.pop_back();
+    return "shape lost at " + where;
+  }
+  if (r.rfind("no estimator", 0) == 0) return "no estimator";
+  if (r.find("record") != std::string::npos || r.find("GPU") != std::string::npos)
+    return "a library decides (no GPU, no record)";
+  if (r.find("symbolic") != std::string::npos) return "symbolic dim";
+  if (r.find("no shape") != std::string::npos) return "no shape";
+  return "not modelled";
+}
+
 std::string NodeName(const NodeEstimate& n) { return n.name.empty() ? fmt::format("#{}", n.index) : n.name; }
 
 }  // namespace
 
-void WriteTable(const ModelEstimate& estimate, const Model& model, std::ostream& out) {
+void WriteTable(const ModelEstimate& estimate, const Model& model, std::ostream& out, TableRows rows) {
   fmt::print(out, "model:  {}\ndevice: {}\nep:     {}\ncudnn:  {}\n\n", estimate.model_path, estimate.device,
              estimate.ep, estimate.cudnn);
   size_t name_width = 4;
@@ -76,6 +95,8 @@ void WriteTable(const ModelEstimate& estimate, const Model& model, std::ostream&
   for (const auto& n : estimate.nodes) {
     const Buffer* largest = n.estimate.largest_buffer();
     const bool known = n.estimate.known();
+    if (rows == TableRows::kUnknown && known) continue;
+    if (rows == TableRows::kWorkspace && n.estimate.workspace_bytes().value_or(0) == 0) continue;
     std::string_view detail = known ? (largest ? std::string_view(largest->name) : std::string_view())
                                     : std::string_view(n.estimate.reason);
     std::string detail_cut;
@@ -98,14 +119,29 @@ void WriteTable(const ModelEstimate& estimate, const Model& model, std::ostream&
   }
   fmt::print(out, "  workspace:    max {}, sum {} ({} B)\n", HumanBytes(s.workspace_max_bytes),
              HumanBytes(s.workspace_sum_bytes), s.workspace_sum_bytes);
-  fmt::print(out, "  weights:      {}\n", HumanBytes(model.initializer_bytes()));
+  // The weights as the memory section counts them (PlanPeak): initializers plus Constant values.
+  Bytes weights(model.initializer_bytes());
+  for (const auto& node : model.nodes()) {
+    if (!IsFoldedIntoInitializer(node)) continue;
+    for (const auto& o : node.outputs)
+      if (o.present()) weights += Bytes(TensorBytes(o).value_or(0));
+  }
+  fmt::print(out, "  weights:      {}\n", weights.overflow() ? std::string("over 2^64 B") : HumanBytes(weights.value()));
   if (s.unknown > 0) {
-    std::map<std::string, size_t> by_op;
+    // Grouped by cause, so the one thing to fix (a dim, a lost shape, a missing record) is one line.
+    std::map<std::string, std::map<std::string, size_t>> by_cause;
     for (const auto& n : estimate.nodes)
-      if (!n.estimate.known()) ++by_op[(n.domain.empty() ? "" : n.domain + ".") + n.op_type];
-    std::vector<std::string> parts;
-    for (const auto& [op, count] : by_op) parts.push_back(fmt::format("{} x{}", op, count));
-    fmt::print(out, "  unknown ops:  {}\n", fmt::join(parts, ", "));
+      if (!n.estimate.known()) ++by_cause[UnknownCause(n.estimate)][(n.domain.empty() ? "" : n.domain + ".") + n.op_type];
+    fmt::print(out, "  unknown causes:\n");
+    for (const auto& [cause, ops] : by_cause) {
+      std::vector<std::string> parts;
+      size_t count = 0;
+      for (const auto& [op, k] : ops) {
+        parts.push_back(fmt::format("{} x{}", op, k));
+        count += k;
+      }
+      fmt::print(out, "    {} {}: {}\n", count, cause, fmt::join(parts, ", "));
+    }
   }
 }
 

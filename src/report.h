@@ -10,7 +10,9 @@
 namespace wsest {
 
 // The per-node table and the summary.
-void WriteTable(const ModelEstimate& estimate, const Model& model, std::ostream& out);
+// Which nodes the table lists (--only); the summary always counts them all.
+enum class TableRows { kAll, kUnknown, kWorkspace };
+void WriteTable(const ModelEstimate& estimate, const Model& model, std::ostream& out, TableRows rows = TableRows::kAll);
 // The JSON document of the README (schema kept stable: extend, don't rename).
 void WriteJson(const ModelEstimate& estimate, std::ostream& out);
 // One node's breakdown: shapes, variant, buffers with citations, candidates. False if no node

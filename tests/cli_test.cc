@@ -69,7 +69,7 @@ TEST(Cli, UnboundDimExitsTwoAndSaysHowToBindIt) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "wsest: error: " + model +
                        ": Relu 'act': input 'x' dim 0 is the symbolic dim 'batch', which has no value; bind it with "
-                       "--dim batch=VALUE\n");
+                       "--dim batch=VALUE (or give the shape: --input x=VALUE,8)\n");
   EXPECT_EQ(r.out, "");
 }
 

@@ -56,7 +56,7 @@ TEST(ModelLoad, UnboundSymbolicDimNamesTheNodeTheDimAndTheFlag) {
   EXPECT_EQ(model.error().code, ErrorCode::kFailedPrecondition);
   EXPECT_EQ(model.error().message,
             "m.onnx: Relu 'relu': input 'x' dim 0 is the symbolic dim 'batch', which has no value; "
-            "bind it with --dim batch=VALUE");
+            "bind it with --dim batch=VALUE (or give the shape: --input x=VALUE,3)");
 }
 
 TEST(ModelLoad, AllowSymbolicKeepsTheSymbol) {

@@ -72,6 +72,34 @@ std::optional<Error> AddInputShape(const std::string& flag, CliOptions* out) {
   return std::nullopt;
 }
 
+// --max-shape 'a:[8,4096];b:[8,4096]', the format of ORT 1.29.0's session.max_shape_override
+// (include/onnxruntime_session_options_config_keys.h kOrtSessionOptionsMaxShapeOverride: each name a
+// graph input, dims positive integers): each input's largest shape, bound as --input binds it.
+std::optional<Error> AddMaxShapes(const std::string& text, CliOptions* out) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(';', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string entry = text.substr(start, end - start);
+    start = end + 1;
+    if (entry.empty()) continue;
+    const auto colon = entry.rfind(':');
+    const bool bracketed = colon != std::string::npos && colon + 2 <= entry.size() && entry[colon + 1] == '[' &&
+                           entry.back() == ']';
+    if (!bracketed || colon == 0)
+      return InvalidArgument(fmt::format("--max-shape '{}': expected name:[d0,d1,...]", entry));
+    const std::string name = entry.substr(0, colon);
+    if (out->model.input_shapes.count(name))
+      return InvalidArgument(fmt::format("--max-shape: input '{}' also has an --input shape; give one", name));
+    const std::string dims = entry.substr(colon + 2, entry.size() - colon - 3);
+    if (auto error = AddInputShape(name + "=" + dims, out))
+      return InvalidArgument(fmt::format("--max-shape '{}': expected positive integer dims", entry));
+    for (int64_t d : out->model.input_shapes[name])
+      if (d <= 0) return InvalidArgument(fmt::format("--max-shape '{}': expected positive integer dims", entry));
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<CliOptions> ParseCommandLine(int argc, const char* const* argv, const CliBuild& build) {
@@ -90,6 +118,12 @@ Result<CliOptions> ParseCommandLine(int argc, const char* const* argv, const Cli
                  "bind a symbolic dim: name=value, or name=low..high for a range (each node's maximum over the "
                  "range; repeatable)");
   app.add_option("--input", inputs, "shape of a graph input declared without one: name=d0,d1,... (repeatable)");
+  std::string max_shape;
+  app.add_option("--max-shape", max_shape,
+                 "the inputs' largest shapes in ORT's session.max_shape_override syntax: "
+                 "'input_ids:[8,4096];attention_mask:[8,4096]'");
+  app.add_option("--only", out.only, "list only these nodes in the table: unknown, or workspace (non-zero)")
+      ->check(CLI::IsMember({"unknown", "workspace"}));
   app.add_option("--device", device, "device profile (see --list-devices)");
   app.add_option("--ep-option", ep_options, "CUDA EP provider option key=value, e.g. sdpa_kernel=1 (repeatable)");
   app.add_option("--ep-env", ep_env, "ORT_* environment variable NAME=value, e.g. ORT_DISABLE_FLASH_ATTENTION=1");
@@ -166,6 +200,8 @@ Result<CliOptions> ParseCommandLine(int argc, const char* const* argv, const Cli
     if (auto error = AddDim(d, &out)) return *error;
   for (const auto& in : inputs)
     if (auto error = AddInputShape(in, &out)) return *error;
+  if (!max_shape.empty())
+    if (auto error = AddMaxShapes(max_shape, &out)) return *error;
 
   WSEST_ASSIGN_OR_RETURN(out.target.device, FindDevice(device));
   if (!cudnn_version.empty()) {

@@ -46,6 +46,7 @@ struct CliOptions {
   bool arena = false;              // --arena (also on with --budget and --timeline)
   std::optional<uint64_t> fit_layers;  // --fit-layers, in bytes
   std::string layer_pattern;       // --layer-pattern
+  std::string only;                // --only unknown|workspace: the table's rows
 };
 
 // What differs between builds of the tool: where the committed records are, and whether it can

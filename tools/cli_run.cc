@@ -211,7 +211,10 @@ int wsest::cli::RunCli(int argc, char** argv, std::ostream& out, std::ostream& e
     if (layer_plan) doc["layer_plan"] = wsest::LayerPlanJson(*layer_plan, plan);
     out << doc.dump(1) << "\n";
   } else {
-    wsest::WriteTable(*estimate, *model, out);
+    wsest::WriteTable(*estimate, *model, out,
+                      cli.only.empty()          ? wsest::TableRows::kAll
+                      : cli.only == "unknown" ? wsest::TableRows::kUnknown
+                                              : wsest::TableRows::kWorkspace);
     wsest::WritePeakText(*model, plan, out);
     if (arena) {
       wsest::WriteArenaText(*arena, plan, out);

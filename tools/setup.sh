@@ -25,6 +25,10 @@ bash calibrate/fetch_ort.sh
 # script prints, so that wsest-measure and wsest-session (the shadow tests) are built wherever it is.
 ort_include="$(bash calibrate/fetch_ort_headers.sh)"  # also examples/ort_plugin_ep's headers
 bash calibrate/fetch_ort_cuda.sh >/dev/null  # the CUDA provider the shadow device runs (shadow.corpus)
+# Real models nobody here wrote (the real_models test); the stamp makes that test fail, not skip, under CI=true.
+models_dir="$(bash tools/fetch_real_models.sh)"
+touch "${WSEST_MODELS_CACHE:-$HOME/.cache/wsest-models}/.fetched-by-setup"
+echo "setup: real models in $models_dir"
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWSEST_WERROR=ON -DWSEST_ORT_INCLUDE_DIR="$ort_include" >/dev/null
 cmake --build build -j"$(nproc)"

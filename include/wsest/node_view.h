@@ -61,6 +61,9 @@ struct TensorInfo {
   // The values of a small integer constant (initializer or Constant node) whose data is inline in
   // the model: Reshape shapes, TopK's K, Reduce axes. Never read from external data.
   std::optional<std::vector<int64_t>> int_values;
+  // Where the shape has a dim no one can name (or no shape at all): the first node, in execution
+  // order, whose output lost it although its inputs had theirs, as "Reshape 'p2o.Reshape.64'".
+  std::string shape_lost_at;
 
   bool present() const { return !name.empty(); }
   int64_t rank() const { return has_shape ? static_cast<int64_t>(dims.size()) : -1; }

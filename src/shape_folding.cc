@@ -1,0 +1,669 @@
+// Constant folding of shape computations, and the onnx inference re-runs it settles (shape_folding.h).
+#include "src/shape_folding.h"
+
+#include <fmt/format.h>
+#include <onnx/defs/schema.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <cstring>
+#include <optional>
+#include <set>
+#include <unordered_set>
+
+#include "ops/schemas.h"
+
+namespace wsest {
+
+bool FoldedValue::fully_known() const {
+  return std::all_of(elements.begin(), elements.end(), [](const FoldedElement& d) { return d.known(); });
+}
+
+namespace {
+
+// Larger values are not shape computations; ORT's symbolic inference folds only small ones too.
+constexpr size_t kMaxFoldedElements = 1024;
+// Each re-run can settle one more link of a chain (Shape of a tensor whose shape the last run found).
+constexpr int kMaxInferenceRuns = 16;
+
+const FoldedElement kUnknownDim{};
+
+bool IsInvented(const std::string& symbol) { return symbol.rfind("unk__", 0) == 0; }
+
+int64_t IntAttr(const onnx::NodeProto& node, const std::string& name, int64_t fallback) {
+  for (const auto& a : node.attribute())
+    if (a.name() == name && a.type() == onnx::AttributeProto::INT) return a.i();
+  return fallback;
+}
+
+std::optional<std::vector<int64_t>> IntsAttr(const onnx::NodeProto& node, const std::string& name) {
+  for (const auto& a : node.attribute())
+    if (a.name() == name && a.type() == onnx::AttributeProto::INTS)
+      return std::vector<int64_t>(a.ints().begin(), a.ints().end());
+  return std::nullopt;
+}
+
+// The known integers of an input value, or nullopt when any element is not known.
+std::optional<std::vector<int64_t>> KnownInts(const FoldedValue* v) {
+  if (v == nullptr || !v->fully_known()) return std::nullopt;
+  std::vector<int64_t> out;
+  for (const FoldedElement& d : v->elements) out.push_back(*d.value);
+  return out;
+}
+
+const FoldedValue* Input(const std::vector<const FoldedValue*>& inputs, size_t i) {
+  return i < inputs.size() ? inputs[i] : nullptr;
+}
+
+FoldedValue Vector(std::vector<FoldedElement> elements) { return FoldedValue{false, std::move(elements)}; }
+
+// Two elements combined: known values by the op (nullopt when not exact in integers, as a
+// division that leaves a remainder), a symbol kept where the other operand is the identity.
+std::optional<FoldedElement> Combine(const std::string& op, const FoldedElement& a, const FoldedElement& b) {
+  if (a.known() && b.known()) {
+    const int64_t x = *a.value, y = *b.value;
+    int64_t r = 0;
+    if (op == "Add" && !__builtin_add_overflow(x, y, &r)) return FoldedElement::Known(r);
+    if (op == "Sub" && !__builtin_sub_overflow(x, y, &r)) return FoldedElement::Known(r);
+    if (op == "Mul" && !__builtin_mul_overflow(x, y, &r)) return FoldedElement::Known(r);
+    // Integer Div truncates toward zero, as C++ does (ORT's element-wise Div on int64).
+    if (op == "Div" && y != 0 && !(x == INT64_MIN && y == -1)) return FoldedElement::Known(x / y);
+    return std::nullopt;
+  }
+  const bool keeps_a = ((op == "Add" || op == "Sub") && b.known() && *b.value == 0) ||
+                       ((op == "Mul" || op == "Div") && b.known() && *b.value == 1);
+  const bool keeps_b = (op == "Add" && a.known() && *a.value == 0) || (op == "Mul" && a.known() && *a.value == 1);
+  if (keeps_a && !a.symbol.empty()) return a;
+  if (keeps_b && !b.symbol.empty()) return b;
+  return std::nullopt;
+}
+
+// Values a negative-or-large Slice bound clamps to, as the ONNX Slice spec and ORT's
+// SliceBase::PrepareForCompute (core/providers/cpu/tensor/slice.cc) do for a positive step.
+std::optional<FoldedValue> SliceVector(const FoldedValue& data, int64_t start, int64_t end, int64_t step) {
+  const auto n = static_cast<int64_t>(data.elements.size());
+  if (step == 0) return std::nullopt;
+  auto clamp = [&](int64_t v, int64_t lo, int64_t hi) {
+    if (v < 0) v += n;
+    return std::min(std::max(v, lo), hi);
+  };
+  std::vector<FoldedElement> out;
+  if (step > 0) {
+    start = clamp(start, 0, n);
+    end = clamp(end, 0, n);
+    for (int64_t i = start; i < end; i += step) out.push_back(data.elements[static_cast<size_t>(i)]);
+  } else {
+    start = clamp(start, 0, n - 1);
+    end = clamp(end, -1, n - 1);
+    for (int64_t i = start; i > end; i += step) out.push_back(data.elements[static_cast<size_t>(i)]);
+  }
+  return Vector(std::move(out));
+}
+
+}  // namespace
+
+void FoldNode(const onnx::NodeProto& node, int opset, const std::vector<const FoldedValue*>& inputs,
+              const std::vector<const TensorInfo*>& shapes, std::vector<std::optional<FoldedValue>>* out) {
+  out->assign(static_cast<size_t>(node.output_size()), std::nullopt);
+  if (node.output_size() == 0 || !IsOnnxDomain(node.domain())) return;
+  const std::string& op = node.op_type();
+  std::optional<FoldedValue>& result = (*out)[0];
+  const FoldedValue* in0 = Input(inputs, 0);
+
+  if (op == "Shape") {
+    const TensorInfo* x = shapes.empty() ? nullptr : shapes[0];
+    if (x == nullptr || !x->has_shape) return;
+    std::vector<FoldedElement> dims;
+    for (const Dim& d : x->dims) {
+      if (d.known())
+        dims.push_back(FoldedElement::Known(d.value));
+      else if (IsInvented(d.symbol))
+        dims.push_back(kUnknownDim);
+      else
+        dims.push_back(FoldedElement::Symbolic(d.symbol));
+    }
+    // Shape-15's start/end clamp as Slice does (onnx defs.cc Shape, ORT shape_op.h).
+    const auto rank = static_cast<int64_t>(dims.size());
+    const int64_t start = IntAttr(node, "start", 0);
+    const int64_t end = IntAttr(node, "end", rank);
+    result = SliceVector(Vector(dims), start, end, 1);
+    return;
+  }
+  if (op == "Size") {
+    const TensorInfo* x = shapes.empty() ? nullptr : shapes[0];
+    if (x == nullptr || !x->has_shape) return;
+    int64_t n = 1;
+    for (const Dim& d : x->dims)
+      if (!d.known() || __builtin_mul_overflow(n, d.value, &n)) return;
+    result = FoldedValue{true, {FoldedElement::Known(n)}};
+    return;
+  }
+  if (op == "Identity" || op == "Cast") {
+    if (in0 == nullptr) return;
+    if (op == "Cast") {
+      // A cast to bool or a narrow type could change the values; only wide integer and float targets keep them.
+      const int64_t to = IntAttr(node, "to", 0);
+      const bool keeps = to == onnx::TensorProto::INT64 || to == onnx::TensorProto::INT32 ||
+                         to == onnx::TensorProto::FLOAT || to == onnx::TensorProto::DOUBLE;
+      if (!keeps) return;
+    }
+    result = *in0;
+    return;
+  }
+  if (op == "Gather") {
+    auto indices = KnownInts(Input(inputs, 1));
+    if (in0 == nullptr || in0->scalar || !indices || IntAttr(node, "axis", 0) != 0) return;
+    const FoldedValue* idx = Input(inputs, 1);
+    const auto n = static_cast<int64_t>(in0->elements.size());
+    std::vector<FoldedElement> picked;
+    for (int64_t i : *indices) {
+      if (i < -n || i >= n) return;  // ORT fails the node; nothing to fold
+      picked.push_back(in0->elements[static_cast<size_t>(i < 0 ? i + n : i)]);
+    }
+    result = FoldedValue{idx->scalar, std::move(picked)};
+    return;
+  }
+  if (op == "Slice") {
+    if (in0 == nullptr || in0->scalar) return;
+    std::vector<int64_t> starts, ends, axes, steps;
+    if (opset < 10) {
+      // Slice-1 takes its ranges as attributes (onnx defs/tensor/old.cc Slice_ver1).
+      auto s = IntsAttr(node, "starts"), e = IntsAttr(node, "ends");
+      if (!s || !e) return;
+      starts = *s;
+      ends = *e;
+      axes = IntsAttr(node, "axes").value_or(std::vector<int64_t>{});
+    } else {
+      auto s = KnownInts(Input(inputs, 1)), e = KnownInts(Input(inputs, 2));
+      if (!s || !e) return;
+      starts = *s;
+      ends = *e;
+      if (Input(inputs, 3) != nullptr) axes = KnownInts(Input(inputs, 3)).value_or(std::vector<int64_t>{99});
+      if (Input(inputs, 4) != nullptr) steps = KnownInts(Input(inputs, 4)).value_or(std::vector<int64_t>{0});
+      if (node.input_size() > 3 && !node.input(3).empty() && Input(inputs, 3) == nullptr) return;
+      if (node.input_size() > 4 && !node.input(4).empty() && Input(inputs, 4) == nullptr) return;
+    }
+    if (starts.size() != 1 || ends.size() != 1) return;
+    if (!axes.empty() && (axes.size() != 1 || (axes[0] != 0 && axes[0] != -1))) return;
+    const int64_t step = steps.empty() ? 1 : steps[0];
+    if (steps.size() > 1) return;
+    result = SliceVector(*in0, starts[0], ends[0], step);
+    return;
+  }
+  if (op == "Concat") {
+    const int64_t axis = IntAttr(node, "axis", 0);
+    if (axis != 0 && axis != -1) return;
+    std::vector<FoldedElement> joined;
+    for (int i = 0; i < node.input_size(); ++i) {
+      const FoldedValue* v = Input(inputs, static_cast<size_t>(i));
+      if (v == nullptr || v->scalar) return;
+      joined.insert(joined.end(), v->elements.begin(), v->elements.end());
+    }
+    result = Vector(std::move(joined));
+    return;
+  }
+  if (op == "Unsqueeze") {
+    // A scalar becomes a 1-element vector (axes [0] as an attribute before opset 13, an input from 13).
+    if (in0 == nullptr || !in0->scalar) return;
+    auto axes = opset < 13 ? IntsAttr(node, "axes") : KnownInts(Input(inputs, 1));
+    if (!axes || axes->size() != 1 || ((*axes)[0] != 0 && (*axes)[0] != -1)) return;
+    result = Vector(in0->elements);
+    return;
+  }
+  if (op == "Squeeze") {
+    if (in0 == nullptr || in0->scalar || in0->elements.size() != 1) return;
+    result = FoldedValue{true, in0->elements};
+    return;
+  }
+  if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {
+    const FoldedValue* a = in0;
+    const FoldedValue* b = Input(inputs, 1);
+    if (a == nullptr || b == nullptr) return;
+    const size_t na = a->elements.size(), nb = b->elements.size();
+    if (na != nb && na != 1 && nb != 1) return;  // numpy broadcasting of 0-D and 1-D values
+    const size_t n = std::max(na, nb);
+    std::vector<FoldedElement> elements;
+    for (size_t i = 0; i < n; ++i) {
+      auto c = Combine(op, a->elements[na == 1 ? 0 : i], b->elements[nb == 1 ? 0 : i]);
+      elements.push_back(c ? *c : kUnknownDim);
+    }
+    const bool scalar = a->scalar && b->scalar;
+    result = FoldedValue{scalar, std::move(elements)};
+    return;
+  }
+  if (op == "Range") {
+    auto start = KnownInts(in0), limit = KnownInts(Input(inputs, 1)), delta = KnownInts(Input(inputs, 2));
+    if (!start || !limit || !delta || start->size() != 1 || limit->size() != 1 || delta->size() != 1) return;
+    if ((*delta)[0] == 0) return;
+    // Range's element count: max(ceil((limit - start) / delta), 0) (onnx defs.cc Range).
+    const double count = std::ceil(static_cast<double>((*limit)[0] - (*start)[0]) / static_cast<double>((*delta)[0]));
+    if (count > static_cast<double>(kMaxFoldedElements)) return;
+    std::vector<FoldedElement> elements;
+    for (int64_t i = 0; i < static_cast<int64_t>(std::max(count, 0.0)); ++i)
+      elements.push_back(FoldedElement::Known((*start)[0] + i * (*delta)[0]));
+    result = Vector(std::move(elements));
+    return;
+  }
+  if (op == "ConstantOfShape") {
+    // Only a 1-D integer fill is a shape value (a vector of ones that Expand or Tile reads).
+    auto shape = KnownInts(in0);
+    if (!shape || shape->size() != 1 || (*shape)[0] < 0 || static_cast<size_t>((*shape)[0]) > kMaxFoldedElements)
+      return;
+    int64_t fill = 0;
+    for (const auto& a : node.attribute()) {
+      if (a.name() != "value" || !a.has_t()) continue;
+      const auto& t = a.t();
+      if (t.data_type() == onnx::TensorProto::INT64 && t.int64_data_size() == 1)
+        fill = t.int64_data(0);
+      else if (t.data_type() == onnx::TensorProto::INT64 && t.raw_data().size() == 8)
+        std::memcpy(&fill, t.raw_data().data(), 8);
+      else
+        return;
+    }
+    result = Vector(std::vector<FoldedElement>(static_cast<size_t>((*shape)[0]), FoldedElement::Known(fill)));
+    return;
+  }
+}
+
+namespace {
+
+// A tensor's dims as inference left them in value_info, inputs, outputs or initializers.
+std::unordered_map<std::string, TensorInfo> Shapes(const onnx::GraphProto& graph) {
+  std::unordered_map<std::string, TensorInfo> shapes;
+  auto remember = [&](const onnx::ValueInfoProto& vi) {
+    if (!vi.type().has_tensor_type()) return;
+    const auto& tt = vi.type().tensor_type();
+    TensorInfo& info = shapes[vi.name()];
+    info.name = vi.name();
+    if (tt.elem_type() != 0) info.dtype = static_cast<DataType>(tt.elem_type());
+    if (!tt.has_shape()) return;
+    info.has_shape = true;
+    info.dims.clear();
+    for (const auto& d : tt.shape().dim())
+      info.dims.push_back(d.has_dim_value() ? Dim::Known(d.dim_value()) : Dim::Symbolic(d.dim_param()));
+  };
+  for (const auto& vi : graph.input()) remember(vi);
+  for (const auto& vi : graph.value_info()) remember(vi);
+  for (const auto& vi : graph.output()) remember(vi);
+  for (const auto& t : graph.initializer()) {
+    TensorInfo& info = shapes[t.name()];
+    info.name = t.name();
+    info.dtype = static_cast<DataType>(t.data_type());
+    info.has_shape = true;
+    info.dims.clear();
+    for (int64_t d : t.dims()) info.dims.push_back(Dim::Known(d));
+  }
+  return shapes;
+}
+
+// The integer values of a small inline tensor (an initializer or a Constant's value).
+std::optional<FoldedValue> FromTensor(const onnx::TensorProto& t) {
+  if (t.dims_size() > 1 || t.data_location() == onnx::TensorProto::EXTERNAL) return std::nullopt;
+  const bool scalar = t.dims_size() == 0;
+  std::vector<int64_t> ints;
+  if (t.data_type() == onnx::TensorProto::INT64) {
+    if (!t.raw_data().empty()) {
+      ints.resize(t.raw_data().size() / 8);
+      std::memcpy(ints.data(), t.raw_data().data(), ints.size() * 8);
+    } else {
+      ints.assign(t.int64_data().begin(), t.int64_data().end());
+    }
+  } else if (t.data_type() == onnx::TensorProto::INT32) {
+    if (!t.raw_data().empty()) {
+      std::vector<int32_t> narrow(t.raw_data().size() / 4);
+      std::memcpy(narrow.data(), t.raw_data().data(), narrow.size() * 4);
+      ints.assign(narrow.begin(), narrow.end());
+    } else {
+      ints.assign(t.int32_data().begin(), t.int32_data().end());
+    }
+  } else {
+    return std::nullopt;
+  }
+  const int64_t n = scalar ? 1 : t.dims(0);
+  if (n < 0 || static_cast<size_t>(n) != ints.size() || ints.size() > kMaxFoldedElements) return std::nullopt;
+  FoldedValue v{scalar, {}};
+  for (int64_t i : ints) v.elements.push_back(FoldedElement::Known(i));
+  return v;
+}
+
+std::optional<FoldedValue> FromPropagated(const onnx::TensorShapeProto& shape) {
+  FoldedValue v{false, {}};
+  for (const auto& d : shape.dim()) {
+    if (d.has_dim_value())
+      v.elements.push_back(FoldedElement::Known(d.dim_value()));
+    else if (!d.dim_param().empty() && !IsInvented(d.dim_param()))
+      v.elements.push_back(FoldedElement::Symbolic(d.dim_param()));
+    else
+      v.elements.push_back(kUnknownDim);
+  }
+  return v;
+}
+
+int OpsetOf(const onnx::ModelProto& model, const std::string& domain) {
+  for (const auto& op : model.opset_import())
+    if ((op.domain() == "ai.onnx" ? std::string() : op.domain()) == domain) return static_cast<int>(op.version());
+  return 0;
+}
+
+// One pass over the nodes in order: every value the known ones fold to.
+std::unordered_map<std::string, FoldedValue> FoldAll(const onnx::ModelProto& model,
+                                                     const std::unordered_map<std::string, FoldedValue>& seeds) {
+  const auto& graph = model.graph();
+  const int opset = OpsetOf(model, "");
+  std::unordered_map<std::string, FoldedValue> values = seeds;
+  for (const auto& t : graph.initializer())
+    if (auto v = FromTensor(t)) values[t.name()] = std::move(*v);
+  const std::unordered_map<std::string, TensorInfo> shapes = Shapes(graph);
+  std::vector<std::optional<FoldedValue>> out;
+  for (const auto& node : graph.node()) {
+    if (!IsOnnxDomain(node.domain())) continue;
+    if (node.op_type() == "Constant" && node.output_size() == 1) {
+      for (const auto& a : node.attribute()) {
+        std::optional<FoldedValue> v;
+        if (a.name() == "value" && a.has_t()) v = FromTensor(a.t());
+        if (a.name() == "value_int") v = FoldedValue{true, {FoldedElement::Known(a.i())}};
+        if (a.name() == "value_ints") {
+          v = FoldedValue{false, {}};
+          for (int64_t i : a.ints()) v->elements.push_back(FoldedElement::Known(i));
+        }
+        if (v) values[node.output(0)] = std::move(*v);
+      }
+      continue;
+    }
+    std::vector<const FoldedValue*> in;
+    std::vector<const TensorInfo*> in_shapes;
+    for (const auto& name : node.input()) {
+      auto v = values.find(name);
+      in.push_back(name.empty() || v == values.end() ? nullptr : &v->second);
+      auto s = shapes.find(name);
+      in_shapes.push_back(name.empty() || s == shapes.end() ? nullptr : &s->second);
+    }
+    FoldNode(node, opset, in, in_shapes, &out);
+    for (int k = 0; k < node.output_size(); ++k) {
+      auto& v = out[static_cast<size_t>(k)];
+      if (!v || v->elements.size() > kMaxFoldedElements) continue;
+      // A value onnx propagated better (a known element where this fold has none) is kept.
+      auto seen = values.find(node.output(k));
+      if (seen != values.end()) {
+        for (size_t i = 0; i < v->elements.size() && i < seen->second.elements.size(); ++i)
+          if (!v->elements[i].known() && v->elements[i].symbol.empty()) v->elements[i] = seen->second.elements[i];
+        v->scalar = seen->second.scalar || v->scalar;
+      }
+      values[node.output(k)] = std::move(*v);
+    }
+  }
+  return values;
+}
+
+bool HasCompleteShape(const TensorInfo* info) {
+  if (info == nullptr || !info->has_shape) return false;
+  return std::all_of(info->dims.begin(), info->dims.end(), [](const Dim& d) { return d.known(); });
+}
+
+// The folded value as an initializer of the element type inference gave the tensor.
+std::optional<onnx::TensorProto> AsInitializer(const std::string& name, const FoldedValue& v, DataType dtype) {
+  onnx::TensorProto t;
+  t.set_name(name);
+  if (!v.scalar) t.add_dims(static_cast<int64_t>(v.elements.size()));
+  switch (static_cast<int>(dtype)) {
+    case onnx::TensorProto::INT64:
+      t.set_data_type(onnx::TensorProto::INT64);
+      for (const FoldedElement& d : v.elements) t.add_int64_data(*d.value);
+      return t;
+    case onnx::TensorProto::INT32:
+      t.set_data_type(onnx::TensorProto::INT32);
+      for (const FoldedElement& d : v.elements) t.add_int32_data(static_cast<int32_t>(*d.value));
+      return t;
+    case onnx::TensorProto::FLOAT:
+      t.set_data_type(onnx::TensorProto::FLOAT);
+      for (const FoldedElement& d : v.elements) t.add_float_data(static_cast<float>(*d.value));
+      return t;
+    case onnx::TensorProto::DOUBLE:
+      t.set_data_type(onnx::TensorProto::DOUBLE);
+      for (const FoldedElement& d : v.elements) t.add_double_data(static_cast<double>(*d.value));
+      return t;
+    default:
+      return std::nullopt;
+  }
+}
+
+// Whether a folded value feeds a node whose outputs inference left without a complete shape: only
+// then can another inference run settle something (a graph with every shape known pays nothing).
+bool NeedsRerun(const onnx::GraphProto& graph, const std::unordered_map<std::string, FoldedValue>& values,
+                const std::unordered_map<std::string, TensorInfo>& shapes) {
+  std::unordered_set<std::string> constants;
+  for (const auto& t : graph.initializer()) constants.insert(t.name());
+  for (const auto& node : graph.node()) {
+    if (node.op_type() == "Constant")
+      for (const auto& o : node.output()) constants.insert(o);
+  }
+  for (const auto& node : graph.node()) {
+    const bool reads_folded = std::any_of(node.input().begin(), node.input().end(), [&](const std::string& in) {
+      return !in.empty() && !constants.count(in) && values.count(in);
+    });
+    if (!reads_folded) continue;
+    for (const auto& o : node.output()) {
+      auto s = shapes.find(o);
+      if (!HasCompleteShape(s == shapes.end() ? nullptr : &s->second)) return true;
+    }
+  }
+  return false;
+}
+
+// Reshape's output from a target with named dims, as ORT's symbolic shape inference does it
+// (symbolic_shape_infer.py _infer_Reshape): a positive value is kept, 0 copies the input's dim
+// (allowzero 0), a name is kept, and -1 is the input's element count over the others' when the
+// names on both sides cancel. Null when the -1 cannot be settled.
+std::optional<std::vector<Dim>> ReshapeOutput(const TensorInfo& data, const FoldedValue& target, bool allowzero) {
+  if (!data.has_shape) return std::nullopt;
+  std::vector<Dim> out;
+  std::multiset<std::string> in_names, out_names;
+  int64_t in_known = 1, out_known = 1;
+  for (const Dim& d : data.dims) {
+    if (d.known()) {
+      if (__builtin_mul_overflow(in_known, d.value, &in_known)) return std::nullopt;
+    } else if (!d.symbol.empty() && !IsInvented(d.symbol)) {
+      in_names.insert(d.symbol);
+    } else {
+      in_names.insert("?");  // never cancels
+    }
+  }
+  int infer_at = -1;
+  for (size_t i = 0; i < target.elements.size(); ++i) {
+    const FoldedElement& e = target.elements[i];
+    Dim d;
+    if (e.known() && *e.value == -1) {
+      if (infer_at >= 0) return std::nullopt;
+      infer_at = static_cast<int>(i);
+      out.push_back(Dim{});
+      continue;
+    }
+    if (e.known() && *e.value == 0 && !allowzero) {
+      if (i >= data.dims.size()) return std::nullopt;
+      d = data.dims[i];
+    } else if (e.known() && *e.value >= 0) {
+      d = Dim::Known(*e.value);
+    } else if (!e.symbol.empty()) {
+      d = Dim::Symbolic(e.symbol);
+    } else {
+      return std::nullopt;
+    }
+    if (d.known()) {
+      if (__builtin_mul_overflow(out_known, d.value, &out_known)) return std::nullopt;
+    } else {
+      out_names.insert(d.symbol.empty() || IsInvented(d.symbol) ? "?" : d.symbol);
+    }
+    out.push_back(d);
+  }
+  if (infer_at >= 0) {
+    for (const auto& name : std::multiset<std::string>(out_names)) {
+      auto it = in_names.find(name);
+      if (name == "?" || it == in_names.end()) return std::nullopt;
+      in_names.erase(it);
+      out_names.erase(out_names.find(name));
+    }
+    if (!in_names.empty() || out_known == 0 || in_known % out_known != 0) return std::nullopt;
+    out[static_cast<size_t>(infer_at)] = Dim::Known(in_known / out_known);
+  }
+  return out;
+}
+
+// Writes the shapes of Reshapes whose folded target has names (fully known targets become
+// initializers instead) into value_info, where onnx's next run keeps and propagates them.
+void SetSymbolicReshapes(onnx::ModelProto* model, const std::unordered_map<std::string, FoldedValue>& values,
+                         const std::unordered_map<std::string, TensorInfo>& shapes) {
+  std::unordered_map<std::string, onnx::ValueInfoProto*> infos;
+  for (auto& vi : *model->mutable_graph()->mutable_value_info()) infos[vi.name()] = &vi;
+  for (const auto& node : model->graph().node()) {
+    if (node.op_type() != "Reshape" || !IsOnnxDomain(node.domain()) || node.input_size() < 2) continue;
+    auto target = values.find(node.input(1));
+    auto data = shapes.find(node.input(0));
+    auto out = shapes.find(node.output(0));
+    if (target == values.end() || target->second.fully_known() || data == shapes.end()) continue;
+    if (out != shapes.end() && out->second.has_shape) continue;
+    auto dims = ReshapeOutput(data->second, target->second, IntAttr(node, "allowzero", 0) != 0);
+    if (!dims) continue;
+    onnx::ValueInfoProto*& vi = infos[node.output(0)];
+    if (vi == nullptr) {
+      vi = model->mutable_graph()->add_value_info();
+      vi->set_name(node.output(0));
+    }
+    auto* tt = vi->mutable_type()->mutable_tensor_type();
+    if (data->second.dtype != DataType::kUndefined) tt->set_elem_type(static_cast<int>(data->second.dtype));
+    auto* shape = tt->mutable_shape();
+    shape->clear_dim();
+    for (const Dim& d : *dims) {
+      if (d.known())
+        shape->add_dim()->set_dim_value(d.value);
+      else
+        shape->add_dim()->set_dim_param(d.symbol);
+    }
+  }
+}
+
+// How much inference knows: shaped tensors plus known dims, so a run that only completes a shape counts.
+size_t CountShaped(const onnx::GraphProto& graph) {
+  size_t n = 0;
+  for (const auto& vi : graph.value_info()) {
+    if (!vi.type().tensor_type().has_shape()) continue;
+    ++n;
+    for (const auto& d : vi.type().tensor_type().shape().dim()) n += d.has_dim_value() ? 1 : 0;
+  }
+  return n;
+}
+
+}  // namespace
+
+Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
+                                const std::unordered_map<std::string, onnx::TensorShapeProto>& propagated,
+                                const std::string& label) {
+  FoldedShapes result;
+  std::unordered_map<std::string, FoldedValue> seeds;
+  for (const auto& [name, shape] : propagated)
+    if (auto v = FromPropagated(shape)) seeds[name] = std::move(*v);
+  std::unordered_set<std::string> graph_outputs;
+  for (const auto& vi : model->graph().output()) graph_outputs.insert(vi.name());
+
+  size_t shaped_before = CountShaped(model->graph());
+  for (int run = 0; run < kMaxInferenceRuns; ++run) {
+    result.values = FoldAll(*model, seeds);
+    const std::unordered_map<std::string, TensorInfo> shapes = Shapes(model->graph());
+    if (!NeedsRerun(model->graph(), result.values, shapes)) break;
+    SetSymbolicReshapes(model, result.values, shapes);
+    // A node whose outputs all fold to known values becomes initializers in the copy onnx infers,
+    // so that Reshape, Expand, Resize, Tile, ConstantOfShape read their targets as constants.
+    onnx::ModelProto copy(*model);
+    auto* graph = copy.mutable_graph();
+    google::protobuf::RepeatedPtrField<onnx::NodeProto> kept;
+    std::vector<onnx::ValueInfoProto> folded_infos;
+    for (const auto& node : model->graph().node()) {
+      bool removable = IsOnnxDomain(node.domain()) && node.output_size() > 0 && node.op_type() != "Constant";
+      std::vector<onnx::TensorProto> as_initializers;
+      for (const auto& o : node.output()) {
+        if (!removable) break;
+        auto v = result.values.find(o);
+        auto s = shapes.find(o);
+        std::optional<onnx::TensorProto> t;
+        if (v != result.values.end() && v->second.fully_known() && !graph_outputs.count(o) && s != shapes.end())
+          t = AsInitializer(o, v->second, s->second.dtype);
+        if (!t)
+          removable = false;
+        else
+          as_initializers.push_back(std::move(*t));
+      }
+      if (!removable) {
+        *kept.Add() = node;
+        continue;
+      }
+      for (auto& t : as_initializers) {
+        onnx::ValueInfoProto vi;
+        vi.set_name(t.name());
+        auto* tt = vi.mutable_type()->mutable_tensor_type();
+        tt->set_elem_type(t.data_type());
+        auto* shape = tt->mutable_shape();
+        for (int64_t d : t.dims()) shape->add_dim()->set_dim_value(d);
+        folded_infos.push_back(std::move(vi));
+        *graph->add_initializer() = std::move(t);
+      }
+    }
+    graph->mutable_node()->Swap(&kept);
+    std::unordered_set<std::string> produced;
+    for (const auto& node : copy.graph().node())
+      for (const auto& o : node.output()) produced.insert(o);
+
+    // Partly symbolic vectors reach Reshape through onnx's data propagation (getSymbolicInput), for
+    // the values of nodes onnx cannot propagate itself: it refuses a value given twice
+    // (DataPropagationContextImpl::addOutputData, "Data for input 0 already exists").
+    std::unordered_set<std::string> onnx_propagates;
+    for (const auto& node : copy.graph().node()) {
+      const std::string domain = node.domain() == "ai.onnx" ? std::string() : node.domain();
+      const auto* schema = ops::SchemaRegistry().GetSchema(node.op_type(), OpsetOf(*model, domain), domain);
+      if (schema == nullptr || schema->has_data_propagation_function())
+        for (const auto& o : node.output()) onnx_propagates.insert(o);
+    }
+    std::unordered_map<std::string, onnx::TensorShapeProto> symbolic;
+    for (const auto& [name, v] : result.values) {
+      if (v.scalar || onnx_propagates.count(name) || !produced.count(name)) continue;
+      onnx::TensorShapeProto shape;
+      for (const FoldedElement& d : v.elements) {
+        auto* dim = shape.add_dim();
+        if (d.known())
+          dim->set_dim_value(*d.value);
+        else if (!d.symbol.empty())
+          dim->set_dim_param(d.symbol);
+      }
+      symbolic[name] = std::move(shape);
+    }
+    try {
+      onnx::ShapeInferenceOptions options(/*check_type=*/false, /*error_mode=*/1, /*data_prop=*/true);
+      onnx::shape_inference::InferShapes(copy, &ops::SchemaRegistry(), options, &symbolic);
+    } catch (const std::exception& e) {
+      std::string what = e.what();
+      while (!what.empty() && (what.back() == '\n' || what.back() == ' ')) what.pop_back();
+      return InvalidArgument(fmt::format("{}: shape inference failed with folded shape values: {}", label, what));
+    }
+    ++result.inference_runs;
+    // The copy kept the first run's value_info, and onnx merged what it found into it.
+    std::unordered_set<std::string> described;
+    auto* value_info = model->mutable_graph()->mutable_value_info();
+    value_info->Clear();
+    for (const auto& vi : copy.graph().value_info()) {
+      described.insert(vi.name());
+      *value_info->Add() = vi;
+    }
+    for (auto& vi : folded_infos)
+      if (!described.count(vi.name())) *value_info->Add() = std::move(vi);
+    for (int i = 0; i < model->graph().output_size(); ++i)
+      *model->mutable_graph()->mutable_output(i) = copy.graph().output(i);
+    for (auto& [name, shape] : symbolic)
+      if (auto v = FromPropagated(shape)) seeds.try_emplace(name, std::move(*v));
+    const size_t shaped = CountShaped(model->graph());
+    if (shaped == shaped_before) break;
+    shaped_before = shaped;
+  }
+  return result;
+}
+
+}  // namespace wsest

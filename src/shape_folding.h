@@ -1,0 +1,59 @@
+// Shapes as ONNX Runtime knows them at run time. onnx 1.12's inference (even with data propagation)
+// stops at shape computations exporters write, such as paddle2onnx's
+// Reshape(x, Concat(Slice-1(Shape(t)), [-1])): ORT computes those on the CPU before the Reshape
+// runs, so every later tensor has a shape there. This folds the small integer tensors such
+// computations make, with the bound dims, carries symbolic dims through where a value is only
+// moved (Shape, Gather, Slice, Concat, ...), and re-runs onnx's inference with the folded values as
+// initializers until no new shape appears. What is reachable follows ORT's own symbolic shape
+// inference (onnxruntime/python/tools/symbolic_shape_infer.py, the _infer_* handlers of the ops
+// folded here and its _update_computed_dims: a value is known when all its inputs are).
+#pragma once
+
+#include <onnx/onnx_pb.h>
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "wsest/node_view.h"
+#include "wsest/result.h"
+
+namespace wsest {
+
+// One element of a folded value: a known integer (any sign: Reshape's -1), a dim name, or neither
+// (not known).
+struct FoldedElement {
+  std::optional<int64_t> value;
+  std::string symbol;
+  bool known() const { return value.has_value(); }
+  static FoldedElement Known(int64_t v) { return FoldedElement{v, {}}; }
+  static FoldedElement Symbolic(std::string name) { return FoldedElement{std::nullopt, std::move(name)}; }
+};
+
+// Values of a 0-D or 1-D integer tensor.
+struct FoldedValue {
+  bool scalar = false;
+  std::vector<FoldedElement> elements;
+  bool fully_known() const;
+};
+
+struct FoldedShapes {
+  // Every tensor of the main graph whose value was folded (known or partly symbolic).
+  std::unordered_map<std::string, FoldedValue> values;
+  int inference_runs = 0;  // the extra onnx inference runs folding asked for
+};
+
+// Folds `model` (already inferred once, nodes in execution order) in place: value_info gains the
+// shapes the folded values settle. `propagated` is onnx's data-propagation output of the first run.
+// An onnx inference failure in a re-run is an error naming the model.
+Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
+                                const std::unordered_map<std::string, onnx::TensorShapeProto>& propagated,
+                                const std::string& label);
+
+// Folds one node given the values of its inputs (null where not folded) and the shapes of its
+// inputs (null where unknown); the outputs it folds are written to `out`. For the unit tests.
+void FoldNode(const onnx::NodeProto& node, int opset, const std::vector<const FoldedValue*>& inputs,
+              const std::vector<const TensorInfo*>& shapes, std::vector<std::optional<FoldedValue>>* out);
+
+}  // namespace wsest
