@@ -43,6 +43,7 @@ struct CliOptions {
   bool partition = false;          // --partition (needs --budget)
   std::string ort_stats_path;      // --ort-stats
   std::string timeline_path;       // --timeline
+  std::string html_path;           // --html
 };
 
 // What differs between builds of the tool: where the committed records are, and whether it can

@@ -13,6 +13,7 @@
 
 #include "src/ort_stats.h"
 #include "src/coverage.h"
+#include "src/html_report.h"
 #include "src/records.h"
 #include "src/report.h"
 #include "src/timeline.h"
@@ -21,6 +22,7 @@
 #include "wsest/model.h"
 #include "wsest/plan.h"
 #include "wsest/registry.h"
+#include "wsest/session_memory.h"
 #include "wsest/target.h"
 
 namespace {
@@ -233,6 +235,34 @@ int main(int argc, char** argv) {
     wsest::WriteTimelineSvg(*model, plan, timeline, file);
     file.close();
     if (!file) return Fail(fmt::format("--timeline {}: writing failed", cli.timeline_path));
+  }
+  if (!cli.html_path.empty()) {
+    wsest::HtmlReport html;
+    html.model = &*model;
+    html.estimate = &*estimate;
+    html.plan = &plan;
+    html.target = &target;
+    html.verdict = verdict;
+    html.partition = preview ? &*preview : nullptr;
+    std::vector<std::string> dims;
+    for (const auto& [name, value] : options.dims) dims.push_back(fmt::format("{}={}", name, value));
+    if (max_dim_result)
+      dims.push_back(fmt::format("{}={} (largest that fits)", max_dim, max_dim_result->largest.value_or(1)));
+    if (range_result)
+      for (const auto& [name, value] : range_result->points[range_result->peak_point].dims)
+        dims.push_back(fmt::format("{}={} (peak of the range)", name, value));
+    html.dims = fmt::format("{}", fmt::join(dims, ", "));
+    // With a budget the arena's figures matter: what ORT holds can pass it before the live peak does.
+    if (budget) {
+      auto held = wsest::SimulateSessionMemory(*model, *estimate, target);
+      if (!held.ok()) return Fail(held.error().message);
+      html.arena = wsest::ArenaFiguresFrom(*held);
+    }
+    std::ofstream file(cli.html_path);
+    if (!file) return Fail(fmt::format("--html {}: cannot open the file for writing", cli.html_path));
+    wsest::WriteHtmlReport(html, file);
+    file.close();
+    if (!file) return Fail(fmt::format("--html {}: writing failed", cli.html_path));
   }
   int code = kExitOk;
   if (max_dim_result && !max_dim_result->largest) code = kExitDoesNotFit;
