@@ -107,9 +107,10 @@ void Figure(std::string& out, const std::string& id, const std::string& label, s
                  id, Html(label), bytes ? fmt::format(" data-bytes=\"{}\"", *bytes) : "", Html(value_text), Html(note));
 }
 
-std::string HeldText(const HeldBytes& h) {
-  if (h.min == h.max) return HumanBytes(h.median);
-  return fmt::format("{} (range {} to {})", HumanBytes(h.median), HumanBytes(h.min), HumanBytes(h.max));
+// The median over the sampled initializer orders; the range when the orders disagree.
+std::string HeldRange(const HeldBytes& h) {
+  if (h.min == h.max) return "";
+  return fmt::format("; {} to {} over initializer orders", HumanBytes(h.min), HumanBytes(h.max));
 }
 
 struct Layer {
@@ -171,7 +172,7 @@ void WriteTimeline(const HtmlReport& r, std::string& out) {
   for (size_t t = 0; t <= xticks && n > 0; ++t) {
     const size_t step = std::min(n - 1, t * (n - 1) / std::max<size_t>(xticks, 1));
     const double x = x_of(step) + bar / 2;
-    fmt::format_to(fmt_out, "<text class=\"axis\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">#{}</text>\n", x,
+    fmt::format_to(fmt_out, "<text class=\"axis xtick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">#{}</text>\n", x,
                    c.top + c.plot_h() + 16, plan.steps[step].node);
   }
   fmt::format_to(fmt_out, "<text class=\"axis\" x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">execution order (node #, "
@@ -205,7 +206,7 @@ void WriteTimeline(const HtmlReport& r, std::string& out) {
     fmt::format_to(fmt_out, "<circle class=\"peak\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"4.5\"/>"
                    "<text class=\"peaklabel\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"{}\">peak {} at #{} {}</text>\n",
                    x, y, right_half ? x - 8 : x + 8, std::max(c.top + 12, y - 8), right_half ? "end" : "start",
-                   HumanBytes(plan.peak_bytes), p->node, Html(OpName(node)));
+                   HumanBytes(plan.peak_bytes), p->node, Html(fmt::format("{} ({})", NodeLabel(node.name), node.op_type)));
   }
   fmt::format_to(fmt_out, "<line id=\"hover-line\" class=\"cursor hover\" x1=\"0\" y1=\"{0}\" x2=\"0\" y2=\"{1:.1f}\" "
                  "visibility=\"hidden\"/><line id=\"select-line\" class=\"cursor\" x1=\"0\" y1=\"{0}\" x2=\"0\" "
@@ -251,13 +252,24 @@ void WriteHeader(const HtmlReport& r, std::string& out) {
                          HumanBytes(v.peak), HumanBytes(static_cast<uint64_t>(-v.margin)));
     } else if (lower_bound) {
       css = "unsure";
-      text = fmt::format("Cannot tell whether it fits in {}: the live peak is at least {} ({} to spare), but {} "
-                         "node(s) have no workspace estimate.",
+      std::vector<std::string> unknowns;
+      if (plan.unknown_workspace_nodes > 0)
+        unknowns.push_back(fmt::format("{} node(s) have no workspace estimate", plan.unknown_workspace_nodes));
+      if (plan.unsized_tensors > 0) unknowns.push_back(fmt::format("{} tensor(s) have no size", plan.unsized_tensors));
+      text = fmt::format("Cannot tell whether it fits in {}: the live peak is at least {} ({} to spare), but {}.",
                          HumanBytes(v.budget), HumanBytes(v.peak), HumanBytes(static_cast<uint64_t>(v.margin)),
-                         plan.unknown_workspace_nodes);
+                         fmt::join(unknowns, " and "));
     } else {
       text = fmt::format("Fits in {}: the live peak is {}, {} to spare.", HumanBytes(v.budget), HumanBytes(v.peak),
                          HumanBytes(static_cast<uint64_t>(v.margin)));
+    }
+    // The verdict is the live peak's (CheckBudget); what ORT's arena holds is said beside it, as it can
+    // pass the budget first (rounding, regions kept for the session).
+    if (r.arena) {
+      const uint64_t held = r.arena->first_run.median > r.arena->steady.median ? r.arena->first_run.median
+                                                                                : r.arena->steady.median;
+      text += fmt::format(" ORT's arena holds {}{}.", HumanBytes(held),
+                          held > v.budget ? ", more than the budget" : "");
     }
     fmt::format_to(fmt_out, "<p id=\"verdict\" class=\"verdict {}\" data-fits=\"{}\">{}</p>\n", css,
                    v.fits ? "true" : "false", Html(text));
@@ -268,7 +280,8 @@ void WriteHeader(const HtmlReport& r, std::string& out) {
          "initializers, resident for the session");
   std::string peak_note = "no nodes";
   if (const MemoryStep* p = plan.peak()) {
-    peak_note = fmt::format("at #{} {}: activations {} + workspace {}", p->node, OpName(e.nodes[p->node]),
+    peak_note = fmt::format("at #{} {} ({}): activations {} + workspace {}", p->node, NodeLabel(e.nodes[p->node].name),
+                            e.nodes[p->node].op_type,
                             HumanBytes(p->activations), HumanBytes(p->workspace));
   }
   if (lower_bound) peak_note += "; a lower bound (unknown terms count 0)";
@@ -277,7 +290,7 @@ void WriteHeader(const HtmlReport& r, std::string& out) {
   std::string ws_note = "no node needs workspace";
   if (s.largest_node && s.workspace_max_bytes > 0) {
     const NodeEstimate& n = e.nodes[*s.largest_node];
-    ws_note = fmt::format("#{} {} ({})", n.index, NodeLabel(n.name), OpName(n));
+    ws_note = fmt::format("#{} {} ({})", n.index, NodeLabel(n.name), n.op_type);
   }
   Figure(out, "fig-ws-max", "largest workspace", s.workspace_max_bytes, HumanBytes(s.workspace_max_bytes), ws_note);
   Figure(out, "fig-cublas", "cuBLAS handle", plan.cublas_bytes, HumanBytes(plan.cublas_bytes),
@@ -285,12 +298,13 @@ void WriteHeader(const HtmlReport& r, std::string& out) {
   if (r.arena) {
     const HtmlArenaFigures& a = *r.arena;
     const std::string bound = a.lower_bound ? "; a lower bound" : "";
-    Figure(out, "fig-arena-session", "arena after session creation", a.session.median, HeldText(a.session),
-           "BFC arena regions holding the initializers" + bound);
-    Figure(out, "fig-arena-first-run", "arena after the first run", a.first_run.median, HeldText(a.first_run),
-           "held memory never shrinks: also the first run's peak" + bound);
-    Figure(out, "fig-arena-steady", "arena in steady state", a.steady.median, HeldText(a.steady),
-           (a.memory_pattern_used ? "runs 2+, with ORT's memory pattern" : "runs 2+, no memory pattern") + bound);
+    Figure(out, "fig-arena-session", "arena: session created", a.session.median, HumanBytes(a.session.median),
+           "BFC arena regions holding the initializers" + HeldRange(a.session) + bound);
+    Figure(out, "fig-arena-first-run", "arena: first run", a.first_run.median, HumanBytes(a.first_run.median),
+           "held at the end of run 1 (never shrinks)" + HeldRange(a.first_run) + bound);
+    Figure(out, "fig-arena-steady", "arena: steady state", a.steady.median, HumanBytes(a.steady.median),
+           (a.memory_pattern_used ? "runs 2+, with ORT's memory pattern" : "runs 2+, no memory pattern") +
+               HeldRange(a.steady) + bound);
     if (a.out_of_memory)
       fmt::format_to(fmt_out, "<p class=\"verdict nofit\" id=\"arena-oom\">The arena runs out of device memory at {}.</p>\n",
                      Html(a.out_of_memory_at));
@@ -486,10 +500,10 @@ dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;word-break:break-word}
 .verdict.fits{background:#e7f5ea;border-color:#2e8b47;color:#1c5a2e}
 .verdict.nofit{background:#fdeaea;border-color:#c62828;color:#8e1b1b}
 .verdict.unsure{background:#fff4df;border-color:#d48a00;color:#7a4f00}
-dl.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:10px;margin:0}
+dl.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:10px;margin:0}
 .fig{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:8px 12px}
 .fig dt{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.03em}
-.fig dd{margin:2px 0;font-size:20px;font-weight:600;font-variant-numeric:tabular-nums}
+.fig dd{margin:2px 0;font-size:19px;white-space:nowrap;font-weight:600;font-variant-numeric:tabular-nums}
 .fig small{color:var(--muted);display:block;word-break:break-word}
 section,.panel{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:12px 14px;margin-top:14px}
 .top{display:grid;grid-template-columns:minmax(0,1fr) 420px;gap:14px;align-items:start}
@@ -514,7 +528,8 @@ section,.panel{background:var(--card);border:1px solid var(--line);border-radius
 #detail .muted,.note,.hint{color:var(--muted)}
 #detail table{font-size:12px;margin:4px 0 8px}
 #detail td{vertical-align:top}
-#detail .src{color:var(--muted);font-size:11px;word-break:break-word}
+#detail .src{color:var(--muted);font-size:11px;word-break:break-word;padding:0 8px 5px 8px;border-bottom:1px solid #e3e6e9}
+#detail td{border-bottom:0}#detail .bufname{font-weight:600;word-break:break-all}
 #detail ul{margin:2px 0 8px;padding-left:18px}
 #detail h4{margin:8px 0 2px;font-size:13px}
 table{border-collapse:collapse;width:100%}
@@ -630,11 +645,12 @@ constexpr const char* kScript = R"JS(
       var t = el('table');
       n.buffers.forEach(function (b) {
         var tr = t.insertRow();
-        tr.appendChild(el('td', b[0]));
+        tr.appendChild(el('td', b[0], 'bufname'));
         tr.appendChild(el('td', hb(b[1]), 'num'));
-        var src = el('td', b[2] + ' · ');
-        src.appendChild(el('span', b[3], 'src'));
-        tr.appendChild(src);
+        tr.appendChild(el('td', b[2], 'muted'));
+        var src = el('td', b[3], 'src');
+        src.colSpan = 3;
+        t.insertRow().appendChild(src);
       });
       box.appendChild(t);
     }
@@ -642,8 +658,14 @@ constexpr const char* kScript = R"JS(
       box.appendChild(el('h4', "kernels tried, in the EP's order"));
       var ul = el('ul');
       n.candidates.forEach(function (c) {
-        ul.appendChild(el('li', c[0] + ': ' + (c[1] !== null ? 'rejected: ' + c[1] :
-            'feasible' + (c[2] !== null ? ', ' + hb(c[2]) : ''))));
+        // Estimators may phrase a rejection whole ("flash: rejected, ..."), as --node prints it.
+        var why = c[1] === null ? 'feasible' + (c[2] !== null ? ', ' + hb(c[2]) : '') :
+            c[1].indexOf(c[0] + ': ') === 0 ? c[1].slice(c[0].length + 2) : 'rejected: ' + c[1];
+        var li = el('li');
+        li.appendChild(el('b', c[0]));
+        li.appendChild(document.createTextNode(' ' + why));
+        if (c[1] !== null) li.className = 'muted';
+        ul.appendChild(li);
       });
       box.appendChild(ul);
     }
@@ -740,18 +762,24 @@ constexpr const char* kScript = R"JS(
   check('one table row per node (' + rows.length + ' rows, ' + data.nodes.length + ' nodes)',
         rows.length === data.nodes.length);
   rows.forEach(function (tr, k) { if (+tr.dataset.i !== k) problems.push('row ' + k + ' has data-i ' + tr.dataset.i); });
+  // Click where the writer drew a node (the x-axis ticks under their steps, the peak's marker), not
+  // where this script thinks steps are, so that the two are checked against each other.
   svg.scrollIntoView();  // elementFromPoint sees only the viewport
-  var box = svg.getBoundingClientRect();
-  [data.steps.length - 1, 0, data.peak_step].forEach(function (k) {
-    if (k < 0) return;
-    var vb = svg.viewBox.baseVal, scale = box.width / vb.width;
-    var x = box.left + (left + bar * (k + 0.5)) * scale;
-    var y = box.top + (+svg.dataset.top + 10) * scale;
-    var hit = document.elementFromPoint(x, y);
-    check('the point of step ' + k + ' is on the timeline', hit !== null && svg.contains(hit));
-    if (hit) hit.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: x, clientY: y}));
-    var want = data.steps[k][0];
-    check('a click on step ' + k + ' selects node ' + want + ' (selected ' + selected + ')', selected === want);
+  var targets = [];
+  svg.querySelectorAll('text.xtick').forEach(function (t) {
+    targets.push([+t.getAttribute('x'), +t.textContent.slice(1), 'the x-axis tick ' + t.textContent]);
+  });
+  var peak = svg.querySelector('circle.peak');
+  if (peak) targets.push([+peak.getAttribute('cx'), data.steps[data.peak_step][0], 'the peak marker']);
+  check('the timeline has x-axis ticks', targets.length > 1 || data.steps.length < 2);
+  targets.forEach(function (t) {
+    var ctm = svg.getScreenCTM(), y = +svg.dataset.top + 10;
+    var x = ctm.a * t[0] + ctm.e, cy = ctm.d * y + ctm.f;
+    var hit = document.elementFromPoint(x, cy);
+    check('the point of ' + t[2] + ' is on the timeline', hit !== null && svg.contains(hit));
+    if (hit) hit.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: x, clientY: cy}));
+    var want = t[1];
+    check('a click at ' + t[2] + ' selects node ' + want + ' (selected ' + selected + ')', selected === want);
     check('the detail names node ' + want, document.querySelector('#detail h3').textContent === label(want));
     check('the row of node ' + want + ' is highlighted', rowOf[want].classList.contains('sel'));
   });
