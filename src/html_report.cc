@@ -500,14 +500,14 @@ dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;word-break:break-word}
 .verdict.fits{background:#e7f5ea;border-color:#2e8b47;color:#1c5a2e}
 .verdict.nofit{background:#fdeaea;border-color:#c62828;color:#8e1b1b}
 .verdict.unsure{background:#fff4df;border-color:#d48a00;color:#7a4f00}
-dl.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:10px;margin:0}
+dl.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(128px,1fr));gap:10px;margin:0}
 .fig{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:8px 12px}
 .fig dt{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.03em}
 .fig dd{margin:2px 0;font-size:19px;white-space:nowrap;font-weight:600;font-variant-numeric:tabular-nums}
 .fig small{color:var(--muted);display:block;word-break:break-word}
 section,.panel{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:12px 14px;margin-top:14px}
 .top{display:grid;grid-template-columns:minmax(0,1fr) 420px;gap:14px;align-items:start}
-.top>section,.top>.panel{margin-top:14px}
+.top>.panel{margin-top:14px}.leftcol{min-width:0}
 @media (max-width:1150px){.top{grid-template-columns:1fr}}
 #timeline{width:100%;height:auto;display:block;cursor:crosshair;font-size:12px}
 #timeline .grid{stroke:#e8ebee}#timeline .axisline{stroke:#6b747c}
@@ -526,6 +526,7 @@ section,.panel{background:var(--card);border:1px solid var(--line);border-radius
 #tip{position:fixed;pointer-events:none;background:#222;color:#fff;padding:5px 8px;border-radius:4px;font-size:12px;max-width:420px;display:none;z-index:9}
 #detail h3{margin:0 0 2px;font-size:15px;word-break:break-all}
 #detail .muted,.note,.hint{color:var(--muted)}
+#detail p,#detail li{overflow-wrap:anywhere}
 #detail table{font-size:12px;margin:4px 0 8px}
 #detail td{vertical-align:top}
 #detail .src{color:var(--muted);font-size:11px;word-break:break-word;padding:0 8px 5px 8px;border-bottom:1px solid #e3e6e9}
@@ -542,7 +543,7 @@ th.sorted-desc::after{content:" ↓"}th.sorted-asc::after{content:" ↑"}
 #node-table tbody tr{cursor:pointer}
 #node-table tbody tr:hover{background:#f3f7fc}
 #node-table tr.sel{background:#fff2c6}
-#node-table td.name{max-width:340px;word-break:break-all}
+#node-table td.name{min-width:220px;max-width:380px;overflow-wrap:anywhere}
 #node-table td.detail{color:var(--muted);max-width:420px}
 #node-table tr.unknown td.detail{color:#a23a00}
 .ex{font-size:12px;padding:0 6px;border-radius:8px;white-space:nowrap}
@@ -550,7 +551,7 @@ th.sorted-desc::after{content:" ↓"}th.sorted-asc::after{content:" ↑"}
 .ex-heuristic{background:#fff1d6;color:#7a4f00}.ex-unknown{background:#fde4e4;color:#8e1b1b}
 td.gpu{color:#1c5a2e}td.cpu{color:#8e1b1b;font-weight:600}td.bad{color:#a23a00;font-weight:600}
 .controls{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;margin-bottom:8px}
-#op-table{width:auto;min-width:520px}
+#op-table{width:auto;min-width:60%}
 #selftest-result{white-space:pre-wrap}
 )CSS";
 
@@ -832,17 +833,18 @@ void WriteHtmlReport(const HtmlReport& r, std::ostream& stream) {
                  "</head>\n<body>\n<main>\n",
                  Html(Version()), Html(r.estimate->model_path), kStyle);
   WriteHeader(r, out);
-  out += "<div class=\"top\">\n<section id=\"memory\"><h2>GPU memory over execution order</h2>\n";
+  // Left: the timeline, the partition and the per-op summary; right: the selected node, often as tall.
+  out += "<div class=\"top\">\n<div class=\"leftcol\">\n<section id=\"memory\"><h2>GPU memory over execution order</h2>\n";
   WriteTimeline(r, out);
   if (r.plan->unknown_workspace_nodes > 0)
     fmt::format_to(fmt_out, "<p class=\"note\">{} node(s) without a workspace estimate count 0: the peak is a lower "
                    "bound.</p>\n", r.plan->unknown_workspace_nodes);
   out += "<p class=\"note\">Hover for a node, click to select it. Activations are the tensors live while the node "
-         "runs; workspace is its scratch (the estimate).</p></section>\n"
-         "<aside class=\"panel\" id=\"detail\"><p class=\"muted\">Select a node on the timeline or in the table to "
-         "see its variant, buffers with their sources, and the kernels the EP rejected.</p></aside>\n</div>\n";
+         "runs; workspace is its scratch (the estimate).</p></section>\n";
   if (r.partition) WritePartition(r, out);
   WriteOpSummary(r, out);
+  out += "</div>\n<aside class=\"panel\" id=\"detail\"><p class=\"muted\">Select a node on the timeline or in the "
+         "table to see its variant, buffers with their sources, and the kernels the EP rejected.</p></aside>\n</div>\n";
   WriteNodeTable(r, out);
   fmt::format_to(fmt_out, "<div id=\"tip\"></div><pre id=\"selftest-result\"></pre>\n"
                  "<script type=\"application/json\" id=\"wsest-data\">{}</script>\n<script>{}</script>\n"
