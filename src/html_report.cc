@@ -28,12 +28,23 @@ std::string Html(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -48,10 +59,17 @@ std::string ScriptJson(const json& j) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '<': out += "\\u003c"; break;
-      case '>': out += "\\u003e"; break;
-      case '&': out += "\\u0026"; break;
-      default: out += c;
+      case '<':
+        out += "\\u003c";
+        break;
+      case '>':
+        out += "\\u003e";
+        break;
+      case '&':
+        out += "\\u0026";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -65,7 +83,8 @@ std::string TensorText(const TensorInfo& t) {
   std::string dims = "?";
   if (t.has_shape) {
     std::vector<std::string> parts;
-    for (const auto& d : t.dims) parts.push_back(d.known() ? std::to_string(d.value) : (d.symbol.empty() ? "?" : d.symbol));
+    for (const auto& d : t.dims)
+      parts.push_back(d.known() ? std::to_string(d.value) : (d.symbol.empty() ? "?" : d.symbol));
     dims = fmt::format("[{}]", fmt::join(parts, ", "));
   }
   return fmt::format("{}: {} {}{}", t.name, DataTypeName(t.dtype), dims, t.is_initializer ? " (weight)" : "");
@@ -103,13 +122,14 @@ std::string TickLabel(double value, double max_value) {
 // against the JSON) and a line saying what it is.
 void Figure(std::string& out, const std::string& id, const std::string& label, std::optional<uint64_t> bytes,
             const std::string& value_text, const std::string& note) {
-  fmt::format_to(std::back_inserter(out), "<div class=\"fig\" id=\"{}\"><dt>{}</dt><dd{}>{}</dd><small>{}</small></div>\n",
-                 id, Html(label), bytes ? fmt::format(" data-bytes=\"{}\"", *bytes) : "", Html(value_text), Html(note));
+  fmt::format_to(std::back_inserter(out),
+                 "<div class=\"fig\" id=\"{}\"><dt>{}</dt><dd{}>{}</dd><small>{}</small></div>\n", id, Html(label),
+                 bytes ? fmt::format(" data-bytes=\"{}\"", *bytes) : "", Html(value_text), Html(note));
 }
 
 // The median over the sampled initializer orders; the range when the orders disagree.
 std::string HeldRange(const HeldBytes& h) {
-  if (h.min == h.max) return "";
+  if (HumanBytes(h.min) == HumanBytes(h.max)) return "";
   return fmt::format("; {} to {} over initializer orders", HumanBytes(h.min), HumanBytes(h.max));
 }
 
@@ -122,7 +142,7 @@ constexpr Layer kLayers[] = {
     {"weights", "l-weights"}, {"cuBLAS handle workspace", "l-cublas"}, {"activations", "l-act"}, {"workspace", "l-ws"}};
 
 struct Chart {
-  double width = 1000, height = 380, left = 74, right = 14, top = 18, bottom = 40;
+  double width = 1000, height = 380, left = 74, right = 28, top = 18, bottom = 40;
   double plot_w() const { return width - left - right; }
   double plot_h() const { return height - top - bottom; }
 };
@@ -141,13 +161,15 @@ void WriteTimeline(const HtmlReport& r, std::string& out) {
   auto y_of = [&](double bytes) { return c.top + c.plot_h() - bytes / ymax * c.plot_h(); };
   auto fmt_out = std::back_inserter(out);
 
-  fmt::format_to(fmt_out,
-                 "<svg id=\"timeline\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"GPU memory over execution order\" "
-                 "data-left=\"{}\" data-bar=\"{:.6f}\" data-steps=\"{}\" data-top=\"{}\" data-bottom=\"{}\">\n",
-                 c.width, c.height, c.left, bar, n, c.top, c.top + c.plot_h());
+  fmt::format_to(
+      fmt_out,
+      "<svg id=\"timeline\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"GPU memory over execution order\" "
+      "data-left=\"{}\" data-bar=\"{:.6f}\" data-steps=\"{}\" data-top=\"{}\" data-bottom=\"{}\">\n",
+      c.width, c.height, c.left, bar, n, c.top, c.top + c.plot_h());
   for (double v = 0; v <= ymax + tick / 2; v += tick) {
     const double y = y_of(v);
-    fmt::format_to(fmt_out, "<line class=\"grid\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\"/>"
+    fmt::format_to(fmt_out,
+                   "<line class=\"grid\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\"/>"
                    "<text class=\"axis\" x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n",
                    c.left, y, c.left + c.plot_w(), y, c.left - 6, y + 4, TickLabel(v, ymax));
   }
@@ -165,18 +187,21 @@ void WriteTimeline(const HtmlReport& r, std::string& out) {
     fmt::format_to(std::back_inserter(path), "V{:.1f}Z", y_of(0));
     fmt::format_to(fmt_out, "<path class=\"{}\" d=\"{}\"/>\n", kLayers[k].css, path);
   }
-  fmt::format_to(fmt_out, "<line class=\"axisline\" x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" y2=\"{1:.1f}\"/>"
+  fmt::format_to(fmt_out,
+                 "<line class=\"axisline\" x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" y2=\"{1:.1f}\"/>"
                  "<line class=\"axisline\" x1=\"{0}\" y1=\"{3}\" x2=\"{0}\" y2=\"{1:.1f}\"/>\n",
                  c.left, c.top + c.plot_h(), c.left + c.plot_w(), c.top);
   const size_t xticks = std::min<size_t>(n, 10);
   for (size_t t = 0; t <= xticks && n > 0; ++t) {
     const size_t step = std::min(n - 1, t * (n - 1) / std::max<size_t>(xticks, 1));
     const double x = x_of(step) + bar / 2;
-    fmt::format_to(fmt_out, "<text class=\"axis xtick\" x=\"{:.2f}\" y=\"{:.1f}\" text-anchor=\"middle\">#{}</text>\n", x,
-                   c.top + c.plot_h() + 16, plan.steps[step].node);
+    fmt::format_to(fmt_out, "<text class=\"axis xtick\" x=\"{:.2f}\" y=\"{:.1f}\" text-anchor=\"middle\">#{}</text>\n",
+                   x, c.top + c.plot_h() + 16, plan.steps[step].node);
   }
-  fmt::format_to(fmt_out, "<text class=\"axis\" x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">execution order (node #, "
-                 "ORT's sequential executor)</text>\n", c.left + c.plot_w() / 2, c.height - 4);
+  fmt::format_to(fmt_out,
+                 "<text class=\"axis\" x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">execution order (node #, "
+                 "ORT's sequential executor)</text>\n",
+                 c.left + c.plot_w() / 2, c.height - 4);
   if (r.partition) {
     const PartitionPreview& p = *r.partition;
     const std::pair<const std::optional<size_t>*, const char*> stops[] = {{&p.greedy_stop, "greedy"},
@@ -185,7 +210,8 @@ void WriteTimeline(const HtmlReport& r, std::string& out) {
     for (const auto& [stop, policy] : stops) {
       if (!*stop) continue;
       const double x = x_of(p.entries[**stop].node);
-      fmt::format_to(fmt_out, "<line class=\"stop\" x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>"
+      fmt::format_to(fmt_out,
+                     "<line class=\"stop\" x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>"
                      "<text class=\"stoplabel\" x=\"{3:.1f}\" y=\"{4:.1f}\">{5}: CPU from #{6}</text>\n",
                      x, c.top, c.top + c.plot_h(), x + 4, c.top + c.plot_h() - 8 - 16 * row, policy,
                      p.entries[**stop].node);
@@ -194,7 +220,8 @@ void WriteTimeline(const HtmlReport& r, std::string& out) {
   }
   if (r.verdict) {
     const double y = y_of(static_cast<double>(r.verdict->budget));
-    fmt::format_to(fmt_out, "<line class=\"budget\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>"
+    fmt::format_to(fmt_out,
+                   "<line class=\"budget\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>"
                    "<text class=\"budgetlabel\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">budget {}</text>\n",
                    c.left, y, c.left + c.plot_w(), y, c.left + c.plot_w() - 4, y - 6, HumanBytes(r.verdict->budget));
   }
@@ -203,17 +230,21 @@ void WriteTimeline(const HtmlReport& r, std::string& out) {
     const double y = y_of(static_cast<double>(plan.peak_bytes));
     const bool right_half = x > c.left + c.plot_w() * 0.6;
     const NodeEstimate& node = r.estimate->nodes[p->node];
-    fmt::format_to(fmt_out, "<circle class=\"peak\" cx=\"{:.2f}\" cy=\"{:.1f}\" r=\"4.5\"/>"
+    fmt::format_to(fmt_out,
+                   "<circle class=\"peak\" cx=\"{:.2f}\" cy=\"{:.1f}\" r=\"4.5\"/>"
                    "<text class=\"peaklabel\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"{}\">peak {} at #{} {}</text>\n",
                    x, y, right_half ? x - 8 : x + 8, std::max(c.top + 12, y - 8), right_half ? "end" : "start",
-                   HumanBytes(plan.peak_bytes), p->node, Html(fmt::format("{} ({})", NodeLabel(node.name), node.op_type)));
+                   HumanBytes(plan.peak_bytes), p->node,
+                   Html(fmt::format("{} ({})", NodeLabel(node.name), node.op_type)));
   }
-  fmt::format_to(fmt_out, "<line id=\"hover-line\" class=\"cursor hover\" x1=\"0\" y1=\"{0}\" x2=\"0\" y2=\"{1:.1f}\" "
-                 "visibility=\"hidden\"/><line id=\"select-line\" class=\"cursor\" x1=\"0\" y1=\"{0}\" x2=\"0\" "
-                 "y2=\"{1:.1f}\" visibility=\"hidden\"/>\n"
-                 "<rect id=\"timeline-hit\" x=\"{2}\" y=\"{0}\" width=\"{3:.1f}\" height=\"{4:.1f}\" fill=\"transparent\"/>\n"
-                 "</svg>\n",
-                 c.top, c.top + c.plot_h(), c.left, c.plot_w(), c.plot_h());
+  fmt::format_to(
+      fmt_out,
+      "<line id=\"hover-line\" class=\"cursor hover\" x1=\"0\" y1=\"{0}\" x2=\"0\" y2=\"{1:.1f}\" "
+      "visibility=\"hidden\"/><line id=\"select-line\" class=\"cursor\" x1=\"0\" y1=\"{0}\" x2=\"0\" "
+      "y2=\"{1:.1f}\" visibility=\"hidden\"/>\n"
+      "<rect id=\"timeline-hit\" x=\"{2}\" y=\"{0}\" width=\"{3:.1f}\" height=\"{4:.1f}\" fill=\"transparent\"/>\n"
+      "</svg>\n",
+      c.top, c.top + c.plot_h(), c.left, c.plot_w(), c.plot_h());
   out += "<div class=\"legend\">";
   for (const auto& layer : kLayers)
     fmt::format_to(fmt_out, "<span><i class=\"sw {}\"></i>{}</span>", layer.css, layer.name);
@@ -266,10 +297,10 @@ void WriteHeader(const HtmlReport& r, std::string& out) {
     // The verdict is the live peak's (CheckBudget); what ORT's arena holds is said beside it, as it can
     // pass the budget first (rounding, regions kept for the session).
     if (r.arena) {
-      const uint64_t held = r.arena->first_run.median > r.arena->steady.median ? r.arena->first_run.median
-                                                                                : r.arena->steady.median;
-      text += fmt::format(" ORT's arena holds {}{}.", HumanBytes(held),
-                          held > v.budget ? ", more than the budget" : "");
+      const uint64_t held =
+          r.arena->first_run.median > r.arena->steady.median ? r.arena->first_run.median : r.arena->steady.median;
+      text +=
+          fmt::format(" ORT's arena holds {}{}.", HumanBytes(held), held > v.budget ? ", more than the budget" : "");
     }
     fmt::format_to(fmt_out, "<p id=\"verdict\" class=\"verdict {}\" data-fits=\"{}\">{}</p>\n", css,
                    v.fits ? "true" : "false", Html(text));
@@ -281,8 +312,7 @@ void WriteHeader(const HtmlReport& r, std::string& out) {
   std::string peak_note = "no nodes";
   if (const MemoryStep* p = plan.peak()) {
     peak_note = fmt::format("at #{} {} ({}): activations {} + workspace {}", p->node, NodeLabel(e.nodes[p->node].name),
-                            e.nodes[p->node].op_type,
-                            HumanBytes(p->activations), HumanBytes(p->workspace));
+                            e.nodes[p->node].op_type, HumanBytes(p->activations), HumanBytes(p->workspace));
   }
   if (lower_bound) peak_note += "; a lower bound (unknown terms count 0)";
   Figure(out, "fig-peak", "live peak", plan.peak_bytes, HumanBytes(plan.peak_bytes), peak_note);
@@ -306,7 +336,8 @@ void WriteHeader(const HtmlReport& r, std::string& out) {
            (a.memory_pattern_used ? "runs 2+, with ORT's memory pattern" : "runs 2+, no memory pattern") +
                HeldRange(a.steady) + bound);
     if (a.out_of_memory)
-      fmt::format_to(fmt_out, "<p class=\"verdict nofit\" id=\"arena-oom\">The arena runs out of device memory at {}.</p>\n",
+      fmt::format_to(fmt_out,
+                     "<p class=\"verdict nofit\" id=\"arena-oom\">The arena runs out of device memory at {}.</p>\n",
                      Html(a.out_of_memory_at));
   } else {
     Figure(out, "fig-arena", "arena (BFC) held", std::nullopt, "not computed",
@@ -338,8 +369,7 @@ void WritePartition(const HtmlReport& r, std::string& out) {
     const PartitionEntry& e = p.entries[*p.greedy_stop];
     greedy_why = fmt::format("its cost {} takes the sum to {}", HumanBytes(e.cost), HumanBytes(e.greedy_sum));
   }
-  if (p.liveness_stop)
-    liveness_why = fmt::format("it needs {}", HumanBytes(p.entries[*p.liveness_stop].liveness_need));
+  if (p.liveness_stop) liveness_why = fmt::format("it needs {}", HumanBytes(p.entries[*p.liveness_stop].liveness_need));
   line("partition-greedy", "ORT 1.29.0 greedy (stats file, sum of per-node costs)", p.greedy_gpu_nodes, p.greedy_stop,
        greedy_why);
   line("partition-liveness", "liveness-aware (weights so far + the largest live step so far)", p.liveness_gpu_nodes,
@@ -348,8 +378,9 @@ void WritePartition(const HtmlReport& r, std::string& out) {
   if (p.unknown_workspace_nodes > 0)
     fmt::format_to(fmt_out, "<p class=\"note\">{} node(s) without a workspace estimate are costed without it.</p>\n",
                    p.unknown_workspace_nodes);
-  out += "<p class=\"note\">The node table's GPU columns show each node's placement; Constant nodes are folded into "
-         "initializers and are not partitioned (—).</p></section>\n";
+  out +=
+      "<p class=\"note\">The node table's GPU columns show each node's placement; Constant nodes are folded into "
+      "initializers and are not partitioned (—).</p></section>\n";
 }
 
 void WriteOpSummary(const HtmlReport& r, std::string& out) {
@@ -370,18 +401,21 @@ void WriteOpSummary(const HtmlReport& r, std::string& out) {
     row.max = std::max(row.max, *bytes);
   }
   std::vector<std::pair<std::string, OpRow>> rows(by_op.begin(), by_op.end());
-  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.total > b.second.total; });
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto& a, const auto& b) { return a.second.total > b.second.total; });
   auto fmt_out = std::back_inserter(out);
-  out += "<section id=\"ops\"><h2>Workspace by op type</h2>\n<table id=\"op-table\"><thead><tr><th>op</th>"
-         "<th class=\"num\">nodes</th><th class=\"num\">unknown</th><th class=\"num\">total workspace</th>"
-         "<th class=\"num\">max workspace</th></tr></thead><tbody>\n";
+  out +=
+      "<section id=\"ops\"><h2>Workspace by op type</h2>\n<table id=\"op-table\"><thead><tr><th>op</th>"
+      "<th class=\"num\">nodes</th><th class=\"num\">unknown</th><th class=\"num\">total workspace</th>"
+      "<th class=\"num\">max workspace</th></tr></thead><tbody>\n";
   for (const auto& [op, row] : rows) {
-    fmt::format_to(fmt_out,
-                   "<tr data-op=\"{0}\"><td><a href=\"#nodes\" class=\"opfilter\" data-op=\"{0}\">{0}</a></td>"
-                   "<td class=\"num\">{1}</td><td class=\"num{2}\">{3}</td><td class=\"num\" data-bytes=\"{4}\">{5}</td>"
-                   "<td class=\"num\" data-bytes=\"{6}\">{7}</td></tr>\n",
-                   Html(op), row.count, row.unknown ? " bad" : "", row.unknown, row.total, HumanBytes(row.total),
-                   row.max, HumanBytes(row.max));
+    fmt::format_to(
+        fmt_out,
+        "<tr data-op=\"{0}\"><td><a href=\"#nodes\" class=\"opfilter\" data-op=\"{0}\">{0}</a></td>"
+        "<td class=\"num\">{1}</td><td class=\"num{2}\">{3}</td><td class=\"num\" data-bytes=\"{4}\">{5}</td>"
+        "<td class=\"num\" data-bytes=\"{6}\">{7}</td></tr>\n",
+        Html(op), row.count, row.unknown ? " bad" : "", row.unknown, row.total, HumanBytes(row.total), row.max,
+        HumanBytes(row.max));
   }
   out += "</tbody></table></section>\n";
 }
@@ -394,20 +428,23 @@ void WriteNodeTable(const HtmlReport& r, std::string& out) {
   std::set<std::string> ops;
   for (const auto& n : e.nodes) ops.insert(OpName(n));
   auto fmt_out = std::back_inserter(out);
-  out += "<section id=\"nodes\"><h2>Nodes</h2>\n<div class=\"controls\">"
-         "<label>op type <select id=\"filter-op\"><option value=\"\">all</option>";
+  out +=
+      "<section id=\"nodes\"><h2>Nodes</h2>\n<div class=\"controls\">"
+      "<label>op type <select id=\"filter-op\"><option value=\"\">all</option>";
   for (const auto& op : ops) fmt::format_to(fmt_out, "<option value=\"{0}\">{0}</option>", Html(op));
   out += "</select></label> <label>exactness <select id=\"filter-ex\"><option value=\"\">all</option>";
   for (Exactness x : {Exactness::kExact, Exactness::kUpperBound, Exactness::kHeuristic, Exactness::kUnknown})
     fmt::format_to(fmt_out, "<option>{}</option>", ExactnessName(x));
-  fmt::format_to(fmt_out, "</select></label> <label>name <input id=\"filter-name\" type=\"search\" "
+  fmt::format_to(fmt_out,
+                 "</select></label> <label>name <input id=\"filter-name\" type=\"search\" "
                  "placeholder=\"contains\"></label> <span id=\"row-count\">{} nodes</span>"
                  " <span class=\"hint\">click a column heading marked ⇅ to sort</span></div>\n",
                  e.nodes.size());
-  out += "<div class=\"tablewrap\"><table id=\"node-table\"><thead><tr>"
-         "<th class=\"num sortable\" data-sort=\"i\">#&nbsp;⇅</th><th>node</th><th>op</th><th>variant</th>"
-         "<th class=\"num sortable\" data-sort=\"ws\">workspace&nbsp;⇅</th><th>exactness</th>"
-         "<th>largest buffer, or why unknown</th>";
+  out +=
+      "<div class=\"tablewrap\"><table id=\"node-table\"><thead><tr>"
+      "<th class=\"num sortable\" data-sort=\"i\">#&nbsp;⇅</th><th>node</th><th>op</th><th>variant</th>"
+      "<th class=\"num sortable\" data-sort=\"ws\">workspace&nbsp;⇅</th><th>exactness</th>"
+      "<th>largest buffer, or why unknown</th>";
   if (r.partition) out += "<th>GPU (greedy)</th><th>GPU (liveness)</th>";
   out += "</tr></thead>\n<tbody>\n";
   for (const auto& n : e.nodes) {
@@ -421,14 +458,14 @@ void WriteNodeTable(const HtmlReport& r, std::string& out) {
       detail = fmt::format("{} ({})", largest->name, HumanBytes(largest->bytes));
     }
     const std::string ex = ExactnessName(est.exactness);
-    fmt::format_to(fmt_out,
-                   "<tr data-i=\"{0}\" data-ws=\"{1}\" data-op=\"{2}\" data-ex=\"{3}\" data-name=\"{4}\"{5}>"
-                   "<td class=\"num\">{0}</td><td class=\"name\">{6}</td><td>{2}</td><td>{7}</td>"
-                   "<td class=\"num\"{8}>{9}</td><td><span class=\"ex ex-{3}\">{3}</span></td><td class=\"detail\">{10}</td>",
-                   n.index, bytes ? std::to_string(*bytes) : "-1", Html(OpName(n)), ex, Html(n.name),
-                   est.known() ? "" : " class=\"unknown\"", Html(NodeLabel(n.name)), est.known() ? Html(est.variant) : "-",
-                   bytes ? fmt::format(" title=\"{} B\"", *bytes) : "", bytes ? HumanBytes(*bytes) : "unknown",
-                   Html(detail));
+    fmt::format_to(
+        fmt_out,
+        "<tr data-i=\"{0}\" data-ws=\"{1}\" data-op=\"{2}\" data-ex=\"{3}\" data-name=\"{4}\"{5}>"
+        "<td class=\"num\">{0}</td><td class=\"name\">{6}</td><td>{2}</td><td>{7}</td>"
+        "<td class=\"num\"{8}>{9}</td><td><span class=\"ex ex-{3}\">{3}</span></td><td class=\"detail\">{10}</td>",
+        n.index, bytes ? std::to_string(*bytes) : "-1", Html(OpName(n)), ex, Html(n.name),
+        est.known() ? "" : " class=\"unknown\"", Html(NodeLabel(n.name)), est.known() ? Html(est.variant) : "-",
+        bytes ? fmt::format(" title=\"{} B\"", *bytes) : "", bytes ? HumanBytes(*bytes) : "unknown", Html(detail));
     if (r.partition) {
       const auto it = placed.find(n.index);
       if (it == placed.end()) {
@@ -489,7 +526,8 @@ json PageData(const HtmlReport& r) {
 constexpr const char* kStyle = R"CSS(
 :root{--fg:#1d2329;--muted:#5b6770;--line:#d9dee3;--bg:#f6f7f9;--card:#fff;--accent:#2c6fbb}
 *{box-sizing:border-box}
-body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI","DejaVu Sans",Arial,sans-serif;color:var(--fg);background:var(--bg)}
+body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI","DejaVu Sans",Arial,sans-serif;
+  color:var(--fg);background:var(--bg)}
 main{max-width:1500px;margin:0 auto;padding:18px 22px 40px}
 h1{font-size:20px;margin:0;word-break:break-all}
 h2{font-size:16px;margin:0 0 8px}
@@ -503,7 +541,7 @@ dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;word-break:break-word}
 dl.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(128px,1fr));gap:10px;margin:0}
 .fig{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:8px 12px}
 .fig dt{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.03em}
-.fig dd{margin:2px 0;font-size:19px;white-space:nowrap;font-weight:600;font-variant-numeric:tabular-nums}
+.fig dd{margin:2px 0;font-size:19px;font-weight:600;font-variant-numeric:tabular-nums}
 .fig small{color:var(--muted);display:block;word-break:break-word}
 section,.panel{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:12px 14px;margin-top:14px}
 .top{display:grid;grid-template-columns:minmax(0,1fr) 420px;gap:14px;align-items:start}
@@ -521,15 +559,19 @@ section,.panel{background:var(--card);border:1px solid var(--line);border-radius
 #timeline .cursor{stroke:#111;stroke-width:1.5}#timeline .cursor.hover{stroke:#888;stroke-dasharray:2 2}
 .legend{display:flex;flex-wrap:wrap;gap:4px 16px;color:var(--muted);margin-top:4px}
 .sw{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:5px;vertical-align:-1px}
-.sw.l-weights{background:#8da0cb}.sw.l-cublas{background:#a6d854}.sw.l-act{background:#66c2a5}.sw.l-ws{background:#fc8d62}
-.sw.budgetsw{height:0;border-top:2px dashed #c62828;vertical-align:3px}.sw.stopsw{width:0;border-left:2px dashed #7b3294}
-#tip{position:fixed;pointer-events:none;background:#222;color:#fff;padding:5px 8px;border-radius:4px;font-size:12px;max-width:420px;display:none;z-index:9}
+.sw.l-weights{background:#8da0cb}.sw.l-cublas{background:#a6d854}
+.sw.l-act{background:#66c2a5}.sw.l-ws{background:#fc8d62}
+.sw.budgetsw{height:0;border-top:2px dashed #c62828;vertical-align:3px}
+.sw.stopsw{width:0;border-left:2px dashed #7b3294}
+#tip{position:fixed;pointer-events:none;background:#222;color:#fff;padding:5px 8px;border-radius:4px;font-size:12px;
+  max-width:420px;display:none;z-index:9}
 #detail h3{margin:0 0 2px;font-size:15px;word-break:break-all}
 #detail .muted,.note,.hint{color:var(--muted)}
 #detail p,#detail li{overflow-wrap:anywhere}
 #detail table{font-size:12px;margin:4px 0 8px}
 #detail td{vertical-align:top}
-#detail .src{color:var(--muted);font-size:11px;word-break:break-word;padding:0 8px 5px 8px;border-bottom:1px solid #e3e6e9}
+#detail .src{color:var(--muted);font-size:11px;word-break:break-word;padding:0 8px 5px 8px;
+  border-bottom:1px solid #e3e6e9}
 #detail td{border-bottom:0}#detail .bufname{font-weight:600;word-break:break-all}
 #detail ul{margin:2px 0 8px;padding-left:18px}
 #detail h4{margin:8px 0 2px;font-size:13px}
@@ -762,7 +804,9 @@ constexpr const char* kScript = R"JS(
   function check(what, ok) { if (!ok) problems.push(what); }
   check('one table row per node (' + rows.length + ' rows, ' + data.nodes.length + ' nodes)',
         rows.length === data.nodes.length);
-  rows.forEach(function (tr, k) { if (+tr.dataset.i !== k) problems.push('row ' + k + ' has data-i ' + tr.dataset.i); });
+  rows.forEach(function (tr, k) {
+    if (+tr.dataset.i !== k) problems.push('row ' + k + ' has data-i ' + tr.dataset.i);
+  });
   // Click where the writer drew a node (the x-axis ticks under their steps, the peak's marker), not
   // where this script thinks steps are, so that the two are checked against each other.
   svg.scrollIntoView();  // elementFromPoint sees only the viewport
@@ -787,14 +831,17 @@ constexpr const char* kScript = R"JS(
           ' (selected ' + selected + ')',
           selected !== null && Math.abs(stepOf[selected] - stepOf[want]) <= slack);
     if (selected === null) return;
-    check('the detail names the selected node ' + selected, document.querySelector('#detail h3').textContent === label(selected));
+    check('the detail names the selected node ' + selected,
+          document.querySelector('#detail h3').textContent === label(selected));
     check('the row of node ' + selected + ' is highlighted', rowOf[selected].classList.contains('sel'));
   });
   sortBy('ws', true);
   var ws = Array.prototype.map.call(tbody.rows, function (tr) { return +tr.dataset.ws; });
   for (var k = 1; k < ws.length; ++k) check('sorted by workspace at row ' + k, ws[k - 1] >= ws[k]);
   sortBy('i', false);
-  Array.prototype.forEach.call(tbody.rows, function (tr, k) { check('sorted by index at row ' + k, +tr.dataset.i === k); });
+  Array.prototype.forEach.call(tbody.rows, function (tr, k) {
+    check('sorted by index at row ' + k, +tr.dataset.i === k);
+  });
   var unknown = data.nodes.filter(function (n) { return n.ex === 'unknown'; }).length;
   exSel.value = 'unknown';
   check('the unknown filter shows ' + unknown + ' rows', applyFilters() === unknown);
@@ -840,19 +887,25 @@ void WriteHtmlReport(const HtmlReport& r, std::ostream& stream) {
                  Html(Version()), Html(r.estimate->model_path), kStyle);
   WriteHeader(r, out);
   // Left: the timeline, the partition and the per-op summary; right: the selected node, often as tall.
-  out += "<div class=\"top\">\n<div class=\"leftcol\">\n<section id=\"memory\"><h2>GPU memory over execution order</h2>\n";
+  out +=
+      "<div class=\"top\">\n<div class=\"leftcol\">\n<section id=\"memory\"><h2>GPU memory over execution order</h2>\n";
   WriteTimeline(r, out);
   if (r.plan->unknown_workspace_nodes > 0)
-    fmt::format_to(fmt_out, "<p class=\"note\">{} node(s) without a workspace estimate count 0: the peak is a lower "
-                   "bound.</p>\n", r.plan->unknown_workspace_nodes);
-  out += "<p class=\"note\">Hover for a node, click to select it. Activations are the tensors live while the node "
-         "runs; workspace is its scratch (the estimate).</p></section>\n";
+    fmt::format_to(fmt_out,
+                   "<p class=\"note\">{} node(s) without a workspace estimate count 0: the peak is a lower "
+                   "bound.</p>\n",
+                   r.plan->unknown_workspace_nodes);
+  out +=
+      "<p class=\"note\">Hover for a node, click to select it. Activations are the tensors live while the node "
+      "runs; workspace is its scratch (the estimate).</p></section>\n";
   if (r.partition) WritePartition(r, out);
   WriteOpSummary(r, out);
-  out += "</div>\n<aside class=\"panel\" id=\"detail\"><p class=\"muted\">Select a node on the timeline or in the "
-         "table to see its variant, buffers with their sources, and the kernels the EP rejected.</p></aside>\n</div>\n";
+  out +=
+      "</div>\n<aside class=\"panel\" id=\"detail\"><p class=\"muted\">Select a node on the timeline or in the "
+      "table to see its variant, buffers with their sources, and the kernels the EP rejected.</p></aside>\n</div>\n";
   WriteNodeTable(r, out);
-  fmt::format_to(fmt_out, "<div id=\"tip\"></div><pre id=\"selftest-result\"></pre>\n"
+  fmt::format_to(fmt_out,
+                 "<div id=\"tip\"></div><pre id=\"selftest-result\"></pre>\n"
                  "<script type=\"application/json\" id=\"wsest-data\">{}</script>\n<script>{}</script>\n"
                  "</main>\n</body>\n</html>\n",
                  ScriptJson(PageData(r)), kScript);

@@ -67,7 +67,8 @@ def tensor_type(dims):
 
 NASTY_NAMES = ["</script><b>\"q\"&'amp;", "m<&>"]
 graph = b"".join([node("Relu", ["x"], ["a"], NASTY_NAMES[0]),
-                  node("Mystery", ["a"], ["y"], NASTY_NAMES[1], "com.example"), field(2, "g<&>"), field(11, field(1, "x") + tensor_type([2, 8])), field(12, field(1, "y"))])
+                  node("Mystery", ["a"], ["y"], NASTY_NAMES[1], "com.example"), field(2, "g<&>"),
+                  field(11, field(1, "x") + tensor_type([2, 8])), field(12, field(1, "y"))])
 nasty = os.path.join(work, "nasty.onnx")
 with open(nasty, "wb") as f:
     f.write(field(1, 8) + field(8, field(1, "") + field(2, 17)) + field(8, field(1, "com.example") + field(2, 1)) +
@@ -92,7 +93,8 @@ for name, args in PAGES.items():
     browser = subprocess.run(
         [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
          "--disable-background-networking", "--disable-component-update", "--user-data-dir=" + work + "/profile",
-         "--window-size=1400,1000", "--enable-logging=stderr", "--v=0", "--dump-dom", "file://" + page + "#selftest"],
+         "--window-size=1400,1000", "--enable-logging=stderr", "--v=0", "--dump-dom",
+         "file://" + page + "#selftest"],
         capture_output=True, text=True, timeout=120)
     result = re.search(r'<pre id="selftest-result">(.*?)</pre>', browser.stdout, re.S)
     console = [line for line in browser.stderr.splitlines() if ":CONSOLE" in line]

@@ -1,6 +1,8 @@
 // The HTML report's writer: model strings escaped wherever they land, one table row per node with
 // unknown nodes marked, and header figures that equal the JSON's. The page's behaviour in a browser
 // is tests/html_report_browser_test.py's.
+#include "src/html_report.h"
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -10,7 +12,6 @@
 #include <regex>
 #include <sstream>
 
-#include "src/html_report.h"
 #include "tests/cli_runner.h"
 #include "tests/test_graph.h"
 #include "wsest/plan.h"
@@ -110,8 +111,9 @@ TEST(HtmlReport, OneRowPerNodeAndUnknownNodesCarryTheirReason) {
   // The workspace column sorts on data-ws: 4096 for the node given one, 0 for Mul, -1 for unknown.
   EXPECT_NE(html.find("<tr data-i=\"0\" data-ws=\"4096\""), std::string::npos);
   EXPECT_NE(html.find("<tr data-i=\"1\" data-ws=\"0\""), std::string::npos);
-  const size_t unknown_row = html.find("<tr data-i=\"2\" data-ws=\"-1\" data-op=\"com.example.Mystery\" "
-                                       "data-ex=\"unknown\" data-name=\"custom&lt;&amp;&gt;\" class=\"unknown\">");
+  const size_t unknown_row = html.find(
+      "<tr data-i=\"2\" data-ws=\"-1\" data-op=\"com.example.Mystery\" "
+      "data-ex=\"unknown\" data-name=\"custom&lt;&amp;&gt;\" class=\"unknown\">");
   ASSERT_NE(unknown_row, std::string::npos);
   const std::string row = html.substr(unknown_row, html.find("</tr>", unknown_row) - unknown_row);
   EXPECT_NE(row.find("<td class=\"num\">unknown</td>"), std::string::npos) << row;
@@ -119,7 +121,7 @@ TEST(HtmlReport, OneRowPerNodeAndUnknownNodesCarryTheirReason) {
   EXPECT_NE(row.find("com.example"), std::string::npos) << row;
   // The summary counts the unknown op and the filter offers every op once.
   EXPECT_NE(html.find("<option value=\"com.example.Mystery\">com.example.Mystery</option>"), std::string::npos);
-  EXPECT_EQ(html.find("id=\"verdict\""), std::string::npos);  // no budget, no verdict
+  EXPECT_EQ(html.find("id=\"verdict\""), std::string::npos);    // no budget, no verdict
   EXPECT_NE(html.find("id=\"fig-arena\""), std::string::npos);  // the arena hook, not filled here
 }
 
@@ -140,8 +142,8 @@ TEST(HtmlReport, FiguresEqualTheJson) {
   const std::string command = std::string("\"") + WSEST_DEMO_TOOL_PATH + "\" " + dir + " --tiny >/dev/null 2>&1";
   ASSERT_EQ(std::system(command.c_str()), 0);
   const std::string model = dir + "/bert_base.onnx";
-  const std::vector<std::string> args = {model, "--dim", "batch=2", "--dim", "sequence=64", "--budget", "40KiB",
-                                         "--partition"};
+  const std::vector<std::string> args = {model,         "--dim",    "batch=2", "--dim",
+                                         "sequence=64", "--budget", "40KiB",   "--partition"};
   auto with = [&](std::vector<std::string> extra) {
     std::vector<std::string> all = args;
     all.insert(all.end(), extra.begin(), extra.end());
@@ -172,8 +174,9 @@ TEST(HtmlReport, FiguresEqualTheJson) {
         << n["name"];
   }
   const auto& partition = doc["partition"];
-  EXPECT_NE(html.find(fmt::format("id=\"partition-greedy\" data-gpu-nodes=\"{}\"", partition["greedy_gpu_nodes"].get<int>())),
-            std::string::npos);
+  EXPECT_NE(
+      html.find(fmt::format("id=\"partition-greedy\" data-gpu-nodes=\"{}\"", partition["greedy_gpu_nodes"].get<int>())),
+      std::string::npos);
   EXPECT_NE(html.find(fmt::format("id=\"partition-liveness\" data-gpu-nodes=\"{}\"",
                                   partition["liveness_gpu_nodes"].get<int>())),
             std::string::npos);
