@@ -180,6 +180,15 @@ TEST(HtmlReport, FiguresEqualTheJson) {
   EXPECT_NE(html.find(fmt::format("id=\"partition-liveness\" data-gpu-nodes=\"{}\"",
                                   partition["liveness_gpu_nodes"].get<int>())),
             std::string::npos);
+  // Each partitioned node's row ends with its placement under the two policies, as the JSON has it.
+  for (const auto& e : partition["nodes"]) {
+    const size_t row = html.find(fmt::format("<tr data-i=\"{}\" ", e["index"].get<int>()));
+    ASSERT_NE(row, std::string::npos);
+    const std::string ending =
+        std::string(e["greedy_gpu"].get<bool>() ? "<td class=\"gpu\">GPU</td>" : "<td class=\"cpu\">CPU</td>") +
+        (e["liveness_gpu"].get<bool>() ? "<td class=\"gpu\">GPU</td>" : "<td class=\"cpu\">CPU</td>") + "</tr>";
+    EXPECT_EQ(html.compare(html.find("</tr>", row) + 5 - ending.size(), ending.size(), ending), 0) << e["name"];
+  }
   const auto data = nlohmann::json::parse(DataBlob(html));
   ASSERT_EQ(data["steps"].size(), doc["memory"]["steps"].size());
   for (size_t k = 0; k < data["steps"].size(); ++k) EXPECT_EQ(data["steps"][k], doc["memory"]["steps"][k]) << k;
