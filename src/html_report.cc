@@ -322,31 +322,32 @@ void WriteHeader(const HtmlReport& r, std::string& out) {
     const NodeEstimate& n = e.nodes[*s.largest_node];
     ws_note = fmt::format("#{} {} ({})", n.index, NodeLabel(n.name), n.op_type);
   }
-  Figure(out, "fig-ws-max", "largest workspace", s.workspace_max_bytes, HumanBytes(s.workspace_max_bytes), ws_note);
+  Figure(out, "fig-ws-max", "max workspace", s.workspace_max_bytes, HumanBytes(s.workspace_max_bytes), ws_note);
   Figure(out, "fig-cublas", "cuBLAS handle", plan.cublas_bytes, HumanBytes(plan.cublas_bytes),
          "the handle's workspace, held for the session");
   if (r.arena) {
     const HtmlArenaFigures& a = *r.arena;
     const std::string bound = a.lower_bound ? "; a lower bound" : "";
-    Figure(out, "fig-arena-session", "arena: session created", a.session.median, HumanBytes(a.session.median),
-           "BFC arena regions holding the initializers" + HeldRange(a.session) + bound);
-    Figure(out, "fig-arena-first-run", "arena: first run", a.first_run.median, HumanBytes(a.first_run.median),
-           "held at the end of run 1 (never shrinks)" + HeldRange(a.first_run) + bound);
-    Figure(out, "fig-arena-steady", "arena: steady state", a.steady.median, HumanBytes(a.steady.median),
-           (a.memory_pattern_used ? "runs 2+, with ORT's memory pattern" : "runs 2+, no memory pattern") +
+    Figure(out, "fig-arena-session", "arena: created", a.session.median, HumanBytes(a.session.median),
+           "after session creation: the initializers' regions" + HeldRange(a.session) + bound);
+    Figure(out, "fig-arena-first-run", "arena: run 1", a.first_run.median, HumanBytes(a.first_run.median),
+           "at the end of run 1 (held memory never shrinks)" + HeldRange(a.first_run) + bound);
+    Figure(out, "fig-arena-steady", "arena: steady", a.steady.median, HumanBytes(a.steady.median),
+           (a.memory_pattern_used ? "runs 2 and later, with ORT's memory pattern" : "runs 2 and later") +
                HeldRange(a.steady) + bound);
-    if (a.out_of_memory)
-      fmt::format_to(fmt_out,
-                     "<p class=\"verdict nofit\" id=\"arena-oom\">The arena runs out of device memory at {}.</p>\n",
-                     Html(a.out_of_memory_at));
   } else {
-    Figure(out, "fig-arena", "arena (BFC) held", std::nullopt, "not computed",
-           "what ORT's arena holds after session creation, the first run and in steady state");
+    Figure(out, "fig-arena", "arena (BFC)", std::nullopt, "not computed",
+           "what ORT's arena holds after session creation, run 1 and later runs (wsest --budget replays it)");
   }
-  Figure(out, "fig-nodes", "nodes estimated", std::nullopt, fmt::format("{} of {}", s.estimated, s.nodes),
+  Figure(out, "fig-nodes", "estimated", std::nullopt, fmt::format("{} of {}", s.estimated, s.nodes),
          fmt::format("exact {}, upper bound {}, heuristic {}, unknown {}", s.exact, s.upper_bound, s.heuristic,
                      s.unknown));
-  out += "</dl>\n</header>\n";
+  out += "</dl>\n";
+  if (r.arena && r.arena->out_of_memory)
+    fmt::format_to(fmt_out,
+                   "<p class=\"verdict nofit\" id=\"arena-oom\">ORT's arena runs out of device memory at {}.</p>\n",
+                   Html(r.arena->out_of_memory_at));
+  out += "</header>\n";
 }
 
 void WritePartition(const HtmlReport& r, std::string& out) {
@@ -538,10 +539,10 @@ dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;word-break:break-word}
 .verdict.fits{background:#e7f5ea;border-color:#2e8b47;color:#1c5a2e}
 .verdict.nofit{background:#fdeaea;border-color:#c62828;color:#8e1b1b}
 .verdict.unsure{background:#fff4df;border-color:#d48a00;color:#7a4f00}
-dl.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(128px,1fr));gap:10px;margin:0}
+dl.figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:10px;margin:0}
 .fig{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:8px 12px}
 .fig dt{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.03em}
-.fig dd{margin:2px 0;font-size:19px;font-weight:600;font-variant-numeric:tabular-nums}
+.fig dd{margin:2px 0;font-size:18px;font-weight:600;font-variant-numeric:tabular-nums}
 .fig small{color:var(--muted);display:block;word-break:break-word}
 section,.panel{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:12px 14px;margin-top:14px}
 .top{display:grid;grid-template-columns:minmax(0,1fr) 420px;gap:14px;align-items:start}
