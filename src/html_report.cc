@@ -647,8 +647,12 @@ constexpr const char* kScript = R"JS(
   function stepAt(clientX, clientY) {
     var p = svg.createSVGPoint();
     p.x = clientX; p.y = clientY;
-    var at = p.matrixTransform(svg.getScreenCTM().inverse());
-    var k = Math.floor((at.x - left) / bar);
+    var ctm = svg.getScreenCTM(), at = p.matrixTransform(ctm.inverse());
+    // A pointer within two pixels of the plot's ends means the end step: with thousands of nodes a
+    // step is a fraction of a pixel, and the first one would be out of reach.
+    var reach = 2 / ctm.a, k = Math.floor((at.x - left) / bar);
+    if (k < 0 && at.x >= left - reach) k = 0;
+    if (k >= nsteps && at.x <= left + bar * nsteps + reach) k = nsteps - 1;
     return k < 0 || k >= nsteps ? null : k;
   }
   function placeLine(id, k) {
@@ -822,12 +826,18 @@ constexpr const char* kScript = R"JS(
   // the node selected may be one a few pixels away.
   var stepPx = svg.getScreenCTM().a * bar, slack = stepPx >= 2 ? 0 : Math.ceil(3 / stepPx);
   targets.forEach(function (t) {
+    if (selected !== null) rowOf[selected].classList.remove('sel');
+    selected = null;  // so that only this click can select
     var ctm = svg.getScreenCTM(), y = +svg.dataset.top + 10;
     var x = ctm.a * t[0] + ctm.e, cy = ctm.d * y + ctm.f;
     var hit = document.elementFromPoint(x, cy);
     check('the point of ' + t[2] + ' is on the timeline', hit !== null && svg.contains(hit));
-    if (hit) hit.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: x, clientY: cy}));
     var want = t[1];
+    if (hit) hit.dispatchEvent(new MouseEvent('mousemove', {bubbles: true, clientX: x, clientY: cy}));
+    var hovered = +tip.textContent.slice(1).split(' ')[0];
+    check('hovering at ' + t[2] + ' names node ' + want + ' (named ' + tip.textContent + ')',
+          tip.style.display === 'block' && Math.abs(stepOf[hovered] - stepOf[want]) <= slack);
+    if (hit) hit.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: x, clientY: cy}));
     check('a click at ' + t[2] + ' selects node ' + want + (slack ? ' (within ' + slack + ' steps)' : '') +
           ' (selected ' + selected + ')',
           selected !== null && Math.abs(stepOf[selected] - stepOf[want]) <= slack);
