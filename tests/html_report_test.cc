@@ -194,5 +194,15 @@ TEST(HtmlReport, FiguresEqualTheJson) {
   for (size_t k = 0; k < data["steps"].size(); ++k) EXPECT_EQ(data["steps"][k], doc["memory"]["steps"][k]) << k;
 }
 
+TEST(HtmlReport, AnUnwritableFileIsAnErrorNamingIt) {
+  GraphBuilder g;
+  g.Input("x", kFloat, {4}).Output("y");
+  g.Node("Relu", {"x"}, {"y"}, "relu");
+  const std::string model = g.SaveTo(testing::TempDir("html_report_unwritable") + "/m.onnx");
+  auto r = testing::RunWsest({model, "--html", "/nonexistent-dir/r.html"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "wsest: error: --html /nonexistent-dir/r.html: cannot open the file for writing\n");
+}
+
 }  // namespace
 }  // namespace wsest
