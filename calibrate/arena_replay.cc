@@ -29,6 +29,7 @@ Result<std::string> ArenaReplayJson(const ArenaReplayOptions& o) {
   so.memory_pattern = o.memory_pattern;
   so.initializer_order = o.initializer_order;
   so.trace = o.trace;
+  so.device_bytes = o.device_memory;
   WSEST_ASSIGN_OR_RETURN(SessionMemory m, SimulateSessionMemory(model, estimate, target, so));
   auto held = [](const HeldBytes& h) { return nlohmann::json{{"median", h.median}, {"min", h.min}, {"max", h.max}}; };
   nlohmann::json doc = {{"session", held(m.session)},
@@ -41,7 +42,8 @@ Result<std::string> ArenaReplayJson(const ArenaReplayOptions& o) {
                         {"regions", m.regions},
                         {"unknown_workspace_nodes", m.unknown_workspace_nodes},
                         {"unsized_tensors", m.unsized_tensors},
-                        {"out_of_memory", m.out_of_memory}};
+                        {"out_of_memory", m.out_of_memory},
+                        {"out_of_memory_at", m.out_of_memory_at}};
   if (o.trace) doc["trace"] = m.trace;
   for (const ArenaGrowth& g : m.growth)
     doc["growth"].push_back({{"at", g.at}, {"request_bytes", g.request_bytes}, {"region_bytes", g.region_bytes}});

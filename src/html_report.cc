@@ -152,7 +152,12 @@ void WriteTimeline(const HtmlReport& r, std::string& out) {
   const Chart c;
   const size_t n = plan.steps.size();
   double ymax = static_cast<double>(std::max<uint64_t>(plan.peak_bytes, 1));
-  if (r.verdict) ymax = std::max(ymax, static_cast<double>(r.verdict->budget));
+  if (r.budget) ymax = std::max(ymax, static_cast<double>(*r.budget));
+  if (r.arena) {
+    for (uint64_t held : r.arena->first_run_held_by_node)
+      ymax = std::max(ymax, static_cast<double>(held + r.arena->library_bytes));
+    ymax = std::max(ymax, static_cast<double>(r.arena->steady.median + r.arena->library_bytes));
+  }
   ymax *= 1.06;
   const double tick = TickStep(ymax, 6);
   ymax = std::ceil(ymax / tick) * tick;
@@ -218,12 +223,29 @@ void WriteTimeline(const HtmlReport& r, std::string& out) {
       ++row;
     }
   }
-  if (r.verdict) {
-    const double y = y_of(static_cast<double>(r.verdict->budget));
+  // What ORT holds (arena + cuBLAS) after each node of run 1: a step line over the stacked layers (it
+  // never falls during a run), and the steady state after it, as src/timeline.cc draws them.
+  if (r.arena && !r.arena->first_run_held_by_node.empty()) {
+    const auto& held = r.arena->first_run_held_by_node;
+    std::string path;
+    for (size_t i = 0; i < held.size() && i < n; ++i) {
+      const double y = y_of(static_cast<double>(held[i] + r.arena->library_bytes));
+      fmt::format_to(std::back_inserter(path), "{}{:.2f} {:.1f}H{:.2f}", i == 0 ? "M" : "L", x_of(i), y, x_of(i + 1));
+    }
+    fmt::format_to(fmt_out, "<path class=\"held\" d=\"{}\"/>\n", path);
+    const double y = y_of(static_cast<double>(r.arena->steady.median + r.arena->library_bytes));
+    fmt::format_to(fmt_out,
+                   "<line class=\"steady\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>"
+                   "<text class=\"steadylabel\" x=\"{:.1f}\" y=\"{:.1f}\">ORT holds {} from run 2</text>\n",
+                   c.left, y, c.left + c.plot_w(), y, c.left + 6, y - 5,
+                   HumanBytes(r.arena->steady.median + r.arena->library_bytes));
+  }
+  if (r.budget) {
+    const double y = y_of(static_cast<double>(*r.budget));
     fmt::format_to(fmt_out,
                    "<line class=\"budget\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>"
                    "<text class=\"budgetlabel\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">budget {}</text>\n",
-                   c.left, y, c.left + c.plot_w(), y, c.left + c.plot_w() - 4, y - 6, HumanBytes(r.verdict->budget));
+                   c.left, y, c.left + c.plot_w(), y, c.left + c.plot_w() - 4, y - 6, HumanBytes(*r.budget));
   }
   if (const MemoryStep* p = plan.peak()) {
     const double x = x_of(plan.peak_step) + bar / 2;
@@ -248,7 +270,9 @@ void WriteTimeline(const HtmlReport& r, std::string& out) {
   out += "<div class=\"legend\">";
   for (const auto& layer : kLayers)
     fmt::format_to(fmt_out, "<span><i class=\"sw {}\"></i>{}</span>", layer.css, layer.name);
-  if (r.verdict) out += "<span><i class=\"sw budgetsw\"></i>budget</span>";
+  if (r.arena && !r.arena->first_run_held_by_node.empty())
+    out += "<span><i class=\"sw heldsw\"></i>ORT holds (arena + cuBLAS)</span>";
+  if (r.budget) out += "<span><i class=\"sw budgetsw\"></i>budget</span>";
   if (r.partition) out += "<span><i class=\"sw stopsw\"></i>partition: first node sent to the CPU</span>";
   out += "</div>\n";
 }
@@ -273,37 +297,42 @@ void WriteHeader(const HtmlReport& r, std::string& out) {
   fmt::format_to(fmt_out, "<dt>cuDNN</dt><dd id=\"cudnn\">{}</dd>\n</dl>\n", Html(e.cudnn));
 
   const bool lower_bound = plan.unknown_workspace_nodes > 0 || plan.unsized_tensors > 0;
-  if (r.verdict) {
-    const BudgetVerdict& v = *r.verdict;
+  // The CLI's verdict (src/fit_report.cc WriteFitText says the same): on the device memory ORT holds,
+  // its arena replayed under the budget, plus the cuBLAS handle beside it.
+  if (r.fit) {
+    const FitAnswer& a = *r.fit;
     std::string text;
     const char* css = "fits";
-    if (!v.fits) {
-      css = "nofit";
-      text = fmt::format("Does not fit in {}: the live peak {} is over by {}.", HumanBytes(v.budget),
-                         HumanBytes(v.peak), HumanBytes(static_cast<uint64_t>(-v.margin)));
-    } else if (lower_bound) {
-      css = "unsure";
-      std::vector<std::string> unknowns;
-      if (plan.unknown_workspace_nodes > 0)
-        unknowns.push_back(fmt::format("{} node(s) have no workspace estimate", plan.unknown_workspace_nodes));
-      if (plan.unsized_tensors > 0) unknowns.push_back(fmt::format("{} tensor(s) have no size", plan.unsized_tensors));
-      text = fmt::format("Cannot tell whether it fits in {}: the live peak is at least {} ({} to spare), but {}.",
-                         HumanBytes(v.budget), HumanBytes(v.peak), HumanBytes(static_cast<uint64_t>(v.margin)),
-                         fmt::join(unknowns, " and "));
-    } else {
-      text = fmt::format("Fits in {}: the live peak is {}, {} to spare.", HumanBytes(v.budget), HumanBytes(v.peak),
-                         HumanBytes(static_cast<uint64_t>(v.margin)));
+    switch (a.verdict) {
+      case Verdict::kFits:
+        text = fmt::format("Fits in {}: ORT holds at most {} (arena {} + cuBLAS {}), {} to spare.",
+                           HumanBytes(a.budget), HumanBytes(a.needed_bytes()), HumanBytes(a.held.max),
+                           HumanBytes(a.library_bytes), HumanBytes(a.budget - a.needed_bytes()));
+        break;
+      case Verdict::kDoesNotFit:
+        css = "nofit";
+        text = a.budget < a.library_bytes
+                   ? fmt::format("Does not fit in {}: cuBLAS's handle workspace alone is {}.", HumanBytes(a.budget),
+                                 HumanBytes(a.library_bytes))
+                   : fmt::format("Does not fit in {}: ORT runs out of memory in every sampled order ({}).",
+                                 HumanBytes(a.budget), a.out_of_memory_at);
+        break;
+      case Verdict::kCannotTell:
+        css = "unsure";
+        text = fmt::format("Cannot tell whether it fits in {}: ORT holds at least {} (arena {} + cuBLAS {}).",
+                           HumanBytes(a.budget), HumanBytes(a.held.min + a.library_bytes), HumanBytes(a.held.min),
+                           HumanBytes(a.library_bytes));
+        break;
     }
-    // The verdict is the live peak's (CheckBudget); what ORT's arena holds is said beside it, as it can
-    // pass the budget first (rounding, regions kept for the session).
-    if (r.arena) {
-      const uint64_t held =
-          r.arena->first_run.median > r.arena->steady.median ? r.arena->first_run.median : r.arena->steady.median;
-      text +=
-          fmt::format(" ORT's arena holds {}{}.", HumanBytes(held), held > v.budget ? ", more than the budget" : "");
+    text += fmt::format(" The live peak is {}.", HumanBytes(plan.peak_bytes));
+    fmt::format_to(fmt_out, "<div id=\"verdict\" class=\"verdict {}\" data-verdict=\"{}\">{}", css,
+                   VerdictName(a.verdict), Html(text));
+    if (!a.reasons.empty()) {
+      out += "<ul class=\"reasons\">";
+      for (const auto& reason : a.reasons) fmt::format_to(fmt_out, "<li>{}</li>", Html(reason));
+      out += "</ul>";
     }
-    fmt::format_to(fmt_out, "<p id=\"verdict\" class=\"verdict {}\" data-fits=\"{}\">{}</p>\n", css,
-                   v.fits ? "true" : "false", Html(text));
+    out += "</div>\n";
   }
 
   out += "<dl class=\"figures\">\n";
@@ -514,7 +543,12 @@ json PageData(const HtmlReport& r) {
   json steps = json::array();
   for (const auto& s : r.plan->steps) steps.push_back({s.node, s.weights, s.activations, s.workspace, s.cublas});
   json doc = {{"nodes", std::move(nodes)}, {"steps", std::move(steps)}, {"peak_step", r.plan->peak_step}};
-  doc["budget"] = r.verdict ? json(r.verdict->budget) : json(nullptr);
+  doc["budget"] = r.budget ? json(*r.budget) : json(nullptr);
+  if (r.arena) {
+    json held = json::array();
+    for (uint64_t h : r.arena->first_run_held_by_node) held.push_back(h + r.arena->library_bytes);
+    doc["held"] = std::move(held);
+  }
   if (r.partition) {
     json placement = json::object();
     for (const auto& e : r.partition->entries)
@@ -539,6 +573,7 @@ dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;word-break:break-word}
 .verdict.fits{background:#e7f5ea;border-color:#2e8b47;color:#1c5a2e}
 .verdict.nofit{background:#fdeaea;border-color:#c62828;color:#8e1b1b}
 .verdict.unsure{background:#fff4df;border-color:#d48a00;color:#7a4f00}
+.verdict ul.reasons{margin:4px 0 0;font-size:14px;font-weight:400}
 dl.figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:10px;margin:0}
 .fig{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:8px 12px}
 .fig dt{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.03em}
@@ -556,12 +591,15 @@ section,.panel{background:var(--card);border:1px solid var(--line);border-radius
 #timeline .budgetlabel{fill:#c62828;font-weight:700}
 #timeline .stop{stroke:#7b3294;stroke-width:1.5;stroke-dasharray:3 3}#timeline .stoplabel{fill:#7b3294;font-weight:600}
 #timeline .peak{fill:#111}
+#timeline .held{fill:none;stroke:#222;stroke-width:2}
+#timeline .steady{stroke:#222;stroke-dasharray:2 3}#timeline .steadylabel{fill:#222}
 #timeline .peaklabel{font-weight:700;paint-order:stroke;stroke:#fff;stroke-width:4px}
 #timeline .cursor{stroke:#111;stroke-width:1.5}#timeline .cursor.hover{stroke:#888;stroke-dasharray:2 2}
 .legend{display:flex;flex-wrap:wrap;gap:4px 16px;color:var(--muted);margin-top:4px}
 .sw{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:5px;vertical-align:-1px}
 .sw.l-weights{background:#8da0cb}.sw.l-cublas{background:#a6d854}
 .sw.l-act{background:#66c2a5}.sw.l-ws{background:#fc8d62}
+.sw.heldsw{height:0;border-top:2px solid #222;vertical-align:3px}
 .sw.budgetsw{height:0;border-top:2px dashed #c62828;vertical-align:3px}
 .sw.stopsw{width:0;border-left:2px dashed #7b3294}
 #tip{position:fixed;pointer-events:none;background:#222;color:#fff;padding:5px 8px;border-radius:4px;font-size:12px;
@@ -681,6 +719,8 @@ constexpr const char* kScript = R"JS(
           ' + workspace ' + hb(s[3]) + (s[4] ? ' + cuBLAS ' + hb(s[4]) : '');
       if (data.budget) mem += ' (' + (100 * total / data.budget).toFixed(0) + '% of the budget)';
       box.appendChild(el('p', mem));
+      if (data.held && k < data.held.length)
+        box.appendChild(el('p', 'ORT holds after it in run 1: ' + hb(data.held[k]) + ' (arena + cuBLAS)'));
     }
     if (data.partition) {
       var place = data.partition[i];
@@ -871,8 +911,10 @@ constexpr const char* kScript = R"JS(
 
 }  // namespace
 
-HtmlArenaFigures ArenaFiguresFrom(const SessionMemory& memory) {
+HtmlArenaFigures ArenaFiguresFrom(const SessionMemory& memory, const PeakPlan& plan) {
   HtmlArenaFigures a;
+  a.library_bytes = plan.cublas_bytes;
+  a.first_run_held_by_node = memory.first_run_held_by_node;
   a.session = memory.session;
   a.first_run = memory.first_run;
   a.steady = memory.steady;

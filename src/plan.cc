@@ -271,6 +271,18 @@ Result<uint64_t> ParseByteSize(const std::string& text) {
   return static_cast<uint64_t>(value);
 }
 
+const char* VerdictName(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kFits:
+      return "fits";
+    case Verdict::kDoesNotFit:
+      return "does_not_fit";
+    case Verdict::kCannotTell:
+      return "cannot_tell";
+  }
+  return "cannot_tell";
+}
+
 BudgetVerdict CheckBudget(const PeakPlan& plan, uint64_t budget) {
   BudgetVerdict v;
   v.budget = budget;
@@ -338,7 +350,8 @@ std::optional<int64_t> GuessCrossing(const std::vector<DimProbe>& probes, uint64
 }  // namespace
 
 Result<MaxDimResult> FindMaxDim(const Model& model, const ModelOptions& base, const std::string& dim, uint64_t budget,
-                                const Target& target, const PlanOptions& options, int64_t limit) {
+                                const Target& target, const PlanOptions& options, int64_t limit,
+                                const ProbeJudge& judge) {
   {
     auto ok = CheckSymbolicDim(model, base, dim, "--max-dim");
     if (!ok.ok()) return ok.error();
@@ -351,7 +364,8 @@ Result<MaxDimResult> FindMaxDim(const Model& model, const ModelOptions& base, co
     // A byte count over 64 bits at this value cannot fit any budget: a "no", not an error.
     auto overflowed = [&](const Error& e) {
       if (e.code != ErrorCode::kOutOfRange) return false;
-      result.probes.push_back(DimProbe{value, std::numeric_limits<uint64_t>::max(), false, 0, true});
+      result.probes.push_back(
+          DimProbe{value, std::numeric_limits<uint64_t>::max(), false, Verdict::kDoesNotFit, 0, true});
       return true;
     };
     Result<Model> bound = BindPoint(model, base, {{dim, value}});
@@ -360,8 +374,14 @@ Result<MaxDimResult> FindMaxDim(const Model& model, const ModelOptions& base, co
     if (!estimate.ok()) return overflowed(estimate.error()) ? Result<bool>(false) : Result<bool>(estimate.error());
     Result<PeakPlan> plan = PlanPeak(*bound, *estimate, options);
     if (!plan.ok()) return overflowed(plan.error()) ? Result<bool>(false) : Result<bool>(plan.error());
-    const bool fits = plan->peak_bytes <= budget;
-    result.probes.push_back(DimProbe{value, plan->peak_bytes, fits, plan->unknown_workspace_nodes, false});
+    Verdict verdict = plan->peak_bytes <= budget ? Verdict::kFits : Verdict::kDoesNotFit;
+    if (judge) {
+      Result<Verdict> judged = judge(*bound, *estimate, *plan);
+      if (!judged.ok()) return overflowed(judged.error()) ? Result<bool>(false) : Result<bool>(judged.error());
+      verdict = *judged;
+    }
+    const bool fits = verdict == Verdict::kFits;
+    result.probes.push_back(DimProbe{value, plan->peak_bytes, fits, verdict, plan->unknown_workspace_nodes, false});
     if (fits && (!result.largest || value > *result.largest)) {
       result.largest = value;
       result.model_at_largest = std::move(*bound);
@@ -671,8 +691,10 @@ void WriteMaxDimText(const MaxDimResult& r, std::ostream& out) {
   std::vector<std::string> probes;
   for (const auto& p : r.probes)
     probes.push_back(fmt::format("{}={} {} {}", r.dim, p.value, p.overflowed ? "over 2^64 B" : HumanBytes(p.peak),
-                                 p.fits ? "fits" : "no"));
-  fmt::print(out, "  probes: {}\n", fmt::join(probes, "; "));
+                                 p.verdict == Verdict::kFits         ? "fits"
+                                 : p.verdict == Verdict::kCannotTell ? "cannot tell"
+                                                                     : "no"));
+  fmt::print(out, "  probes (live peak, verdict): {}\n", fmt::join(probes, "; "));
   for (const auto& w : r.warnings) fmt::print(out, "  warning: {}\n", w);
 }
 
@@ -752,7 +774,7 @@ std::string PlanJson(const Model& model, const PeakPlan& plan, const BudgetVerdi
     json probes = json::array();
     for (const auto& p : max_dim->probes)
       probes.push_back({{"value", p.value}, {"peak_bytes", p.overflowed ? json(nullptr) : json(p.peak)},
-                        {"fits", p.fits}});
+                        {"fits", p.fits}, {"verdict", VerdictName(p.verdict)}});
     doc["max_dim"] = {{"dim", max_dim->dim},
                       {"budget_bytes", max_dim->budget},
                       {"largest", max_dim->largest ? json(*max_dim->largest) : json(nullptr)},

@@ -71,6 +71,7 @@ struct Replay {
   std::string out_of_memory_at;
   std::vector<uint64_t> regions;
   std::vector<ArenaGrowth> growth;
+  std::vector<uint64_t> first_run_held;       // after each node of run 1
   std::vector<std::string>* trace = nullptr;  // set: every request is written here
 };
 
@@ -118,9 +119,15 @@ bool RunOnce(BfcArena& arena, const AllocationPlan& plan, const std::vector<std:
   }
   uint64_t block_handle = 0;
   if (pattern_block) {
-    auto h = take(*pattern_block, kRootStream, "the memory pattern's block");
-    if (!h) return false;
-    block_handle = *h;
+    // A block the arena cannot give is not an error: the run allocates each planned tensor on its
+    // own, as run 1 does (execution_frame.cc ExecutionFrame::ExecutionFrame catches the failed
+    // Alloc of the pattern's buffer and logs it at INFO).
+    auto h = Take(arena, *pattern_block, kRootStream, run + ": the memory pattern's block", replay);
+    if (h) {
+      block_handle = *h;
+    } else {
+      pattern_block.reset();
+    }
   }
   for (size_t i = 0; i < plan.steps.size(); ++i) {
     const PlanStep& step = plan.steps[i];
@@ -146,6 +153,8 @@ bool RunOnce(BfcArena& arena, const AllocationPlan& plan, const std::vector<std:
       arena.Free(h);
     };
     for (uint64_t h : scratch) free(h, "scratch");
+    if (!pattern_block && replay->first_run_held.size() < plan.steps.size())
+      replay->first_run_held.push_back(arena.held_bytes());
     for (size_t b : step.release) {
       if (!pattern_block) free(handle[b], "buffer");
     }
@@ -266,7 +275,22 @@ Result<SessionMemory> SimulateSessionMemory(const Model& model, const ModelEstim
   }
   // The initializers' order is a hash table's and changes from process to process: replay several,
   // each a fixed shuffle, so the figures repeat from run to run of wsest.
-  std::vector<Replay> replays;
+  auto replay_orders = [&](const ArenaSettings& with, bool traced) {
+    std::vector<Replay> replays;
+    if (!options.initializer_order.empty()) {
+      replays.push_back(ReplaySession(plan, options.initializer_order, labels, with, block,
+                                      traced ? &out.trace : nullptr));
+    }
+    const int orders = options.initializer_order.empty() ? std::max(1, options.initializer_orders) : 0;
+    for (int k = 0; k < orders; ++k) {
+      std::vector<uint64_t> order = plan.initializers;
+      std::mt19937_64 shuffle(0x5eed0000u + static_cast<uint64_t>(k));
+      std::shuffle(order.begin(), order.end(), shuffle);
+      const bool trace_this = traced && replays.empty();
+      replays.push_back(ReplaySession(plan, order, labels, with, block, trace_this ? &out.trace : nullptr));
+    }
+    return replays;
+  };
   if (!options.initializer_order.empty()) {
     // A given order (the one a shadow session logged): it must be the plan's initializers.
     std::vector<uint64_t> given = options.initializer_order, planned = plan.initializers;
@@ -278,28 +302,21 @@ Result<SessionMemory> SimulateSessionMemory(const Model& model, const ModelEstim
                       "summing to {}",
                       model.path(), given.size(), Sum(given), planned.size(), Sum(planned)));
     }
-    replays.push_back(
-        ReplaySession(plan, options.initializer_order, labels, settings, block, options.trace ? &out.trace : nullptr));
   }
-  const int orders = options.initializer_order.empty() ? std::max(1, options.initializer_orders) : 0;
-  for (int k = 0; k < orders; ++k) {
-    std::vector<uint64_t> order = plan.initializers;
-    std::mt19937_64 shuffle(0x5eed0000u + static_cast<uint64_t>(k));
-    std::shuffle(order.begin(), order.end(), shuffle);
-
-    const bool traced = options.trace && replays.empty();
-    replays.push_back(ReplaySession(plan, order, labels, settings, block, traced ? &out.trace : nullptr));
-  }
+  if (options.device_bytes) settings.device_bytes = std::min(settings.device_bytes, *options.device_bytes);
+  const std::vector<Replay> replays = replay_orders(settings, options.trace);
   std::vector<uint64_t> session, first_run, steady;
   for (const Replay& r : replays) {
     session.push_back(r.session);
     first_run.push_back(r.first_run);
     steady.push_back(r.steady);
+    if (r.out_of_memory) ++out.orders_out_of_memory;
     if (r.out_of_memory && !out.out_of_memory) {
       out.out_of_memory = true;
       out.out_of_memory_at = r.out_of_memory_at;
     }
   }
+  out.orders = replays.size();
   out.session = Spread(session);
   out.first_run = Spread(first_run);
   out.steady = Spread(steady);
@@ -308,8 +325,29 @@ Result<SessionMemory> SimulateSessionMemory(const Model& model, const ModelEstim
     if (r.steady == out.steady.median) {
       out.regions = r.regions;
       out.growth = r.growth;
+      out.first_run_held_by_node = r.first_run_held;
       break;
     }
+  }
+  if (options.find_gpu_mem_limit && !out.out_of_memory) {
+    // The smallest gpu_mem_limit under which no sampled order runs out (BFCArena::Extend clamps each
+    // region to what the limit leaves): bisection to 1 MiB between 0 and the most any order held,
+    // which always suffices (no region was clamped to reach it).
+    auto fits_under = [&](uint64_t limit) {
+      ArenaSettings with = settings;
+      with.memory_limit = limit;
+      for (const Replay& r : replay_orders(with, false))
+        if (r.out_of_memory) return false;
+      return true;
+    };
+    constexpr uint64_t kStep = uint64_t{1} << 20;
+    uint64_t hi = (out.held_max().max + kStep - 1) / kStep;  // in MiB: fits
+    uint64_t lo = 0;                                         // does not fit (or 0)
+    while (hi - lo > 1) {
+      const uint64_t mid = lo + (hi - lo) / 2;
+      (fits_under(mid * kStep) ? hi : lo) = mid;
+    }
+    out.gpu_mem_limit_needed = hi * kStep;
   }
   return out;
 }

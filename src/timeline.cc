@@ -76,6 +76,8 @@ void WriteTimelineSvg(const Model& model, const PeakPlan& plan, const TimelineOp
 
   double ymax = static_cast<double>(std::max<uint64_t>(plan.peak_bytes, 1));
   if (options.budget) ymax = std::max(ymax, static_cast<double>(*options.budget));
+  for (uint64_t held : options.held_by_node) ymax = std::max(ymax, static_cast<double>(held));
+  if (options.steady_held) ymax = std::max(ymax, static_cast<double>(*options.steady_held));
   ymax *= 1.08;
   const double tick = TickStep(ymax, 6);
   ymax = std::ceil(ymax / tick) * tick;
@@ -101,6 +103,12 @@ void WriteTimelineSvg(const Model& model, const PeakPlan& plan, const TimelineOp
     fmt::print(out, "<rect x=\"{:.1f}\" y=\"58\" width=\"12\" height=\"12\" fill=\"{}\"/>\n", lx, layer.color);
     fmt::print(out, "<text x=\"{:.1f}\" y=\"69\">{}</text>\n", lx + 17, layer.name);
     lx += 30 + 7.4 * static_cast<double>(std::string(layer.name).size());
+  }
+  if (!options.held_by_node.empty()) {
+    fmt::print(out, "<line x1=\"{:.1f}\" y1=\"64\" x2=\"{:.1f}\" y2=\"64\" stroke=\"#222\" stroke-width=\"2\"/>\n",
+               lx, lx + 24);
+    fmt::print(out, "<text x=\"{:.1f}\" y=\"69\">ORT holds (arena + cuBLAS)</text>\n", lx + 30);
+    lx += 230;
   }
   if (options.budget) {
     fmt::print(out, "<line x1=\"{:.1f}\" y1=\"64\" x2=\"{:.1f}\" y2=\"64\" stroke=\"#d62728\" stroke-width=\"2\" "
@@ -136,6 +144,25 @@ void WriteTimelineSvg(const Model& model, const PeakPlan& plan, const TimelineOp
     }
   }
 
+  // The arena's held bytes: a step line over the bars (held memory never falls during a run), and
+  // the steady state after the first run as a dotted line.
+  if (!options.held_by_node.empty()) {
+    std::string points;
+    for (size_t i = 0; i < options.held_by_node.size() && i < n; ++i) {
+      const double y = y_of(static_cast<double>(options.held_by_node[i]));
+      points += fmt::format("{:.2f},{:.2f} {:.2f},{:.2f} ", x_of(i), y, x_of(i) + bar, y);
+    }
+    fmt::print(out, "<polyline points=\"{}\" fill=\"none\" stroke=\"#222\" stroke-width=\"2\">"
+               "<title>device memory ORT holds during the first run (arena + cuBLAS)</title></polyline>\n", points);
+  }
+  if (options.steady_held) {
+    const double y = y_of(static_cast<double>(*options.steady_held));
+    fmt::print(out, "<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#222\" "
+               "stroke-dasharray=\"2,3\"/>\n", left, y, left + pw, y);
+    fmt::print(out, "<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"#222\">steady state {}</text>\n", left + 6, y - 5,
+               HumanBytes(*options.steady_held));
+  }
+
   // Axes.
   fmt::print(out, "<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#333\"/>\n", left, top + ph,
              left + pw, top + ph);
@@ -157,12 +184,14 @@ void WriteTimelineSvg(const Model& model, const PeakPlan& plan, const TimelineOp
   // Budget line.
   if (options.budget) {
     const double y = y_of(static_cast<double>(*options.budget));
-    const bool fits = plan.peak_bytes <= *options.budget;
+    const std::string verdict = !options.verdict.empty()          ? options.verdict
+                                : plan.peak_bytes <= *options.budget ? "fits"
+                                                                     : "does not fit";
     fmt::print(out, "<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#d62728\" stroke-width=\"2\" "
                "stroke-dasharray=\"6,4\"/>\n", left, y, left + pw, y);
     fmt::print(out, "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\" fill=\"#d62728\" font-weight=\"bold\">"
                "budget {}: {}</text>\n", left + pw - 4, y - 6, HumanBytes(*options.budget),
-               fits ? "fits" : "does not fit");
+               verdict);
   }
 
   // Peak marker.

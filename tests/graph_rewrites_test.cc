@@ -24,7 +24,8 @@ std::map<std::string, size_t> Counts(const GraphBuilder& g) {
   return out;
 }
 
-TEST(GraphRewrites, ConvBatchNormAndReluAreFound) {
+// Conv + Relu is not a rewrite the CUDA session makes (src/graph_rewrites.cc): only the BN pair counts.
+TEST(GraphRewrites, ConvBatchNormIsFoundConvReluIsNot) {
   GraphBuilder g;
   g.Input("x", kFloat, {1, 3, 8, 8}).Output("y").Output("z");
   g.Weight("w", kFloat, {4, 3, 3, 3}).Weight("s", kFloat, {4}).Weight("b", kFloat, {4});
@@ -35,8 +36,7 @@ TEST(GraphRewrites, ConvBatchNormAndReluAreFound) {
   g.Node("Relu", {"c2"}, {"z"}, "relu");
   const auto counts = Counts(g);
   EXPECT_EQ(counts.at("ConvBNFusion"), 1u);
-  EXPECT_EQ(counts.at("ConvActivationFusion"), 1u);
-  EXPECT_EQ(counts.size(), 2u);
+  EXPECT_EQ(counts.size(), 1u);
 }
 
 // A Conv read by two nodes is not fused with either (the fusions want a single consumer).
@@ -52,13 +52,17 @@ TEST(GraphRewrites, AConvWithTwoReadersIsNotFused) {
 
 TEST(GraphRewrites, TransformerPatterns) {
   GraphBuilder g;
-  g.Input("x", kFloat, {2, 4, 8}).Output("y");
+  g.Input("x", kFloat, {4, 8}).Output("y").Output("y3");
+  g.Input("x3", kFloat, {2, 4, 8});
   g.Weight("w", kFloat, {8, 8}).Weight("bias", kFloat, {8}).Weight("gamma", kFloat, {8});
   g.Node("MatMul", {"x", "w"}, {"mm"}, "matmul");
   g.Node("Add", {"mm", "bias"}, {"biased"}, "bias_add");
   g.Node("Identity", {"biased"}, {"same"}, "identity");
   g.Node("Add", {"same", "x"}, {"residual"}, "residual_add");
   g.Node("LayerNormalization", {"residual", "gamma", "bias"}, {"y"}, "layer_norm").Attr("axis", int64_t{-1});
+  // A 3-D MatMul + bias stays as it is (gpt2_decode on the binary).
+  g.Node("MatMul", {"x3", "w"}, {"mm3"}, "matmul_3d");
+  g.Node("Add", {"mm3", "bias"}, {"y3"}, "bias_add_3d");
   const auto counts = Counts(g);
   EXPECT_EQ(counts.at("MatMulAddFusion"), 1u);
   EXPECT_EQ(counts.at("EliminateIdentity / EliminateDropout"), 1u);

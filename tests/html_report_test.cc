@@ -15,6 +15,7 @@
 #include "tests/cli_runner.h"
 #include "tests/test_graph.h"
 #include "wsest/plan.h"
+#include "wsest/verdict.h"
 
 namespace wsest {
 namespace {
@@ -73,14 +74,24 @@ std::string Page(std::optional<uint64_t> budget) {
   report.model = &*model;
   report.estimate = &*estimate;
   report.plan = &*plan;
-  if (budget) report.verdict = CheckBudget(*plan, *budget);
+  // The verdict as include/wsest/verdict.h gives it, written here so the page's wording is tested
+  // alone: cannot tell, with a reason that carries markup.
+  FitAnswer fit;
+  if (budget) {
+    fit.verdict = Verdict::kCannotTell;
+    fit.budget = *budget;
+    fit.held = {/*median=*/2 << 20, /*min=*/1 << 20, /*max=*/3 << 20};
+    fit.reasons = {"1 node(s) have no workspace estimate: custom<&>"};
+    report.budget = budget;
+    report.fit = &fit;
+  }
   std::ostringstream out;
   WriteHtmlReport(report, out);
   return out.str();
 }
 
 TEST(HtmlReport, EscapesModelStringsInTextAttributesAndData) {
-  const std::string html = Page(uint64_t{1} << 20);
+  const std::string html = Page(uint64_t{64} << 20);
   // Only the page's own two scripts open and close; the name's "</script>" and "<!--" do not survive raw.
   EXPECT_EQ(Count(html, "<script"), 2u);
   EXPECT_EQ(Count(html, "</script>"), 2u);
@@ -126,14 +137,19 @@ TEST(HtmlReport, OneRowPerNodeAndUnknownNodesCarryTheirReason) {
 }
 
 TEST(HtmlReport, FiguresByHand) {
-  const std::string html = Page(uint64_t{1} << 20);
+  const std::string html = Page(uint64_t{64} << 20);
   // Weights: w float [256] = 1024 B.
   EXPECT_EQ(FigureBytes(html, "fig-weights"), 1024);
   EXPECT_NE(html.find("<small>#0 enc/&lt;b&gt;"), std::string::npos);  // the largest workspace's node
   // Peak at step 0: weights 1024 + x (1 KiB) + a (1 KiB) + workspace 4096 = 7168; later steps hold at most
   // weights + a + b (+ y, unsized) = 3072. No cuBLAS term (plan options default to 0).
   EXPECT_EQ(FigureBytes(html, "fig-peak"), 7168);
-  EXPECT_NE(html.find("class=\"verdict unsure\""), std::string::npos);  // an unknown node: cannot tell
+  // Cannot tell: at least the arena's least held (1 MiB) plus cuBLAS (0), and the reason, escaped.
+  EXPECT_NE(html.find("<div id=\"verdict\" class=\"verdict unsure\" data-verdict=\"cannot_tell\">Cannot tell "
+                      "whether it fits in 64.0 MiB: ORT holds at least 1.0 MiB (arena 1.0 MiB + cuBLAS 0 B)."),
+            std::string::npos);
+  EXPECT_NE(html.find("<ul class=\"reasons\"><li>1 node(s) have no workspace estimate: custom&lt;&amp;&gt;</li>"),
+            std::string::npos);
 }
 
 // The same run through the CLI, --json and --html: every figure and every row agree.
@@ -162,8 +178,12 @@ TEST(HtmlReport, FiguresEqualTheJson) {
   EXPECT_EQ(FigureBytes(html, "fig-peak"), doc["memory"]["peak_bytes"].get<int64_t>());
   EXPECT_EQ(FigureBytes(html, "fig-cublas"), doc["memory"]["cublas_handle_workspace_bytes"].get<int64_t>());
   EXPECT_EQ(FigureBytes(html, "fig-ws-max"), doc["summary"]["workspace_max_bytes"].get<int64_t>());
-  EXPECT_NE(html.find(fmt::format("data-fits=\"{}\"", doc["budget"]["fits"].get<bool>())), std::string::npos);
-  EXPECT_GT(FigureBytes(html, "fig-arena-steady"), 0);  // with a budget the arena is replayed
+  EXPECT_NE(html.find(fmt::format("data-verdict=\"{}\"", doc["budget"]["verdict"].get<std::string>())),
+            std::string::npos);
+  const auto& arena = doc["memory"]["arena"];
+  EXPECT_EQ(FigureBytes(html, "fig-arena-session"), arena["session_bytes"].get<int64_t>());
+  EXPECT_EQ(FigureBytes(html, "fig-arena-first-run"), arena["first_run_peak_bytes"].get<int64_t>());
+  EXPECT_EQ(FigureBytes(html, "fig-arena-steady"), arena["steady_bytes"].get<int64_t>());
 
   const auto& nodes = doc["nodes"];
   EXPECT_EQ(Count(html, "<tr data-i="), nodes.size());

@@ -116,7 +116,7 @@ TEST(Budget, ParsesSizes) {
   }
 }
 
-TEST(Budget, VerdictAtTheBoundary) {
+TEST(Budget, LivePeakAtTheBoundary) {
   PeakPlan plan;
   plan.peak_bytes = 4096;
   EXPECT_TRUE(CheckBudget(plan, 4096).fits);
@@ -134,25 +134,24 @@ TEST(Budget, CliExitCodes) {
   // Peak of the diamond: 1024 weights + 3072 activations + the cuBLAS handle workspace (32 MiB).
   const uint64_t peak = 4096 + Cublas();
   ASSERT_EQ(peak, 33558528u);
-  auto fits = RunWsest({model, "--budget", std::to_string(peak)});
+  // The verdict itself judges the device memory ORT holds (tests/verdict_test.cc); the live peak is
+  // printed and carried beside it.
+  auto fits = RunWsest({model, "--budget", "8GiB"});
   EXPECT_EQ(fits.exit_code, 0) << fits.err;
   EXPECT_NE(fits.out.find("  peak:         32.0 MiB (33558528 B) at #2 relu_c (Relu)"), std::string::npos) << fits.out;
   EXPECT_NE(fits.out.find("    cuBLAS:       32.0 MiB\n"), std::string::npos) << fits.out;
-  EXPECT_NE(fits.out.find("  budget:       32.0 MiB: fits, 0 B to spare (0 B)"), std::string::npos) << fits.out;
-  auto over = RunWsest({model, "--budget", std::to_string(peak - 1)});
-  EXPECT_EQ(over.exit_code, 1) << over.err;
-  EXPECT_NE(over.out.find("does NOT fit, over by 1 B (1 B)"), std::string::npos) << over.out;
+  EXPECT_NE(fits.out.find("  budget:       8.0 GiB: fits"), std::string::npos) << fits.out;
   auto bad = RunWsest({model, "--budget", "lots"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_EQ(bad.err, "wsest: error: --budget: 'lots' is not a byte size; write e.g. 8GiB, 512MiB, 16GB or 1000000\n");
-  auto json = RunWsest({model, "--budget", std::to_string(peak - 1), "--json"});
-  EXPECT_EQ(json.exit_code, 1);
+  auto json = RunWsest({model, "--budget", "8GiB", "--json"});
+  EXPECT_EQ(json.exit_code, 0);
   const auto doc = nlohmann::json::parse(json.out);
   EXPECT_EQ(doc["summary"]["peak_bytes"], peak);
   EXPECT_EQ(doc["memory"]["peak_parts"]["cublas_handle_workspace_bytes"], Cublas());
   EXPECT_EQ(doc["memory"]["peak_node"]["name"], "relu_c");
-  EXPECT_EQ(doc["budget"]["fits"], false);
-  EXPECT_EQ(doc["budget"]["margin_bytes"], -1);
+  EXPECT_EQ(doc["budget"]["live_peak_bytes"], peak);
+  EXPECT_EQ(doc["budget"]["verdict"], "fits");
   EXPECT_EQ(doc["summary"]["workspace_sum_bytes"], 0);  // the existing keys are still there
 }
 

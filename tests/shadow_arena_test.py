@@ -163,8 +163,28 @@ if real:
         sys.exit(1)
     MODELS["ppocr_det_optimized"] = (saved_det, det[1])
 
+def initializer_order(log, order_file):
+    """The initializers' allocation order of a shadow session, written to order_file (None when the
+    session was not created): ORT copies each one to the device right after allocating it."""
+    order, created = [], False
+    with open(log) as f:
+        for line in f:
+            event = json.loads(line)
+            if event.get("ev") == "mark" and event.get("label") == "session created":
+                created = True
+                break
+            if event.get("ev") == "memcpy" and event.get("kind") == 1:  # cudaMemcpyHostToDevice
+                order.append(event["bytes"])
+    if not created:
+        return None
+    with open(order_file, "w") as f:
+        f.write("\n".join(map(str, order)) + "\n")
+    return order_file
+
+
 failures = 0
 rows = []
+steady_held = {}
 for name, (path, dims) in MODELS.items():
     log = os.path.join(work, name + ".log.jsonl")
     flags = input_flags(path, dims)
@@ -173,18 +193,7 @@ for name, (path, dims) in MODELS.items():
         print(f"FAIL {name}: {measured['error']}")
         failures += 1
         continue
-    # The initializers' allocation order: ORT copies each one to the device right after allocating it.
-    order = []
-    with open(log) as f:
-        for line in f:
-            event = json.loads(line)
-            if event.get("ev") == "mark" and event.get("label") == "session created":
-                break
-            if event.get("ev") == "memcpy" and event.get("kind") == 1:  # cudaMemcpyHostToDevice
-                order.append(event["bytes"])
-    order_file = os.path.join(work, name + ".order.txt")
-    with open(order_file, "w") as f:
-        f.write("\n".join(map(str, order)) + "\n")
+    order_file = initializer_order(log, os.path.join(work, name + ".order.txt"))
     base = [calibrate_tool, "arena", path, *flags, "--library-workspace", "0"]
     replay = subprocess.run(base + ["--order", order_file], capture_output=True, text=True)
     sampled = subprocess.run(base, capture_output=True, text=True)
@@ -193,6 +202,7 @@ for name, (path, dims) in MODELS.items():
         failures += 1
         continue
     replayed, spread = json.loads(replay.stdout), json.loads(sampled.stdout)
+    steady_held[name] = (measured["memory"]["after_session"], measured["memory"]["runs"][1]["held_after"])
     points = {"session": measured["memory"]["after_session"],
               "first_run": measured["memory"]["runs"][0]["held_after"],
               "steady": measured["memory"]["runs"][1]["held_after"]}
@@ -204,8 +214,54 @@ for name, (path, dims) in MODELS.items():
             failures += 1
             print(f"FAIL {name} {point}: ORT held {bytes_held} B, wsest's replay of the same order {predicted} B")
 
+# Budgets: the device made smaller (WSEST_SHADOW_MEMORY) so that cudaMalloc fails past it, as on a GPU
+# with that much free. The binary either runs (its arena backing off to smaller regions) or runs out;
+# wsest's replay of the same process's initializer order under the same memory must say the same,
+# and hold the same bytes when it runs.
+budget_rows = []
+for name in ("bert_base", "resnet_small", "transformer_1000"):
+    if name not in steady_held:
+        continue
+    path, dims = MODELS[name]
+    flags = input_flags(path, dims)
+    session, steady = steady_held[name]
+    # Between what the session alone holds and the steady state, and just under the steady state.
+    for fraction in (0.25, 0.5, 0.75, 0.9, 0.98):
+        memory = int(session + (steady - session) * fraction) if steady > session * 1.1 else int(steady * fraction)
+        log = os.path.join(work, f"{name}.budget{fraction}.log.jsonl")
+        env_memory = {"WSEST_SHADOW_MEMORY": str(memory)}
+        os.environ.update(env_memory)
+        measured = shadow_session(path, flags, log, ["--opt-level", "disable", "--runs", "3"])
+        del os.environ["WSEST_SHADOW_MEMORY"]
+        ran = "error" not in measured
+        order_file = initializer_order(log, os.path.join(work, f"{name}.budget{fraction}.order.txt"))
+        if order_file is None:
+            budget_rows.append((name, memory, "session not created", "-"))
+            continue
+        replay = subprocess.run([calibrate_tool, "arena", path, *flags, "--library-workspace", "0", "--order", order_file,
+                                 "--device-memory", str(memory)], capture_output=True, text=True)
+        if replay.returncode != 0:
+            print(f"FAIL {name} under {memory} B: {replay.stderr}")
+            failures += 1
+            continue
+        predicted = json.loads(replay.stdout)
+        predicted_ran = not predicted["out_of_memory"]
+        budget_rows.append((name, memory, "runs" if ran else "out of memory",
+                            "runs" if predicted_ran else "out of memory: " + predicted["out_of_memory_at"]))
+        if ran != predicted_ran:
+            failures += 1
+            print(f"FAIL {name} under {memory} B: ORT {'ran' if ran else 'ran out'}, wsest predicts "
+                  f"{'it runs' if predicted_ran else 'it runs out'}")
+        elif ran and measured["memory"]["runs"][1]["held_after"] != predicted["steady"]["median"]:
+            failures += 1
+            print(f"FAIL {name} under {memory} B: ORT held {measured['memory']['runs'][1]['held_after']} B, "
+                  f"wsest {predicted['steady']['median']} B")
+
 print(f"{'model':<19} {'point':<9} {'ORT held':>12} {'replay':>12} {'error':>7}  {'sampled median [min..max]'}")
 for name, point, held, predicted, median, low, high in rows:
     error = abs(predicted - held) / held * 100 if held else 0.0
     print(f"{name:<19} {point:<9} {held:>12} {predicted:>12} {error:>6.2f}%  {median} [{low}..{high}]")
+print(f"\n{'model':<19} {'device memory':>14}  {'ORT 1.29.0':<22} wsest (same initializer order)")
+for name, memory, ort, predicted in budget_rows:
+    print(f"{name:<19} {memory:>14}  {ort:<22} {predicted}")
 sys.exit(1 if failures else 0)

@@ -115,7 +115,11 @@ Result<CliOptions> ParseCommandLine(int argc, const char* const* argv, const Cli
   app.add_option("--ort-stats", out.ort_stats_path,
                  "write ORT's per-node stats CSV (for session.resource_cuda_partitioning_settings) to FILE");
   app.add_option("--budget", budget_text,
-                 "GPU memory budget, e.g. 8GiB: prints the verdict; exit 1 if it does not fit");
+                 "GPU memory budget, e.g. 8GiB: the verdict for the device memory ORT will hold; exit 0 fits, "
+                 "1 does not fit, 3 cannot tell");
+  app.add_flag("--arena", out.arena,
+               "simulate ORT's BFC arena: device memory held after session creation, at the first run's "
+               "peak and in steady state (on with --budget and --timeline)");
   app.add_option("--max-dim", out.max_dim, "with --budget: the largest value of this symbolic dim that fits");
   app.add_option("--timeline", out.timeline_path, "write the memory timeline as an SVG picture to FILE.svg");
   app.add_option("--html", out.html_path,

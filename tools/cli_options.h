@@ -43,6 +43,7 @@ struct CliOptions {
   bool partition = false;          // --partition (needs --budget)
   std::string ort_stats_path;      // --ort-stats
   std::string timeline_path;       // --timeline
+  bool arena = false;              // --arena (also on with --budget and --timeline)
   std::string html_path;           // --html
 };
 

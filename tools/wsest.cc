@@ -2,6 +2,7 @@
 // calls, a writer out.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -13,6 +14,7 @@
 
 #include "src/ort_stats.h"
 #include "src/coverage.h"
+#include "src/fit_report.h"
 #include "src/html_report.h"
 #include "src/records.h"
 #include "src/report.h"
@@ -24,12 +26,14 @@
 #include "wsest/registry.h"
 #include "wsest/session_memory.h"
 #include "wsest/target.h"
+#include "wsest/verdict.h"
 
 namespace {
 
 constexpr int kExitOk = 0;
-constexpr int kExitDoesNotFit = 1;  // --budget: the peak is over it; --max-dim: not even 1 fits
+constexpr int kExitDoesNotFit = 1;  // --budget: ORT runs out of memory; --max-dim: not even 1 fits
 constexpr int kExitError = 2;
+constexpr int kExitCannotTell = 3;  // --budget: unknowns (or the initializers' order) decide it
 
 int Fail(const std::string& message) {
   std::cerr << "wsest: error: " << message << "\n";
@@ -123,7 +127,14 @@ int main(int argc, char** argv) {
   std::optional<wsest::ModelEstimate> estimate;
   wsest::PeakPlan plan;
   if (!max_dim.empty()) {
-    auto found = wsest::FindMaxDim(*loaded, options, max_dim, *budget, target, plan_options);
+    // Each probe judged as --budget is: the device memory ORT holds, three-valued.
+    const wsest::ProbeJudge judge = [&](const wsest::Model& m, const wsest::ModelEstimate& e,
+                                        const wsest::PeakPlan& p) -> wsest::Result<wsest::Verdict> {
+      auto answer = wsest::CheckFit(m, e, p, target, *budget);
+      if (!answer.ok()) return answer.error();
+      return answer->verdict;
+    };
+    auto found = wsest::FindMaxDim(*loaded, options, max_dim, *budget, target, plan_options, int64_t{1} << 20, judge);
     if (!found.ok()) return Fail(found.error().message);
     max_dim_result = std::move(*found);
     if (max_dim_result->model_at_largest) {
@@ -153,8 +164,21 @@ int main(int argc, char** argv) {
     if (!planned.ok()) return Fail(planned.error().message);
     plan = std::move(*planned);
   }
-  std::optional<wsest::BudgetVerdict> verdict;
-  if (budget) verdict = wsest::CheckBudget(plan, *budget);
+  // Device memory as ORT holds it (its BFC arena replayed) and the budget's verdict on it.
+  std::optional<wsest::SessionMemory> arena;
+  if (cli.arena || budget || !cli.timeline_path.empty() || !cli.html_path.empty()) {
+    wsest::SessionMemoryOptions arena_options;
+    arena_options.find_gpu_mem_limit = cli.arena || budget;
+    auto simulated = wsest::SimulateSessionMemory(*model, *estimate, target, arena_options);
+    if (!simulated.ok()) return Fail(simulated.error().message);
+    arena = std::move(*simulated);
+  }
+  std::optional<wsest::FitAnswer> fit;
+  if (budget) {
+    auto judged = wsest::CheckFit(*model, *estimate, plan, target, *budget);
+    if (!judged.ok()) return Fail(judged.error().message);
+    fit = std::move(*judged);
+  }
   std::optional<wsest::PartitionPreview> preview;
   if (cli.partition) preview = wsest::PreviewPartition(*model, *estimate, plan, *budget);
 
@@ -167,14 +191,23 @@ int main(int argc, char** argv) {
     auto doc = nlohmann::json::parse(base.str());
     doc["summary"]["peak_bytes"] = plan.peak_bytes;
     const auto extra = nlohmann::json::parse(wsest::PlanJson(
-        *model, plan, verdict ? &*verdict : nullptr, max_dim_result ? &*max_dim_result : nullptr,
-        range_result ? &*range_result : nullptr, preview ? &*preview : nullptr));
+        *model, plan, nullptr, max_dim_result ? &*max_dim_result : nullptr, range_result ? &*range_result : nullptr,
+        preview ? &*preview : nullptr));
     for (const auto& [key, value] : extra.items()) doc[key] = value;
+    if (arena) {
+      doc["memory"]["arena"] = wsest::ArenaJson(*arena, plan);
+      doc["memory"]["arena"]["graph_rewrites"] = wsest::GraphRewritesJson(wsest::FindGraphRewrites(*model));
+    }
+    if (fit) doc["budget"] = wsest::FitJson(*fit, plan);
     std::cout << doc.dump(1) << "\n";
   } else {
     wsest::WriteTable(*estimate, *model, std::cout);
     wsest::WritePeakText(*model, plan, std::cout);
-    if (verdict) wsest::WriteBudgetText(*verdict, std::cout);
+    if (arena) {
+      wsest::WriteArenaText(*arena, plan, std::cout);
+      wsest::WriteGraphRewritesNote(wsest::FindGraphRewrites(*model), std::cout);
+    }
+    if (fit) wsest::WriteFitText(*fit, std::cout);
     if (range_result) wsest::WriteRangeText(*range_result, std::cout);
     if (max_dim_result) wsest::WriteMaxDimText(*max_dim_result, std::cout);
     if (preview) wsest::WritePartitionText(*model, *preview, std::cout);
@@ -230,6 +263,14 @@ int main(int argc, char** argv) {
     timeline.title = fmt::format("{}: GPU memory over execution order", model_path);
     timeline.subtitle = fmt::format("{} | {} | {}", estimate->device, estimate->ep, fmt::join(bound_dims, ", "));
     timeline.budget = budget;
+    if (fit) {
+      timeline.verdict = wsest::VerdictName(fit->verdict);
+      std::replace(timeline.verdict.begin(), timeline.verdict.end(), '_', ' ');
+    }
+    if (arena) {
+      for (uint64_t held : arena->first_run_held_by_node) timeline.held_by_node.push_back(held + plan.cublas_bytes);
+      timeline.steady_held = arena->steady.median + plan.cublas_bytes;
+    }
     std::ofstream file(cli.timeline_path);
     if (!file) return Fail(fmt::format("--timeline {}: cannot open the file for writing", cli.timeline_path));
     wsest::WriteTimelineSvg(*model, plan, timeline, file);
@@ -242,8 +283,10 @@ int main(int argc, char** argv) {
     html.estimate = &*estimate;
     html.plan = &plan;
     html.target = &target;
-    html.verdict = verdict;
+    html.budget = budget;
+    html.fit = fit ? &*fit : nullptr;
     html.partition = preview ? &*preview : nullptr;
+    if (arena) html.arena = wsest::ArenaFiguresFrom(*arena, plan);
     std::vector<std::string> dims;
     for (const auto& [name, value] : options.dims) dims.push_back(fmt::format("{}={}", name, value));
     if (max_dim_result)
@@ -252,15 +295,6 @@ int main(int argc, char** argv) {
       for (const auto& [name, value] : range_result->points[range_result->peak_point].dims)
         dims.push_back(fmt::format("{}={} (peak of the range)", name, value));
     html.dims = fmt::format("{}", fmt::join(dims, ", "));
-    // With a budget the arena's figures matter: what ORT holds can pass it before the live peak does.
-    if (budget) {
-      auto held = wsest::SimulateSessionMemory(*model, *estimate, target);
-      if (held.ok()) {
-        html.arena = wsest::ArenaFiguresFrom(*held);
-      } else {
-        std::cerr << "wsest: warning: --html: no arena figures: " << held.error().message << "\n";
-      }
-    }
     std::ofstream file(cli.html_path);
     if (!file) return Fail(fmt::format("--html {}: cannot open the file for writing", cli.html_path));
     wsest::WriteHtmlReport(html, file);
@@ -268,7 +302,12 @@ int main(int argc, char** argv) {
     if (!file) return Fail(fmt::format("--html {}: writing failed", cli.html_path));
   }
   int code = kExitOk;
-  if (max_dim_result && !max_dim_result->largest) code = kExitDoesNotFit;
-  if (verdict && !verdict->fits) code = kExitDoesNotFit;
+  if (max_dim_result && !max_dim_result->largest) {
+    code = kExitDoesNotFit;
+    for (const auto& p : max_dim_result->probes)
+      if (p.verdict == wsest::Verdict::kCannotTell) code = kExitCannotTell;
+  }
+  if (fit && fit->verdict == wsest::Verdict::kDoesNotFit) code = kExitDoesNotFit;
+  if (fit && fit->verdict == wsest::Verdict::kCannotTell) code = kExitCannotTell;
   return ExitWithoutFreeing(code);
 }

@@ -53,6 +53,7 @@ Settings Read() {
     s.l2_bytes = d.at("l2_bytes").get<uint64_t>();
   }
   if (s.sm_count == 0) Fatal("unknown WSEST_SHADOW_DEVICE '" + s.device_id + "'; known: " + known);
+  s.memory_bytes = EnvNumber("WSEST_SHADOW_MEMORY", s.memory_bytes);  // a smaller device: a budget
   s.cudnn_version = static_cast<int>(EnvNumber("WSEST_SHADOW_CUDNN", 91900));
   s.cuda_runtime_version = static_cast<int>(EnvNumber("WSEST_SHADOW_CUDA_RUNTIME", 13000));
   s.cuda_driver_version = static_cast<int>(EnvNumber("WSEST_SHADOW_CUDA_DRIVER", 13000));

@@ -7,6 +7,8 @@
 // Settings (environment variables, read once per library):
 //   WSEST_SHADOW_DEVICE            a device profile id of data/devices.json, compiled in (default
 //                                  h100-sxm): name, compute capability, SM count, memory, L2
+//   WSEST_SHADOW_MEMORY            the device's memory in bytes instead of the profile's: cudaMalloc
+//                                  fails past it, as on a GPU with that much free (a budget)
 //   WSEST_SHADOW_CUDNN             cudnnGetVersion's answer, e.g. 91900 (default 91900)
 //   WSEST_SHADOW_CUDA_RUNTIME      cudaRuntimeGetVersion's answer (default 13000)
 //   WSEST_SHADOW_CUDA_DRIVER       cudaDriverGetVersion's answer (default 13000)

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <ostream>
@@ -91,6 +92,12 @@ Result<PeakPlan> PlanPeak(const Model& model, const ModelEstimate& estimate, con
 // and decimal (kB, MB, GB, TB) units, B optional. Errors name the text.
 Result<uint64_t> ParseByteSize(const std::string& text);
 
+// A budget's answer (include/wsest/verdict.h judges the device memory ORT holds): fits, does not
+// fit, or cannot tell when unknowns could change it.
+enum class Verdict { kFits, kDoesNotFit, kCannotTell };
+// "fits", "does_not_fit", "cannot_tell": the JSON's budget.verdict.
+const char* VerdictName(Verdict verdict);
+
 struct BudgetVerdict {
   uint64_t budget = 0;
   uint64_t peak = 0;
@@ -108,7 +115,8 @@ BudgetVerdict CheckBudget(const PeakPlan& plan, uint64_t budget);
 struct DimProbe {
   int64_t value = 0;
   uint64_t peak = 0;  // UINT64_MAX when a byte count overflowed 64 bits at this value
-  bool fits = false;
+  bool fits = false;  // verdict == kFits
+  Verdict verdict = Verdict::kDoesNotFit;
   size_t unknown_workspace_nodes = 0;
   bool overflowed = false;  // a byte count at this value overflows 64 bits: it cannot fit
 };
@@ -121,9 +129,13 @@ struct MaxDimResult {
   std::optional<Model> model_at_largest;  // the model bound at `largest`, as probed (callers reuse it)
   std::vector<std::string> warnings;
 };
+// How a probe is judged: by default its live peak against the budget (fits or does not); the CLI
+// passes the device memory ORT holds (CheckFit), which can also answer cannot tell. The search
+// looks for the largest value that surely fits: a probe it cannot tell counts as not fitting.
+using ProbeJudge = std::function<Result<Verdict>(const Model&, const ModelEstimate&, const PeakPlan&)>;
 Result<MaxDimResult> FindMaxDim(const Model& model, const ModelOptions& base, const std::string& dim, uint64_t budget,
                                 const Target& target, const PlanOptions& options = {},
-                                int64_t limit = int64_t{1} << 20);
+                                int64_t limit = int64_t{1} << 20, const ProbeJudge& judge = {});
 
 // --dim name=lo..hi. Evaluated values ("breakpoints"): both ends, every power of two in [lo, hi]
 // and the values one below and one above each of them, sorted and unique. Kernel choices flip at

@@ -18,7 +18,8 @@
 //   chunks untagged (StreamAwareBFCArena::ReleaseStreamBuffers).
 // - Runs 2 and later, with the memory pattern on (sequential execution, every feed shaped): the planned
 //   activations as one block, laid out by best fit over 256-byte-rounded sizes (mem_pattern_planner.h),
-//   allocated after the feeds; outputs and scratch still one by one.
+//   allocated after the feeds; outputs and scratch still one by one. A block the arena cannot give
+//   (a device or gpu_mem_limit too small for it) leaves the run allocating tensor by tensor.
 // - Kernels' own buffers for the session (Estimate::session_buffers), taken when the kernels are
 //   created: exact cudaMallocs outside the regions.
 // Not modelled: CUDA graphs, several streams, PrePack's buffers (the NHWC convolutions under
@@ -27,6 +28,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,6 +63,12 @@ struct SessionMemoryOptions {
   std::vector<uint64_t> initializer_order;
   // Record every arena request of the (first) replayed order in SessionMemory::trace.
   bool trace = false;
+  // The memory cudaMalloc can get, when less than the device's: a budget. A region past it fails and
+  // the arena retries smaller (BFCArena::Extend), as on a GPU with that much free.
+  std::optional<uint64_t> device_bytes;
+  // Also search the smallest gpu_mem_limit under which no sampled order runs out
+  // (SessionMemory::gpu_mem_limit_needed; about 10-20 more replays per order).
+  bool find_gpu_mem_limit = false;
 };
 
 // Bytes the arena holds (regions plus reservations) at one point, over the sampled initializer orders.
@@ -90,6 +98,12 @@ struct SessionMemory {
   uint64_t pattern_block_bytes = 0;   // the memory pattern's block, when used
   std::vector<uint64_t> regions;      // the arena's regions in steady state, for the median order
   std::vector<ArenaGrowth> growth;    // how they were added, for the median order
+  // Held after each node of run 1 (index as Model::nodes()), for the median order; it stops at the node
+  // where run 1 ran out of memory.
+  std::vector<uint64_t> first_run_held_by_node;
+  size_t orders = 0;                  // initializer orders replayed
+  size_t orders_out_of_memory = 0;    // of those, how many ran out
+  std::optional<uint64_t> gpu_mem_limit_needed;  // SessionMemoryOptions::find_gpu_mem_limit, 1 MiB steps
   // With SessionMemoryOptions::trace: "run 1: Conv 'c': 14745600 B -> region 4 +0 (14745600 B)", ...
   std::vector<std::string> trace;
   // Counted 0 in the replay: the figures are then lower bounds.
