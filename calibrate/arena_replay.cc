@@ -3,6 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include "calibrate/shadow_queries.h"
+#include <set>
+
+#include "wsest/layer_plan.h"
 #include "wsest/model.h"
 #include "wsest/session_memory.h"
 
@@ -25,6 +28,13 @@ Result<std::string> ArenaReplayJson(const ArenaReplayOptions& o) {
   mo.input_shapes = o.input_shapes;
   WSEST_ASSIGN_OR_RETURN(Model model, Model::Load(o.model, mo));
   WSEST_ASSIGN_OR_RETURN(ModelEstimate estimate, EstimateModel(model, target));
+  if (!o.cpu_nodes.empty()) {
+    const std::set<std::string> names(o.cpu_nodes.begin(), o.cpu_nodes.end());
+    std::vector<size_t> cpu;
+    for (size_t i = 0; i < model.nodes().size(); ++i)
+      if (names.count(model.nodes()[i].name)) cpu.push_back(i);
+    estimate = PlacedOnCpu(estimate, cpu);
+  }
   SessionMemoryOptions so;
   so.memory_pattern = o.memory_pattern;
   so.initializer_order = o.initializer_order;

@@ -23,6 +23,7 @@ struct ArenaReplayOptions {
   std::map<std::string, std::string> ep_options;
   std::optional<uint64_t> library_workspace;  // the shadow's answer to every library size query
   std::vector<uint64_t> initializer_order;     // sizes in allocation order; empty: sampled orders
+  std::vector<std::string> cpu_nodes;           // node names ORT placed on the CPU EP (a layer plan)
   std::optional<uint64_t> device_memory;       // what cudaMalloc can get (WSEST_SHADOW_MEMORY on the shadow)
   bool memory_pattern = true;
   bool trace = false;  // every arena request and release of the replay, in the JSON's "trace"

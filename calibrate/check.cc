@@ -3,7 +3,7 @@
 //   wsest-calibrate ingest RAW.jsonl --models DIR [--out data/records] [--name cases] [--device ID]
 //   wsest-calibrate arena MODEL.onnx [--dim k=v] [--input name=d0,...] [--device ID] [--ep-option k=v]
 //                         [--library-workspace BYTES] [--order SIZES.txt] [--device-memory BYTES]
-//                         [--no-memory-pattern] [--trace]
+//                         [--cpu-nodes NAMES.txt] [--no-memory-pattern] [--trace]
 // check's exit codes: 0 pass, 1 a failure (an unlisted exact mismatch, an upper bound below a
 // measurement, a listed mismatch that now matches, an unreadable record), 2 usage.
 #include <iostream>
@@ -26,7 +26,7 @@ int Usage(std::ostream& out, int code) {
          "         turns wsest-measure's lines into node records (DIR: where its model paths resolve)\n"
          "       wsest-calibrate arena MODEL.onnx [--dim k=v] [--input name=d0,...] [--device ID] [--ep-option k=v]\n"
          "                             [--library-workspace BYTES] [--order SIZES.txt] [--device-memory BYTES]\n"
-         "                             [--no-memory-pattern] [--trace]\n"
+         "                             [--cpu-nodes NAMES.txt] [--no-memory-pattern] [--trace]\n"
          "         wsest's replay of the device memory a session holds, as a shadow session ran it (JSON)\n";
   return code;
 }
@@ -96,6 +96,11 @@ int Arena(int argc, char** argv) {
         if (!in) throw std::runtime_error(std::string("cannot open ") + argv[i]);
         uint64_t bytes = 0;
         while (in >> bytes) o.initializer_order.push_back(bytes);
+      } else if (a == "--cpu-nodes" && has_value) {
+        std::ifstream in(argv[++i]);
+        if (!in) throw std::runtime_error(std::string("cannot open ") + argv[i]);
+        for (std::string name; std::getline(in, name);)
+          if (!name.empty()) o.cpu_nodes.push_back(name);
       } else if (a == "--device-memory" && has_value) {
         o.device_memory = std::stoull(argv[++i]);
       } else if (a == "--trace") {

@@ -164,7 +164,9 @@ BfcArena::Placement BfcArena::Where(uint64_t handle) const {
   return {it->second.region, it->second.address - region_addresses_[it->second.region], it->second.size};
 }
 
-uint64_t BfcArena::Reserve(uint64_t bytes) {
+std::optional<uint64_t> BfcArena::Reserve(uint64_t bytes) {
+  const uint64_t held = region_bytes_ + reserved_bytes_;
+  if (held > settings_.device_bytes || settings_.device_bytes - held < bytes) return std::nullopt;
   const uint64_t id = next_id_++;
   reserved_[id] = bytes;
   reserved_bytes_ += bytes;

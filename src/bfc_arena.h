@@ -33,8 +33,10 @@ class BfcArena {
   // then throws "Failed to allocate memory"). A request of 0 bytes takes nothing (handle 0).
   std::optional<uint64_t> Allocate(uint64_t bytes, Stream stream = kNoStream);
   void Free(uint64_t handle);
-  // Reserve: an exact-size cudaMalloc outside the regions (BFCArena::Reserve), freed on Free.
-  uint64_t Reserve(uint64_t bytes);
+  // Reserve: an exact-size cudaMalloc outside the regions (BFCArena::Reserve), freed on Free;
+  // nullopt when the device has not that much left (the cudaMalloc fails, and Reserve, unlike
+  // Extend, does not catch it: the session or the run fails). memory_limit does not apply.
+  std::optional<uint64_t> Reserve(uint64_t bytes);
   // StreamAwareBFCArena::ReleaseStreamBuffers: every chunk tagged `stream` loses its tag, and runs of
   // free chunks of one tag merge.
   void ReleaseStream(Stream stream);

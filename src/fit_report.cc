@@ -4,6 +4,7 @@
 #include <fmt/ostream.h>
 
 #include <algorithm>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,13 @@ std::string HeldText(const HeldBytes& h) {
 }
 
 nlohmann::json RangeJson(const HeldBytes& h) { return {{"min", h.min}, {"max", h.max}}; }
+
+// budget - needed as a signed count, saturating at int64's limits (budgets go up to 2^64 - 1 B).
+int64_t Margin(uint64_t budget, uint64_t needed) {
+  constexpr uint64_t kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  if (budget >= needed) return static_cast<int64_t>(std::min(budget - needed, kMax));
+  return -static_cast<int64_t>(std::min(needed - budget, kMax));
+}
 
 }  // namespace
 
@@ -77,7 +85,7 @@ void WriteFitText(const FitAnswer& a, std::ostream& out) {
   switch (a.verdict) {
     case Verdict::kFits:
       fmt::print(out, "  budget:       {}: fits: ORT holds at most {} + cuBLAS {}, {} to spare\n", HumanBytes(a.budget),
-                 HumanBytes(a.held.max), HumanBytes(a.library_bytes), HumanBytes(a.budget - needed));
+                 HumanBytes(a.held.max), HumanBytes(a.library_bytes), HumanBytes(a.budget > needed ? a.budget - needed : 0));
       break;
     case Verdict::kDoesNotFit:
       if (a.budget < a.library_bytes) {
@@ -124,7 +132,7 @@ nlohmann::json FitJson(const FitAnswer& a, const PeakPlan& plan) {
           {"held_bytes", RangeJson(a.held)},
           {"library_bytes", a.library_bytes},
           {"needed_bytes", a.needed_bytes()},
-          {"margin_bytes", static_cast<int64_t>(a.budget) - static_cast<int64_t>(a.needed_bytes())},
+          {"margin_bytes", Margin(a.budget, a.needed_bytes())},
           {"sampled_initializer_orders", a.orders},
           {"orders_out_of_memory", a.orders_out_of_memory},
           {"live_peak_bytes", plan.peak_bytes},

@@ -95,11 +95,17 @@ std::optional<uint64_t> Take(BfcArena& arena, uint64_t bytes, BfcArena::Stream s
 // and taken again larger when a later node asks for more (ConstantBufferImpl::GetBuffer).
 struct EpBuffers {
   std::map<std::string, std::pair<uint64_t, uint64_t>> held;  // name -> (bytes, reservation)
-  void Ask(BfcArena& arena, const Buffer& b) {
+  bool Ask(BfcArena& arena, const Buffer& b) {
     auto it = held.find(b.name);
-    if (it != held.end() && it->second.first >= b.bytes) return;
-    if (it != held.end()) arena.Free(it->second.second);
-    held[b.name] = {b.bytes, arena.Reserve(b.bytes)};
+    if (it != held.end() && it->second.first >= b.bytes) return true;
+    if (it != held.end()) {
+      arena.Free(it->second.second);
+      held.erase(it);
+    }
+    auto reserved = arena.Reserve(b.bytes);
+    if (!reserved) return false;
+    held[b.name] = {b.bytes, *reserved};
+    return true;
   }
 };
 
@@ -137,7 +143,12 @@ bool RunOnce(BfcArena& arena, const AllocationPlan& plan, const std::vector<std:
       if (!h) return false;
       handle[b] = *h;
     }
-    for (const Buffer& b : step.ep_buffers) ep_buffers.Ask(arena, b);
+    for (const Buffer& b : step.ep_buffers) {
+      if (!ep_buffers.Ask(arena, b)) {
+        *failed_at = labels[i] + " (the EP's buffer " + b.name + ")";
+        return false;
+      }
+    }
     std::vector<uint64_t> scratch;
     for (uint64_t bytes : step.scratch) {
       auto h = take(bytes, kComputeStream, labels[i] + " (scratch)");
@@ -182,7 +193,14 @@ Replay ReplaySession(const AllocationPlan& plan, const std::vector<uint64_t>& in
     }
   }
   // Kernels are created after the initializers are in place; their own buffers are Reserves.
-  for (uint64_t bytes : plan.session_buffers) arena.Reserve(bytes);
+  for (uint64_t bytes : plan.session_buffers) {
+    if (!arena.Reserve(bytes)) {
+      r.out_of_memory = true;
+      r.out_of_memory_at = "session creation (a kernel's own buffer)";
+      r.session = r.first_run = r.steady = arena.held_bytes();
+      return r;
+    }
+  }
   r.session = arena.held_bytes();
   std::string failed_at;
   EpBuffers ep_buffers;

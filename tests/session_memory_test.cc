@@ -100,10 +100,24 @@ TEST(BfcArena, AFailedCudaMallocIsRetriedAtNinetyPercent) {
 
 TEST(BfcArena, ReservationsAreExactAndGoBack) {
   BfcArena arena{ArenaSettings{}};
-  const uint64_t r = arena.Reserve(516);
+  const auto r = arena.Reserve(516);
+  ASSERT_TRUE(r.has_value());
   EXPECT_EQ(arena.held_bytes(), 516u);  // not rounded, outside the regions
-  arena.Free(r);
+  arena.Free(*r);
   EXPECT_EQ(arena.held_bytes(), 0u);
+}
+
+// A reservation is a plain cudaMalloc: past the device's memory it fails (nothing retried), and
+// gpu_mem_limit does not apply to it (BFCArena::Reserve checks no limit).
+TEST(BfcArena, ReservationsFailPastTheDeviceNotTheLimit) {
+  ArenaSettings settings;
+  settings.device_bytes = 1000;
+  settings.memory_limit = 100;
+  BfcArena arena{settings};
+  ASSERT_TRUE(arena.Reserve(600).has_value());  // over memory_limit, under the device: taken
+  EXPECT_FALSE(arena.Reserve(401).has_value());  // 600 + 401 > 1000
+  EXPECT_TRUE(arena.Reserve(400).has_value());   // exactly the rest
+  EXPECT_EQ(arena.held_bytes(), 1000u);
 }
 
 using testing::GraphBuilder;

@@ -117,6 +117,13 @@ Result<CliOptions> ParseCommandLine(int argc, const char* const* argv, const Cli
   app.add_option("--budget", budget_text,
                  "GPU memory budget, e.g. 8GiB: the verdict for the device memory ORT will hold; exit 0 fits, "
                  "1 does not fit, 3 cannot tell");
+  std::string fit_layers_text;
+  app.add_option("--fit-layers", fit_layers_text,
+                 "plan which layers (from node names) stay on the GPU within this budget, e.g. 6GiB, and print "
+                 "the session config entry that makes ORT run the plan");
+  app.add_option("--layer-pattern", out.layer_pattern,
+                 "with --fit-layers: a regex whose first capture group, matched at the start of a node name, is "
+                 "its layer's prefix");
   app.add_flag("--arena", out.arena,
                "simulate ORT's BFC arena: device memory held after session creation, at the first run's "
                "peak and in steady state (on with --budget and --timeline)");
@@ -188,6 +195,13 @@ Result<CliOptions> ParseCommandLine(int argc, const char* const* argv, const Cli
     if (!parsed.ok()) return Error{parsed.error().code, fmt::format("--budget: {}", parsed.error().message)};
     out.budget = *parsed;
   }
+  if (!fit_layers_text.empty()) {
+    auto parsed = ParseByteSize(fit_layers_text);
+    if (!parsed.ok()) return Error{parsed.error().code, fmt::format("--fit-layers: {}", parsed.error().message)};
+    out.fit_layers = *parsed;
+  }
+  if (!out.layer_pattern.empty() && !out.fit_layers)
+    return InvalidArgument("--layer-pattern: give the budget to plan the layers for with --fit-layers");
   if (!out.max_dim.empty() && !out.budget)
     return InvalidArgument("--max-dim " + out.max_dim + ": give the budget to fit with --budget");
   if (out.partition && !out.budget)

@@ -44,6 +44,8 @@ struct CliOptions {
   std::string ort_stats_path;      // --ort-stats
   std::string timeline_path;       // --timeline
   bool arena = false;              // --arena (also on with --budget and --timeline)
+  std::optional<uint64_t> fit_layers;  // --fit-layers, in bytes
+  std::string layer_pattern;       // --layer-pattern
   std::string html_path;           // --html
 };
 

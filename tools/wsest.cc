@@ -16,10 +16,12 @@
 #include "src/coverage.h"
 #include "src/fit_report.h"
 #include "src/html_report.h"
+#include "src/layer_report.h"
 #include "src/records.h"
 #include "src/report.h"
 #include "src/timeline.h"
 #include "tools/cli_options.h"
+#include "wsest/layer_plan.h"
 #include "wsest/live.h"
 #include "wsest/model.h"
 #include "wsest/plan.h"
@@ -179,6 +181,12 @@ int main(int argc, char** argv) {
     if (!judged.ok()) return Fail(judged.error().message);
     fit = std::move(*judged);
   }
+  std::optional<wsest::LayerPlan> layer_plan;
+  if (cli.fit_layers) {
+    auto planned_layers = wsest::PlanLayers(*model, *estimate, plan, target, *cli.fit_layers, cli.layer_pattern);
+    if (!planned_layers.ok()) return Fail(planned_layers.error().message);
+    layer_plan = std::move(*planned_layers);
+  }
   std::optional<wsest::PartitionPreview> preview;
   if (cli.partition) preview = wsest::PreviewPartition(*model, *estimate, plan, *budget);
 
@@ -199,6 +207,7 @@ int main(int argc, char** argv) {
       doc["memory"]["arena"]["graph_rewrites"] = wsest::GraphRewritesJson(wsest::FindGraphRewrites(*model));
     }
     if (fit) doc["budget"] = wsest::FitJson(*fit, plan);
+    if (layer_plan) doc["layer_plan"] = wsest::LayerPlanJson(*layer_plan, plan);
     std::cout << doc.dump(1) << "\n";
   } else {
     wsest::WriteTable(*estimate, *model, std::cout);
@@ -211,6 +220,7 @@ int main(int argc, char** argv) {
     if (range_result) wsest::WriteRangeText(*range_result, std::cout);
     if (max_dim_result) wsest::WriteMaxDimText(*max_dim_result, std::cout);
     if (preview) wsest::WritePartitionText(*model, *preview, std::cout);
+    if (layer_plan) wsest::WriteLayerPlanText(*layer_plan, std::cout);
   }
   if (cli.strict && estimate->summary.unknown > 0) {
     for (const auto& n : estimate->nodes) {

@@ -1,0 +1,135 @@
+#include "wsest/layer_plan.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <regex>
+
+namespace wsest {
+namespace {
+
+// A layer name as exporters write it, up to and including the separator after its number:
+// "layer3/", "/model/layers.12/", "encoder.layer.3.", "transformer.h.7.", "blocks.2/".
+const char* const kDefaultLayerPattern = R"(^(.*?\b(?:layers?|blocks?|h)[._]?\d+[./_]))";
+
+}  // namespace
+
+Result<std::vector<Layer>> GroupLayers(const Model& model, const std::string& pattern) {
+  std::regex re;
+  try {
+    re = std::regex(pattern.empty() ? kDefaultLayerPattern : pattern, std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    return InvalidArgument(fmt::format("--layer-pattern '{}': not a regular expression ({})", pattern, e.what()));
+  }
+  if (re.mark_count() < 1)
+    return InvalidArgument(fmt::format("--layer-pattern '{}': needs a capture group, the layer's prefix", pattern));
+  std::vector<Layer> layers;
+  std::map<std::string, size_t> by_prefix;
+  const auto& nodes = model.nodes();
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    std::smatch m;
+    if (!std::regex_search(nodes[i].name, m, re, std::regex_constants::match_continuous) || m[1].length() == 0)
+      continue;
+    const std::string prefix = m[1].str();
+    auto [it, added] = by_prefix.emplace(prefix, layers.size());
+    if (added) layers.push_back(Layer{prefix, {}, {}});
+    layers[it->second].nodes.push_back(i);
+  }
+  return layers;
+}
+
+namespace {
+
+// The estimate with every node of layers [first_cpu, end), and the outside nodes they take along,
+// on the CPU EP.
+ModelEstimate WithLayersOnCpu(const ModelEstimate& estimate, const std::vector<Layer>& layers, size_t first_cpu) {
+  std::vector<size_t> cpu;
+  for (size_t l = first_cpu; l < layers.size(); ++l) {
+    cpu.insert(cpu.end(), layers[l].nodes.begin(), layers[l].nodes.end());
+    cpu.insert(cpu.end(), layers[l].outside.begin(), layers[l].outside.end());
+  }
+  return PlacedOnCpu(estimate, cpu);
+}
+
+// Layers by their prefix; the outside nodes a CPU layer takes along by their own names (a substring
+// of themselves; the GPU rules come first, and ORT takes the lowest rule that matches).
+std::string AssignmentConfig(const Model& model, const std::vector<Layer>& layers, size_t gpu_layers) {
+  std::vector<std::string> gpu, cpu;
+  for (size_t l = 0; l < layers.size(); ++l) (l < gpu_layers ? gpu : cpu).push_back(layers[l].prefix);
+  for (size_t l = gpu_layers; l < layers.size(); ++l)
+    for (size_t i : layers[l].outside)
+      if (!model.nodes()[i].name.empty()) cpu.push_back(model.nodes()[i].name);
+  if (cpu.empty()) return "";
+  std::string config;
+  if (!gpu.empty()) config = fmt::format("cuda({}); ", fmt::join(gpu, ", "));
+  return config + fmt::format("cpu({})", fmt::join(cpu, ", "));
+}
+
+}  // namespace
+
+ModelEstimate PlacedOnCpu(const ModelEstimate& estimate, const std::vector<size_t>& nodes) {
+  ModelEstimate out = estimate;
+  for (size_t i : nodes) {
+    Estimate& e = out.nodes.at(i).estimate;
+    e = Estimate("cpu_ep", Exactness::kExact);
+    e.reason = "placed on the CPU EP (a layer plan)";
+  }
+  return out;
+}
+
+Result<LayerPlan> PlanLayers(const Model& model, const ModelEstimate& estimate, const PeakPlan& plan,
+                             const Target& target, uint64_t budget, const std::string& pattern) {
+  LayerPlan out;
+  out.budget = budget;
+  WSEST_ASSIGN_OR_RETURN(out.layers, GroupLayers(model, pattern));
+  size_t in_layers = 0;
+  for (const Layer& l : out.layers) in_layers += l.nodes.size();
+  out.outside_nodes = model.nodes().size() - in_layers;
+  if (out.layers.empty()) return out;
+  // Each node outside the layers goes with the layer before it (the first layer for those before
+  // any): ORT's copies at the boundaries stay where the layers' are.
+  std::vector<int64_t> layer_of(model.nodes().size(), -1);
+  for (size_t l = 0; l < out.layers.size(); ++l)
+    for (size_t i : out.layers[l].nodes) layer_of[i] = static_cast<int64_t>(l);
+  size_t current = 0;
+  for (size_t i = 0; i < layer_of.size(); ++i) {
+    if (layer_of[i] >= 0) {
+      current = static_cast<size_t>(layer_of[i]);
+    } else if (!IsFoldedIntoInitializer(model.nodes()[i])) {
+      out.layers[current].outside.push_back(i);
+    }
+  }
+  std::map<size_t, FitAnswer> answers;
+  auto judge = [&](size_t k) -> Result<bool> {
+    WSEST_ASSIGN_OR_RETURN(FitAnswer a, CheckFit(model, WithLayersOnCpu(estimate, out.layers, k), plan, target, budget));
+    out.probes.push_back(fmt::format("{} on the GPU: {}", k, VerdictName(a.verdict)));
+    const bool fits = a.verdict == Verdict::kFits;
+    answers.emplace(k, std::move(a));
+    return fits;
+  };
+  const size_t n = out.layers.size();
+  WSEST_ASSIGN_OR_RETURN(bool all_fit, judge(n));
+  size_t best = n;
+  if (!all_fit) {
+    WSEST_ASSIGN_OR_RETURN(bool none_fit, judge(0));
+    best = 0;
+    if (none_fit) {
+      size_t lo = 0, hi = n;  // lo fits, hi does not
+      while (hi - lo > 1) {
+        const size_t mid = lo + (hi - lo) / 2;
+        WSEST_ASSIGN_OR_RETURN(bool fits, judge(mid));
+        (fits ? lo : hi) = mid;
+      }
+      best = lo;
+    }
+  }
+  out.gpu_layers = best;
+  out.answer = answers.at(best);
+  out.name_based_layer_assignment = AssignmentConfig(model, out.layers, best);
+  for (size_t l = best; l < out.layers.size(); ++l)
+    for (size_t i : out.layers[l].outside)
+      if (model.nodes()[i].name.empty()) ++out.unnamed_cpu_nodes;
+  return out;
+}
+
+}  // namespace wsest
