@@ -152,12 +152,15 @@ void WriteTimeline(const HtmlReport& r, std::string& out) {
   const Chart c;
   const size_t n = plan.steps.size();
   double ymax = static_cast<double>(std::max<uint64_t>(plan.peak_bytes, 1));
-  if (r.budget) ymax = std::max(ymax, static_cast<double>(*r.budget));
   if (r.arena) {
     for (uint64_t held : r.arena->first_run_held_by_node)
       ymax = std::max(ymax, static_cast<double>(held + r.arena->library_bytes));
     ymax = std::max(ymax, static_cast<double>(r.arena->steady.median + r.arena->library_bytes));
   }
+  // A budget far above the data would flatten it to a few pixels: then the budget is named above the
+  // chart instead of drawn in it.
+  const bool budget_in_chart = r.budget && static_cast<double>(*r.budget) <= 3 * ymax;
+  if (budget_in_chart) ymax = std::max(ymax, static_cast<double>(*r.budget));
   ymax *= 1.06;
   const double tick = TickStep(ymax, 6);
   ymax = std::ceil(ymax / tick) * tick;
@@ -236,11 +239,17 @@ void WriteTimeline(const HtmlReport& r, std::string& out) {
     const double y = y_of(static_cast<double>(r.arena->steady.median + r.arena->library_bytes));
     fmt::format_to(fmt_out,
                    "<line class=\"steady\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>"
-                   "<text class=\"steadylabel\" x=\"{:.1f}\" y=\"{:.1f}\">ORT holds {} from run 2</text>\n",
-                   c.left, y, c.left + c.plot_w(), y, c.left + 6, y - 5,
+                   "<text class=\"steadylabel\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">ORT holds {} from "
+                   "run 2</text>\n",
+                   c.left, y, c.left + c.plot_w(), y, c.left + c.plot_w() - 4, y - 5,
                    HumanBytes(r.arena->steady.median + r.arena->library_bytes));
   }
-  if (r.budget) {
+  if (r.budget && !budget_in_chart) {
+    fmt::format_to(fmt_out,
+                   "<text class=\"budgetlabel\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">budget {} (above "
+                   "the chart)</text>\n",
+                   c.left + c.plot_w() - 4, c.top + 4, HumanBytes(*r.budget));
+  } else if (r.budget) {
     const double y = y_of(static_cast<double>(*r.budget));
     fmt::format_to(fmt_out,
                    "<line class=\"budget\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>"
@@ -272,7 +281,7 @@ void WriteTimeline(const HtmlReport& r, std::string& out) {
     fmt::format_to(fmt_out, "<span><i class=\"sw {}\"></i>{}</span>", layer.css, layer.name);
   if (r.arena && !r.arena->first_run_held_by_node.empty())
     out += "<span><i class=\"sw heldsw\"></i>ORT holds (arena + cuBLAS)</span>";
-  if (r.budget) out += "<span><i class=\"sw budgetsw\"></i>budget</span>";
+  if (budget_in_chart) out += "<span><i class=\"sw budgetsw\"></i>budget</span>";
   if (r.partition) out += "<span><i class=\"sw stopsw\"></i>partition: first node sent to the CPU</span>";
   out += "</div>\n";
 }
@@ -346,10 +355,12 @@ void WriteHeader(const HtmlReport& r, std::string& out) {
   if (lower_bound) peak_note += "; a lower bound (unknown terms count 0)";
   Figure(out, "fig-peak", "live peak", plan.peak_bytes, HumanBytes(plan.peak_bytes), peak_note);
   const ModelSummary& s = e.summary;
-  std::string ws_note = "no node needs workspace";
+  std::string ws_note = s.unknown > 0 ? fmt::format("none among the estimated; {} node(s) unknown", s.unknown)
+                                      : std::string("no node needs workspace");
   if (s.largest_node && s.workspace_max_bytes > 0) {
     const NodeEstimate& n = e.nodes[*s.largest_node];
-    ws_note = fmt::format("#{} {} ({})", n.index, NodeLabel(n.name), n.op_type);
+    ws_note = fmt::format("#{} {} ({}){}", n.index, NodeLabel(n.name), n.op_type,
+                          s.unknown > 0 ? fmt::format("; {} node(s) unknown", s.unknown) : "");
   }
   Figure(out, "fig-ws-max", "max workspace", s.workspace_max_bytes, HumanBytes(s.workspace_max_bytes), ws_note);
   Figure(out, "fig-cublas", "cuBLAS handle", plan.cublas_bytes, HumanBytes(plan.cublas_bytes),
