@@ -20,15 +20,7 @@ constexpr int kFloat = onnx::TensorProto::FLOAT;
 // x [1,256] float = 1024 B; w [256] float = 1024 B (weight).
 //   #0 Relu(x) -> a      #1 Mul(a, w) -> b      #2 Relu(b) -> c      #3 Add(a, c) -> y (graph output)
 // Every tensor is 1024 B. Lives (first..last step): x 0..0, a 0..3, b 1..2, c 2..3, y 3..3.
-GraphBuilder Diamond() {
-  GraphBuilder g;
-  g.Input("x", kFloat, {1, 256}).Weight("w", kFloat, {256}).Output("y");
-  g.Node("Relu", {"x"}, {"a"}, "relu_a");
-  g.Node("Mul", {"a", "w"}, {"b"}, "mul");
-  g.Node("Relu", {"b"}, {"c"}, "relu_c");
-  g.Node("Add", {"a", "c"}, {"y"}, "add");
-  return g;
-}
+GraphBuilder Diamond() { return testing::DiamondGraph(); }
 
 struct Planned {
   std::optional<Model> model;

@@ -26,58 +26,13 @@ import sys
 
 import onnx
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from shadow_common import Shadow, initializer_order, sparse_weights  # noqa: E402
+
 build, src = sys.argv[1], sys.argv[2]
-work = os.path.abspath(os.path.join(build, "test_tmp", "shadow_arena"))
-os.makedirs(work, exist_ok=True)
-session_tool = os.path.join(build, "wsest-session")
-calibrate_tool = os.path.join(build, "wsest-calibrate")
-shadow_lib = os.path.join(build, "shadow", "lib")
-lacking = []
-if not os.path.exists(session_tool):
-    lacking.append(session_tool + " (ORT's C API header: calibrate/fetch_ort_headers.sh, then cmake "
-                   "-DWSEST_ORT_INCLUDE_DIR=<the path it prints>)")
-if not os.path.exists(os.path.join(shadow_lib, "libcudart.so.13")):
-    lacking.append(shadow_lib + "/libcudart.so.13 (the shadow device: CUDA and cuDNN headers in /usr/local/cuda)")
-if lacking:
-    why = "this build lacks " + "; ".join(lacking)
-    if os.environ.get("CI") == "true":
-        print("FAIL under CI=true:", why)
-        sys.exit(1)
-    print("SKIP:", why)
-    sys.exit(77)
-
-
-def fetched(script):
-    return subprocess.run(["bash", os.path.join(src, "calibrate", script)], check=True, capture_output=True,
-                          text=True).stdout.strip()
-
-
-node_modules = fetched("fetch_ort.sh")
-cuda_dir = fetched("fetch_ort_cuda.sh")
-ort_dir = os.path.join(work, "ort")
-os.makedirs(ort_dir, exist_ok=True)
-for target in (os.path.join(node_modules, "onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1"),
-               os.path.join(cuda_dir, "libonnxruntime_providers_cuda.so"),
-               os.path.join(cuda_dir, "libonnxruntime_providers_shared.so")):
-    link = os.path.join(ort_dir, os.path.basename(target))
-    if not os.path.islink(link):
-        os.symlink(target, link)
+shadow = Shadow(build, src, "shadow_arena")
+work, session_tool, calibrate_tool, shadow_lib = shadow.work, shadow.session_tool, shadow.calibrate_tool, shadow.lib
 subprocess.run([os.path.join(build, "make_demo_models"), work], check=True, capture_output=True)
-
-
-def sparse_weights(model_path):
-    """Writes the external-data file a bench graph names, as a sparse file of zeros of the right size."""
-    model = onnx.load(model_path, load_external_data=False)
-    end, location = 0, None
-    for t in model.graph.initializer:
-        fields = {e.key: e.value for e in t.external_data}
-        if "length" in fields:
-            end = max(end, int(fields.get("offset", 0)) + int(fields["length"]))
-            location = fields["location"]
-    if location:
-        with open(os.path.join(os.path.dirname(model_path), location), "wb") as f:
-            f.truncate(end)
-
 
 bench_dir = os.path.join(work, "bench")
 os.makedirs(bench_dir, exist_ok=True)
@@ -112,7 +67,7 @@ if real:
     MODELS["ppocr_cls"] = (os.path.join(real, "ch_ppocr_mobile_v2.0_cls_infer.onnx"), {"x": [8, 3, 48, 192]})
     MODELS["hello_deepa"] = (os.path.join(real, "hello_deepa.onnx"), {})
 
-ort_lib = os.path.join(ort_dir, "libonnxruntime.so.1")
+ort_lib = shadow.ort_lib
 
 
 def input_flags(path, dims):
@@ -163,23 +118,6 @@ if real:
         sys.exit(1)
     MODELS["ppocr_det_optimized"] = (saved_det, det[1])
 
-def initializer_order(log, order_file):
-    """The initializers' allocation order of a shadow session, written to order_file (None when the
-    session was not created): ORT copies each one to the device right after allocating it."""
-    order, created = [], False
-    with open(log) as f:
-        for line in f:
-            event = json.loads(line)
-            if event.get("ev") == "mark" and event.get("label") == "session created":
-                created = True
-                break
-            if event.get("ev") == "memcpy" and event.get("kind") == 1:  # cudaMemcpyHostToDevice
-                order.append(event["bytes"])
-    if not created:
-        return None
-    with open(order_file, "w") as f:
-        f.write("\n".join(map(str, order)) + "\n")
-    return order_file
 
 
 failures = 0

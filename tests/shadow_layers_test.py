@@ -16,27 +16,12 @@ import sys
 
 import onnx
 
-build, src = sys.argv[1], sys.argv[2]
-work = os.path.abspath(os.path.join(build, "test_tmp", "shadow_layers"))
-os.makedirs(work, exist_ok=True)
-session_tool = os.path.join(build, "wsest-session")
-wsest = os.path.join(build, "wsest")
-shadow_lib = os.path.join(build, "shadow", "lib")
-lacking = []
-if not os.path.exists(session_tool):
-    lacking.append(session_tool + " (ORT's C API header: calibrate/fetch_ort_headers.sh)")
-if not os.path.exists(os.path.join(shadow_lib, "libcudart.so.13")):
-    lacking.append(shadow_lib + "/libcudart.so.13 (the shadow device: CUDA and cuDNN headers)")
-if lacking:
-    why = "this build lacks " + "; ".join(lacking)
-    if os.environ.get("CI") == "true":
-        print("FAIL under CI=true:", why)
-        sys.exit(1)
-    print("SKIP:", why)
-    sys.exit(77)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from shadow_common import Shadow, initializer_order, sparse_weights  # noqa: E402
 
-ort_lib = subprocess.run(["bash", os.path.join(src, "calibrate", "shadow", "ort_lib.sh")], check=True,
-                         capture_output=True, text=True).stdout.strip()
+build, src = sys.argv[1], sys.argv[2]
+shadow = Shadow(build, src, "shadow_layers")
+work, session_tool, wsest, shadow_lib, ort_lib = shadow.work, shadow.session_tool, shadow.wsest, shadow.lib, shadow.ort_lib
 subprocess.run([os.path.join(build, "make_demo_models"), work], check=True, capture_output=True)
 
 # gpt2_decode with its layers named as Hugging Face's exporters name them: /model/layers.N/...
@@ -49,16 +34,7 @@ onnx.save(gpt2, os.path.join(work, "gpt2_model_layers.onnx"))
 
 # The 1k-node bench transformer (33 layers named layerN/), its weights a sparse file of zeros.
 subprocess.run([os.path.join(build, "make_bench_models"), work, "1000"], check=True, capture_output=True)
-bench = onnx.load(os.path.join(work, "transformer_1000.onnx"), load_external_data=False)
-end, location = 0, None
-for t in bench.graph.initializer:
-    fields = {e.key: e.value for e in t.external_data}
-    if "length" in fields:
-        end = max(end, int(fields.get("offset", 0)) + int(fields["length"]))
-        location = fields["location"]
-if location:
-    with open(os.path.join(work, location), "wb") as f:
-        f.truncate(end)
+sparse_weights(os.path.join(work, "transformer_1000.onnx"))
 
 past = {f"past_{kind}_{i}": [1, 12, 127, 64] for i in range(12) for kind in ("key", "value")}
 MODELS = {
@@ -169,17 +145,7 @@ for name, shapes in MODELS.items():
         low, high = lp["verdict"]["held_bytes"]["min"], lp["verdict"]["held_bytes"]["max"]
         # The plan's figure is over sampled initializer orders; ORT's process drew its own. Replayed with
         # that order and the nodes where ORT put them, wsest must hold what ORT held, to the byte.
-        order = []
-        with open(log) as f:
-            for line in f:
-                event = json.loads(line)
-                if event.get("ev") == "mark" and event.get("label") == "session created":
-                    break
-                if event.get("ev") == "memcpy" and event.get("kind") == 1:  # cudaMemcpyHostToDevice
-                    order.append(event["bytes"])
-        order_file, cpu_file = log + ".order.txt", log + ".cpu.txt"
-        with open(order_file, "w") as f:
-            f.write("\n".join(map(str, order)) + "\n")
+        order_file, cpu_file = initializer_order(log, log + ".order.txt"), log + ".cpu.txt"
         with open(cpu_file, "w") as f:
             f.write("\n".join(n for n, ep in placed.items() if ep == "CPUExecutionProvider") + "\n")
         replay = subprocess.run([os.path.join(build, "wsest-calibrate"), "arena", path, *flags(shapes),

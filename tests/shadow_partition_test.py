@@ -15,42 +15,12 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from shadow_common import Shadow  # noqa: E402
+
 build, src = sys.argv[1], sys.argv[2]
-work = os.path.abspath(os.path.join(build, "test_tmp", "shadow_partition"))
-os.makedirs(work, exist_ok=True)
-
-session_tool = os.path.join(build, "wsest-session")
-shadow_lib = os.path.join(build, "shadow", "lib")
-lacking = []
-if not os.path.exists(session_tool):
-    lacking.append(session_tool + " (ORT's C API header: calibrate/fetch_ort_headers.sh, then cmake "
-                   "-DWSEST_ORT_INCLUDE_DIR=<the path it prints>)")
-if not os.path.exists(os.path.join(shadow_lib, "libcudart.so.13")):
-    lacking.append(shadow_lib + "/libcudart.so.13 (the shadow device: CUDA and cuDNN headers in /usr/local/cuda)")
-if lacking:
-    why = "this build lacks " + "; ".join(lacking)
-    if os.environ.get("CI") == "true":
-        print("FAIL under CI=true:", why)
-        sys.exit(1)
-    print("SKIP:", why)
-    sys.exit(77)
-
-
-def fetched(script):
-    return subprocess.run(["bash", os.path.join(src, "calibrate", script)], check=True, capture_output=True,
-                          text=True).stdout.strip()
-
-
-node_modules = fetched("fetch_ort.sh")
-cuda_dir = fetched("fetch_ort_cuda.sh")
-ort_dir = os.path.join(work, "ort")
-os.makedirs(ort_dir, exist_ok=True)
-for target in (os.path.join(node_modules, "onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1"),
-               os.path.join(cuda_dir, "libonnxruntime_providers_cuda.so"),
-               os.path.join(cuda_dir, "libonnxruntime_providers_shared.so")):
-    link = os.path.join(ort_dir, os.path.basename(target))
-    if not os.path.islink(link):
-        os.symlink(target, link)
+shadow = Shadow(build, src, "shadow_partition")
+work, session_tool, shadow_lib = shadow.work, shadow.session_tool, shadow.lib
 
 subprocess.run([os.path.join(build, "make_demo_models"), work], check=True, capture_output=True)
 MODELS = {
@@ -79,7 +49,7 @@ for model, dims in MODELS.items():
             capture_output=True, text=True).stdout)
         planned = {n["name"] for n in preview["partition"]["nodes"] if n["greedy_gpu"]}
         env = dict(os.environ, LD_LIBRARY_PATH=shadow_lib)
-        run = subprocess.run([session_tool, "--ort-lib", os.path.join(ort_dir, "libonnxruntime.so.1"), "--model", path,
+        run = subprocess.run([session_tool, "--ort-lib", shadow.ort_lib, "--model", path,
                               "--opt-level", "disable", "--config",
                               f"session.resource_cuda_partitioning_settings={budget_kib},{stats}"],
                              capture_output=True, text=True, env=env)

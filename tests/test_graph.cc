@@ -157,4 +157,14 @@ std::string TempDir(const std::string& test_name) {
   return dir.string();
 }
 
+GraphBuilder DiamondGraph() {
+  GraphBuilder g;
+  g.Input("x", onnx::TensorProto::FLOAT, {1, 256}).Weight("w", onnx::TensorProto::FLOAT, {256}).Output("y");
+  g.Node("Relu", {"x"}, {"a"}, "relu_a");
+  g.Node("Mul", {"a", "w"}, {"b"}, "mul");
+  g.Node("Relu", {"b"}, {"c"}, "relu_c");
+  g.Node("Add", {"a", "c"}, {"y"}, "add");
+  return g;
+}
+
 }  // namespace wsest::testing

@@ -64,4 +64,9 @@ class GraphBuilder {
 // A fresh directory under the build tree for a test's files.
 std::string TempDir(const std::string& test_name);
 
+// x [1,256] float = 1024 B; w [256] float = 1024 B (weight).
+//   #0 Relu(x) -> a      #1 Mul(a, w) -> b      #2 Relu(b) -> c      #3 Add(a, c) -> y (graph output)
+// Every tensor is 1024 B. Lives (first..last step): x 0..0, a 0..3, b 1..2, c 2..3, y 3..3.
+GraphBuilder DiamondGraph();
+
 }  // namespace wsest::testing

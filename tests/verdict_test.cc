@@ -97,15 +97,7 @@ TEST(Verdict, Names) {
 }
 
 // x [1,256] float = 1024 B; w [256] float = 1024 B (weight); Relu, Mul, Relu, Add, every tensor 1024 B.
-GraphBuilder Diamond() {
-  GraphBuilder g;
-  g.Input("x", kFloat, {1, 256}).Weight("w", kFloat, {256}).Output("y");
-  g.Node("Relu", {"x"}, {"a"}, "relu_a");
-  g.Node("Mul", {"a", "w"}, {"b"}, "mul");
-  g.Node("Relu", {"b"}, {"c"}, "relu_c");
-  g.Node("Add", {"a", "c"}, {"y"}, "add");
-  return g;
-}
+GraphBuilder Diamond() { return testing::DiamondGraph(); }
 
 uint64_t Cublas() { return estimators::CublasHandleWorkspaceBytes(*FindDevice("h100-sxm")); }
 

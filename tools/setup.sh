@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake git ca-certificates
           libonnx-dev libprotobuf-dev protobuf-compiler libfmt-dev libgtest-dev libcli11-dev nlohmann-json3-dev
           clang libclang-rt-14-dev  # clang + libFuzzer: tools/robustness.sh
+          pybind11-dev python3-dev python3-onnx python3-pytest python3-pandas  # the Python package (python/)
           chromium)  # headless: the --timeline and --html pages' browser tests
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -32,6 +33,10 @@ cmake --build build -j"$(nproc)"
 for built in build/wsest-measure build/wsest-session build/shadow/lib/libcudart.so.13; do
   if [[ -e "$built" ]]; then echo "setup: built $built"; else echo "setup: NOT built: $built"; fi
 done
+
+# The Python package, for Debian's /usr/bin/python3, into its site-packages (README, Python).
+cmake --install build --component python >/dev/null
+echo "setup: installed the wsest Python package: /usr/bin/python3 -c 'import wsest'"
 
 build/make_demo_models demo >/dev/null
 echo "setup: demo models in demo/; running: build/wsest demo/bert_base.onnx --dim batch=1 --dim sequence=128"
