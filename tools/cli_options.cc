@@ -163,6 +163,9 @@ Result<CliOptions> ParseCommandLine(int argc, const char* const* argv, const Cli
                "peak and in steady state (on with --budget and --timeline)");
   app.add_option("--max-dim", out.max_dim, "with --budget: the largest value of this symbolic dim that fits");
   app.add_option("--timeline", out.timeline_path, "write the memory timeline as an SVG picture to FILE.svg");
+  app.add_option("--html", out.html_path,
+                 "write a self-contained HTML report to FILE.html: figures, the timeline with each node's detail, "
+                 "the node table");
   app.add_flag("--partition", out.partition,
                "with --budget: preview ORT's capacity-aware partitioning (greedy) and a liveness-aware one");
   app.set_version_flag("--version", std::string("wsest ") + Version() + " (" + kEpName + " " + kEpRelease + ")");

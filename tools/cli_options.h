@@ -47,6 +47,7 @@ struct CliOptions {
   std::optional<uint64_t> fit_layers;  // --fit-layers, in bytes
   std::string layer_pattern;       // --layer-pattern
   std::string only;                // --only unknown|workspace: the table's rows
+  std::string html_path;           // --html
 };
 
 // What differs between builds of the tool: where the committed records are, and whether it can

@@ -15,6 +15,7 @@
 #include "src/ort_stats.h"
 #include "src/coverage.h"
 #include "src/fit_report.h"
+#include "src/html_report.h"
 #include "src/layer_report.h"
 #include "src/records.h"
 #include "src/report.h"
@@ -169,7 +170,7 @@ int wsest::cli::RunCli(int argc, char** argv, std::ostream& out, std::ostream& e
   }
   // Device memory as ORT holds it (its BFC arena replayed) and the budget's verdict on it.
   std::optional<wsest::SessionMemory> arena;
-  if (cli.arena || budget || !cli.timeline_path.empty()) {
+  if (cli.arena || budget || !cli.timeline_path.empty() || !cli.html_path.empty()) {
     wsest::SessionMemoryOptions arena_options;
     arena_options.find_gpu_mem_limit = cli.arena || budget;
     auto simulated = wsest::SimulateSessionMemory(*model, *estimate, target, arena_options);
@@ -290,6 +291,30 @@ int wsest::cli::RunCli(int argc, char** argv, std::ostream& out, std::ostream& e
     wsest::WriteTimelineSvg(*model, plan, timeline, file);
     file.close();
     if (!file) return Fail(fmt::format("--timeline {}: writing failed", cli.timeline_path));
+  }
+  if (!cli.html_path.empty()) {
+    wsest::HtmlReport html;
+    html.model = &*model;
+    html.estimate = &*estimate;
+    html.plan = &plan;
+    html.target = &target;
+    html.budget = budget;
+    html.fit = fit ? &*fit : nullptr;
+    html.partition = preview ? &*preview : nullptr;
+    if (arena) html.arena = wsest::ArenaFiguresFrom(*arena, plan);
+    std::vector<std::string> dims;
+    for (const auto& [name, value] : options.dims) dims.push_back(fmt::format("{}={}", name, value));
+    if (max_dim_result)
+      dims.push_back(fmt::format("{}={} (largest that fits)", max_dim, max_dim_result->largest.value_or(1)));
+    if (range_result)
+      for (const auto& [name, value] : range_result->points[range_result->peak_point].dims)
+        dims.push_back(fmt::format("{}={} (peak of the range)", name, value));
+    html.dims = fmt::format("{}", fmt::join(dims, ", "));
+    std::ofstream file(cli.html_path);
+    if (!file) return Fail(fmt::format("--html {}: cannot open the file for writing", cli.html_path));
+    wsest::WriteHtmlReport(html, file);
+    file.close();
+    if (!file) return Fail(fmt::format("--html {}: writing failed", cli.html_path));
   }
   int code = kExitOk;
   if (max_dim_result && !max_dim_result->largest) {

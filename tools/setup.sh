@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake git ca-certificates
           libonnx-dev libprotobuf-dev protobuf-compiler libfmt-dev libgtest-dev libcli11-dev nlohmann-json3-dev
           clang libclang-rt-14-dev  # clang + libFuzzer: tools/robustness.sh
-          pybind11-dev python3-dev python3-onnx python3-pytest python3-pandas)  # the Python package (python/)
+          pybind11-dev python3-dev python3-onnx python3-pytest python3-pandas  # the Python package (python/)
+          chromium)  # headless: the --timeline and --html pages' browser tests
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 # Node.js runs real ONNX Runtime (onnxruntime-node) in the tests; the machine image may ship its own.
