@@ -811,10 +811,21 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
   }
   impl->order = order;
   if (!std::is_sorted(order.begin(), order.end())) {
-    // onnx's inference walks nodes in file order; ORT sorts them first, and so do we.
-    google::protobuf::RepeatedPtrField<NodeProto> sorted;
-    for (int i : order) *sorted.Add() = model->graph().node(i);
-    model->mutable_graph()->mutable_node()->Swap(&sorted);
+    // onnx's inference walks nodes in file order; ORT sorts them first, and so do we. The nodes are
+    // permuted in place by swapping pointers: copying them into a field outside the arena and
+    // swapping it back copied every node three times (27% of a 10k-node run; bench/, callgrind).
+    auto* nodes = model->mutable_graph()->mutable_node();
+    std::vector<int> at(order.size()), where(order.size());  // original node at a slot; slot of a node
+    for (size_t k = 0; k < order.size(); ++k) at[k] = where[k] = static_cast<int>(k);
+    for (size_t k = 0; k < order.size(); ++k) {
+      const int wanted = order[k], slot = where[static_cast<size_t>(wanted)], displaced = at[k];
+      if (slot == static_cast<int>(k)) continue;
+      nodes->SwapElements(static_cast<int>(k), slot);
+      at[static_cast<size_t>(slot)] = displaced;
+      where[static_cast<size_t>(displaced)] = slot;
+      at[k] = wanted;
+      where[static_cast<size_t>(wanted)] = static_cast<int>(k);
+    }
     for (size_t k = 0; k < order.size(); ++k) order[k] = static_cast<int>(k);
   }
   if (checked == nullptr) {

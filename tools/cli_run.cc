@@ -100,11 +100,11 @@ int wsest::cli::RunCli(int argc, char** argv, std::ostream& out, std::ostream& e
   wsest::Target target = cli.target;
 
   // Library-backed estimators (Conv, cuDNN reductions, RNN) ask, in order: the GPU when one answers
-  // (builds with WSEST_WITH_CUDA), then tables recorded on a GPU for this device.
+  // (builds with WSEST_WITH_CUDA), then tables recorded on a GPU for this device. The live source
+  // loads CUDA at the first question, so a model that asks none never maps a CUDA library.
   std::unique_ptr<wsest::LibraryQueries> live;
 #ifdef WSEST_WITH_CUDA
-  std::string why_no_gpu;
-  if (!cli.no_live) live = wsest::CreateLiveQueries(0, &why_no_gpu);
+  if (!cli.no_live) live = wsest::CreateLazyLiveQueries(0);
 #endif
   wsest::RecordedQueries recorded(target.device.id);
   if (!cli.records_dir.empty()) {

@@ -1,5 +1,6 @@
-// The live library queries (include/wsest/live.h), built only with WSEST_WITH_CUDA into wsest_live:
-// CUDA runtime for the device, cuDNN 9 for Conv (backend API: the calls cudnn-frontend makes for
+// The live library queries (include/wsest/live.h), built only with WSEST_WITH_CUDA into the module
+// libwsest_live_cuda.so, which src/live_loader.cc opens on demand (src/live_module.h): CUDA runtime
+// for the device, cuDNN 9 for Conv (backend API: the calls cudnn-frontend makes for
 // ORT's CreateCudnnFeExecutionPlan), reductions and RNNs, and the nvcc-compiled CUB size queries of
 // calibrate/live/cub_queries.cu. Any CUDA failure (no driver: cudaGetDeviceCount returns 35) means
 // "no GPU": CreateLiveQueries returns null with the reason.
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "src/live_module.h"
 #include "wsest/live.h"
 
 namespace wsest {
@@ -325,9 +327,7 @@ class LiveQueries final : public LibraryQueries {
   LibraryVersions versions_;
 };
 
-}  // namespace
-
-LibraryVersions LiveLibraryVersions() {
+LibraryVersions ModuleLibraryVersions() {
   LibraryVersions v;
   int runtime = 0;
   if (cudaRuntimeGetVersion(&runtime) == cudaSuccess) v.cuda_runtime = runtime;
@@ -337,7 +337,7 @@ LibraryVersions LiveLibraryVersions() {
   return v;
 }
 
-std::unique_ptr<LibraryQueries> CreateLiveQueries(int device_ordinal, std::string* why_not) {
+std::unique_ptr<LibraryQueries> CreateOnDevice(int device_ordinal, std::string* why_not) {
   auto fail = [&](std::string why) -> std::unique_ptr<LibraryQueries> {
     if (why_not != nullptr) *why_not = std::move(why);
     return nullptr;
@@ -358,10 +358,17 @@ std::unique_ptr<LibraryQueries> CreateLiveQueries(int device_ordinal, std::strin
   if (const cudnnStatus_t s = cudnnCreate(&handle); s != CUDNN_STATUS_SUCCESS) {
     return fail("cudnnCreate failed: " + CudnnError(s));
   }
-  LibraryVersions v = LiveLibraryVersions();
+  LibraryVersions v = ModuleLibraryVersions();
   v.device = prop.name;
   v.sm = prop.major * 10 + prop.minor;
   return std::make_unique<LiveQueries>(device_ordinal, handle, std::move(v));
 }
 
+constexpr LiveModuleApi kApi{WSEST_VERSION, &CreateOnDevice, &ModuleLibraryVersions};
+
+}  // namespace
 }  // namespace wsest
+
+extern "C" __attribute__((visibility("default"))) const wsest::LiveModuleApi* wsest_live_module_v1() {
+  return &wsest::kApi;
+}

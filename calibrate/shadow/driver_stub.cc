@@ -35,6 +35,11 @@ void LogLaunch(CUfunction f, unsigned gx, unsigned gy, unsigned gz, unsigned bx,
 extern "C" {
 
 CUresult cuInit(unsigned int) { return CUDA_SUCCESS; }
+// wsest's own live loader (src/live_loader.cc) asks the driver for a device before it opens the
+// live module: the runtime stub's count.
+CUresult cuDeviceGetCount(int* count) {
+  return cudaGetDeviceCount(count) == cudaSuccess ? CUDA_SUCCESS : CUDA_ERROR_NO_DEVICE;
+}
 CUresult cuDriverGetVersion(int* version) {
   *version = wsest_shadow::Get().cuda_driver_version;
   return CUDA_SUCCESS;

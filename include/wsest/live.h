@@ -163,11 +163,17 @@ class LayeredQueries final : public LibraryQueries {
   std::vector<const LibraryQueries*> sources_;
 };
 
-// The live implementation: defined in the wsest_live library (built when WSEST_WITH_CUDA is on).
-// Returns null, with the reason in `why_not`, when no CUDA device answers (cudaGetDeviceCount fails
-// or reports 0: error 35, cudaErrorInsufficientDriver, on a machine with the toolkit and no driver).
+// The live implementation lives in a module (libwsest_live_cuda.so, built when WSEST_WITH_CUDA is on)
+// that the core opens with dlopen, so that nothing linking wsest maps a CUDA library it does not use.
+// Returns null, with the reason in `why_not`, when no CUDA driver reports a device (libcuda.so.1
+// absent, cuInit failing, 0 devices: "no GPU: ..."), when the module is not installed beside the
+// CLI or libwsest.so, or when the CUDA runtime cannot open the device.
 std::unique_ptr<LibraryQueries> CreateLiveQueries(int device_ordinal, std::string* why_not);
-// The versions the live library was built with and runs against (no GPU needed).
+// The same source, deferred: nothing is probed or loaded until the first query, whose answer (or
+// "no GPU: ..." refusal) CreateLiveQueries decides. Thread-safe; what the CLI uses.
+std::unique_ptr<LibraryQueries> CreateLazyLiveQueries(int device_ordinal);
+// The versions the live module was built with and runs against (loads the module, needs no GPU);
+// all zero when the module cannot be loaded.
 LibraryVersions LiveLibraryVersions();
 
 }  // namespace wsest
