@@ -4,6 +4,8 @@
 // moves a cursor, fills the detail from the embedded JSON and sorts and filters rows it finds.
 #include "src/html_report.h"
 
+#include "src/chart_axis.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -88,34 +90,6 @@ std::string TensorText(const TensorInfo& t) {
     dims = fmt::format("[{}]", fmt::join(parts, ", "));
   }
   return fmt::format("{}: {} {}{}", t.name, DataTypeName(t.dtype), dims, t.is_initializer ? " (weight)" : "");
-}
-
-// The binary unit an axis up to `max_value` is labelled in.
-std::pair<double, const char*> AxisUnit(double max_value) {
-  if (max_value >= 1099511627776.0) return {1099511627776.0, "TiB"};
-  if (max_value >= 1073741824.0) return {1073741824.0, "GiB"};
-  if (max_value >= 1048576.0) return {1048576.0, "MiB"};
-  if (max_value >= 1024.0) return {1024.0, "KiB"};
-  return {1.0, "B"};
-}
-
-// A tick step of 1, 2 or 5 times a power of ten in the axis unit, giving at most about `ticks` ticks.
-double TickStep(double max_value, int ticks) {
-  const double unit = AxisUnit(max_value).first;
-  const double raw = max_value / unit / ticks;
-  const double magnitude = std::pow(10.0, std::floor(std::log10(std::max(raw, 1e-9))));
-  for (double m : {1.0, 2.0, 5.0, 10.0})
-    if (m * magnitude >= raw) return std::max(m * magnitude * unit, 1.0);
-  return 10 * magnitude * unit;
-}
-
-std::string TickLabel(double value, double max_value) {
-  if (value == 0) return "0";
-  const auto [unit, name] = AxisUnit(max_value);
-  std::string text = fmt::format("{:.2f}", value / unit);
-  while (text.back() == '0') text.pop_back();
-  if (text.back() == '.') text.pop_back();
-  return text + " " + name;
 }
 
 // One figure of the header: a label, the value (its exact bytes in data-bytes, which the tests read

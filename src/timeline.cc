@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "src/chart_axis.h"
 #include "src/text.h"
 
 namespace wsest {
@@ -26,34 +27,6 @@ std::string Escape(const std::string& s) {
     }
   }
   return out;
-}
-
-// The binary unit the axis is labelled in: the largest one not above `max_value`.
-std::pair<double, const char*> AxisUnit(double max_value) {
-  if (max_value >= 1099511627776.0) return {1099511627776.0, "TiB"};
-  if (max_value >= 1073741824.0) return {1073741824.0, "GiB"};
-  if (max_value >= 1048576.0) return {1048576.0, "MiB"};
-  if (max_value >= 1024.0) return {1024.0, "KiB"};
-  return {1.0, "B"};
-}
-
-// A round tick step in the axis unit (1, 2, 2.5 or 5 times a power of ten) giving about `target` ticks.
-double TickStep(double max_value, int target) {
-  const double unit = AxisUnit(max_value).first;
-  const double scaled = max_value / unit / target;
-  const double magnitude = std::pow(10.0, std::floor(std::log10(std::max(scaled, 1e-9))));
-  for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
-    if (m * magnitude >= scaled) return std::max(m * magnitude * unit, 1.0);
-  return 10 * magnitude * unit;
-}
-
-// "1.5 GiB", "0 B": the tick value in the axis unit, without trailing zeros.
-std::string TickLabel(double value, double max_value) {
-  const auto [unit, name] = AxisUnit(max_value);
-  std::string text = fmt::format("{:.2f}", value / unit);
-  while (!text.empty() && text.back() == '0') text.pop_back();
-  if (!text.empty() && text.back() == '.') text.pop_back();
-  return value == 0 ? "0" : text + " " + name;
 }
 
 struct Layer {
