@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <set>
+#include <utility>
 #include <regex>
 
 namespace wsest {
@@ -40,25 +42,31 @@ Result<std::vector<Layer>> GroupLayers(const Model& model, const std::string& pa
 
 namespace {
 
-// The estimate with every node of layers [first_cpu, end), and the outside nodes they take along,
-// on the CPU EP.
-ModelEstimate WithLayersOnCpu(const ModelEstimate& estimate, const std::vector<Layer>& layers, size_t first_cpu) {
+// The nodes on the CPU EP: every node of layers [first_cpu, end) and the outside nodes they take
+// along; with `tail_on_cpu`, also the nodes after the last layer (a language model's head) when
+// every layer stays on the GPU.
+std::vector<size_t> CpuNodes(const std::vector<Layer>& layers, size_t first_cpu, bool tail_on_cpu) {
   std::vector<size_t> cpu;
   for (size_t l = first_cpu; l < layers.size(); ++l) {
     cpu.insert(cpu.end(), layers[l].nodes.begin(), layers[l].nodes.end());
     cpu.insert(cpu.end(), layers[l].outside.begin(), layers[l].outside.end());
   }
-  return PlacedOnCpu(estimate, cpu);
+  if (tail_on_cpu && first_cpu == layers.size())
+    cpu.insert(cpu.end(), layers.back().outside.begin(), layers.back().outside.end());
+  return cpu;
 }
 
 // Layers by their prefix; the outside nodes a CPU layer takes along by their own names (a substring
 // of themselves; the GPU rules come first, and ORT takes the lowest rule that matches).
-std::string AssignmentConfig(const Model& model, const std::vector<Layer>& layers, size_t gpu_layers) {
+std::string AssignmentConfig(const Model& model, const std::vector<Layer>& layers, size_t gpu_layers,
+                             bool tail_on_cpu) {
   std::vector<std::string> gpu, cpu;
   for (size_t l = 0; l < layers.size(); ++l) (l < gpu_layers ? gpu : cpu).push_back(layers[l].prefix);
-  for (size_t l = gpu_layers; l < layers.size(); ++l)
-    for (size_t i : layers[l].outside)
-      if (!model.nodes()[i].name.empty()) cpu.push_back(model.nodes()[i].name);
+  const std::vector<size_t> cpu_nodes = CpuNodes(layers, gpu_layers, tail_on_cpu);
+  std::set<size_t> in_cpu_layers;
+  for (size_t l = gpu_layers; l < layers.size(); ++l) in_cpu_layers.insert(layers[l].nodes.begin(), layers[l].nodes.end());
+  for (size_t i : cpu_nodes)
+    if (!in_cpu_layers.count(i) && !model.nodes()[i].name.empty()) cpu.push_back(model.nodes()[i].name);
   if (cpu.empty()) return "";
   std::string config;
   if (!gpu.empty()) config = fmt::format("cuda({}); ", fmt::join(gpu, ", "));
@@ -99,36 +107,48 @@ Result<LayerPlan> PlanLayers(const Model& model, const ModelEstimate& estimate, 
       out.layers[current].outside.push_back(i);
     }
   }
-  std::map<size_t, FitAnswer> answers;
-  auto judge = [&](size_t k) -> Result<bool> {
-    WSEST_ASSIGN_OR_RETURN(FitAnswer a, CheckFit(model, WithLayersOnCpu(estimate, out.layers, k), plan, target, budget));
-    out.probes.push_back(fmt::format("{} on the GPU: {}", k, VerdictName(a.verdict)));
+  std::map<std::pair<size_t, bool>, FitAnswer> answers;
+  auto judge = [&](size_t k, bool tail_on_cpu) -> Result<bool> {
+    WSEST_ASSIGN_OR_RETURN(FitAnswer a, CheckFit(model, PlacedOnCpu(estimate, CpuNodes(out.layers, k, tail_on_cpu)),
+                                                 plan, target, budget));
+    out.probes.push_back(fmt::format("{} on the GPU{}: {}", k, tail_on_cpu ? " (the nodes after them on the CPU)" : "",
+                                     VerdictName(a.verdict)));
     const bool fits = a.verdict == Verdict::kFits;
-    answers.emplace(k, std::move(a));
+    answers.emplace(std::make_pair(k, tail_on_cpu), std::move(a));
     return fits;
   };
   const size_t n = out.layers.size();
-  WSEST_ASSIGN_OR_RETURN(bool all_fit, judge(n));
+  WSEST_ASSIGN_OR_RETURN(bool all_fit, judge(n, false));
   size_t best = n;
+  // Every layer on the GPU and the nodes after the last one (a head, often large) on the CPU: what
+  // ORT's greedy partitioning does when the head is what does not fit.
+  bool tail_on_cpu = false;
+  if (!all_fit && !out.layers.back().outside.empty()) {
+    WSEST_ASSIGN_OR_RETURN(tail_on_cpu, judge(n, true));
+    all_fit = tail_on_cpu;
+  }
   if (!all_fit) {
-    WSEST_ASSIGN_OR_RETURN(bool none_fit, judge(0));
+    WSEST_ASSIGN_OR_RETURN(bool none_fit, judge(0, false));
     best = 0;
     if (none_fit) {
       size_t lo = 0, hi = n;  // lo fits, hi does not
       while (hi - lo > 1) {
         const size_t mid = lo + (hi - lo) / 2;
-        WSEST_ASSIGN_OR_RETURN(bool fits, judge(mid));
+        WSEST_ASSIGN_OR_RETURN(bool fits, judge(mid, false));
         (fits ? lo : hi) = mid;
       }
       best = lo;
     }
   }
   out.gpu_layers = best;
-  out.answer = answers.at(best);
-  out.name_based_layer_assignment = AssignmentConfig(model, out.layers, best);
+  out.tail_on_cpu = tail_on_cpu;
+  out.answer = answers.at({best, tail_on_cpu});
+  out.name_based_layer_assignment = AssignmentConfig(model, out.layers, best, tail_on_cpu);
+  std::set<size_t> in_cpu_layers;
   for (size_t l = best; l < out.layers.size(); ++l)
-    for (size_t i : out.layers[l].outside)
-      if (model.nodes()[i].name.empty()) ++out.unnamed_cpu_nodes;
+    in_cpu_layers.insert(out.layers[l].nodes.begin(), out.layers[l].nodes.end());
+  for (size_t i : CpuNodes(out.layers, best, tail_on_cpu))
+    if (!in_cpu_layers.count(i) && model.nodes()[i].name.empty()) ++out.unnamed_cpu_nodes;
   return out;
 }
 

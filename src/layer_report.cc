@@ -25,8 +25,13 @@ void WriteLayerPlanText(const LayerPlan& p, std::ostream& out) {
     names.insert(names.begin() + 3, "...");
   }
   fmt::print(out, "  layers:       {}\n", fmt::join(names, ", "));
-  fmt::print(out, "  plan:         the first {} of {} layers on the GPU, the rest on the CPU EP\n", p.gpu_layers,
-             p.layers.size());
+  if (p.tail_on_cpu) {
+    fmt::print(out, "  plan:         all {} layers on the GPU, the {} node(s) after the last one on the CPU EP\n",
+               p.layers.size(), p.layers.back().outside.size());
+  } else {
+    fmt::print(out, "  plan:         the first {} of {} layers on the GPU, the rest on the CPU EP\n", p.gpu_layers,
+               p.layers.size());
+  }
   fmt::print(out, "  probes:       {}\n", fmt::join(p.probes, "; "));
   if (p.answer) WriteFitText(*p.answer, out);
   if (p.unnamed_cpu_nodes > 0) {
@@ -47,6 +52,7 @@ nlohmann::json LayerPlanJson(const LayerPlan& p, const PeakPlan& peak) {
   nlohmann::json j = {{"budget_bytes", p.budget},
                       {"layers", std::move(layers)},
                       {"gpu_layers", p.gpu_layers},
+                      {"tail_on_cpu", p.tail_on_cpu},
                       {"outside_nodes", p.outside_nodes},
                       {"unnamed_cpu_nodes", p.unnamed_cpu_nodes},
                       {"probes", p.probes}};

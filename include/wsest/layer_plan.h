@@ -49,6 +49,7 @@ struct LayerPlan {
   uint64_t budget = 0;
   std::vector<Layer> layers;
   size_t gpu_layers = 0;             // the first gpu_layers layers stay on the GPU
+  bool tail_on_cpu = false;          // every layer on the GPU, the nodes after the last on the CPU
   size_t outside_nodes = 0;          // nodes in no layer (embeddings, head), each with a layer
   size_t unnamed_cpu_nodes = 0;      // of those on the CPU, unnamed: no pattern can place them
   std::optional<FitAnswer> answer;   // the replay of the plan (absent when no layer was found)
@@ -57,9 +58,10 @@ struct LayerPlan {
   std::string name_based_layer_assignment;
 };
 
-// The plan for `budget`: the largest k whose replay fits (bisection over k, assuming fewer GPU
-// layers never need more), with the verdict it rests on; k = 0 with that answer when not even
-// the layers' outside fits.
+// The plan for `budget`: every layer on the GPU if that fits, then every layer with the nodes after
+// the last one (a head) on the CPU, else the largest k whose replay fits (bisection over k,
+// assuming fewer GPU layers never need more), with the verdict it rests on; k = 0 with that answer
+// when not even the layers' outside fits.
 Result<LayerPlan> PlanLayers(const Model& model, const ModelEstimate& estimate, const PeakPlan& plan,
                              const Target& target, uint64_t budget, const std::string& pattern = "");
 
