@@ -14,6 +14,8 @@ namespace {
 // "layer3/", "/model/layers.12/", "encoder.layer.3.", "transformer.h.7.", "blocks.2/".
 const char* const kDefaultLayerPattern = R"(^(.*?\b(?:layers?|blocks?|h)[._]?\d+[./_]))";
 
+constexpr size_t kLayerNameScan = 1024;
+
 }  // namespace
 
 Result<std::vector<Layer>> GroupLayers(const Model& model, const std::string& pattern) {
@@ -29,9 +31,11 @@ Result<std::vector<Layer>> GroupLayers(const Model& model, const std::string& pa
   std::map<std::string, size_t> by_prefix;
   const auto& nodes = model.nodes();
   for (size_t i = 0; i < nodes.size(); ++i) {
+    // libstdc++'s std::regex recurses per character: a name of 200k characters overflowed the
+    // stack. A layer prefix is looked for in a name's first kLayerNameScan characters only.
+    const std::string head = nodes[i].name.substr(0, kLayerNameScan);
     std::smatch m;
-    if (!std::regex_search(nodes[i].name, m, re, std::regex_constants::match_continuous) || m[1].length() == 0)
-      continue;
+    if (!std::regex_search(head, m, re, std::regex_constants::match_continuous) || m[1].length() == 0) continue;
     const std::string prefix = m[1].str();
     auto [it, added] = by_prefix.emplace(prefix, layers.size());
     if (added) layers.push_back(Layer{prefix, {}, {}});

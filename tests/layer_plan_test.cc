@@ -55,6 +55,15 @@ TEST(Layers, OtherSpellings) {
   EXPECT_EQ(Prefixes(*narrowed), (std::vector<std::string>{"layer3/:1"}));
 }
 
+// A name of 200k characters crashed std::regex (recursion per character); only a name's first 1 KiB
+// is searched, so a layer prefix there is still found and the rest is never matched.
+TEST(Layers, VeryLongNamesAreNotACrash) {
+  const Model m = Chain({std::string(200000, 'a'), "layer0/" + std::string(200000, 'b')});
+  auto layers = GroupLayers(m);
+  ASSERT_TRUE(layers.ok()) << layers.error().message;
+  EXPECT_EQ(Prefixes(*layers), (std::vector<std::string>{"layer0/:1"}));
+}
+
 TEST(Layers, BadPatternsAreErrors) {
   const Model m = Chain({"layer0/a"});
   auto bad = GroupLayers(m, "(");
