@@ -114,30 +114,33 @@ std::optional<uint64_t> BfcArena::Allocate(uint64_t bytes, Stream stream) {
   return id;
 }
 
+// Merges free chunk `right` into its left neighbour `left` (both out of the free bins first).
+void BfcArena::Merge(uint64_t left, uint64_t right) {
+  Chunk& l = chunks_.at(left);
+  const Chunk& r = chunks_.at(right);
+  l.size += r.size;
+  l.next = r.next;
+  if (l.next != 0) chunks_.at(l.next).prev = left;
+  chunks_.erase(right);
+}
+
 uint64_t BfcArena::Coalesce(uint64_t id) {
   // FreeAndMaybeCoalesce: with the next chunk, then the previous, each when free and of the same tag.
-  Chunk& c = chunks_.at(id);
+  const Chunk& c = chunks_.at(id);
   if (c.next != 0) {
-    Chunk& n = chunks_.at(c.next);
+    const Chunk& n = chunks_.at(c.next);
     if (!n.in_use && n.stream == c.stream) {
-      const uint64_t next_id = c.next;
-      EraseFree(next_id);
-      c.size += n.size;
-      c.next = n.next;
-      if (c.next != 0) chunks_.at(c.next).prev = id;
-      chunks_.erase(next_id);
+      EraseFree(c.next);
+      Merge(id, c.next);
     }
   }
-  Chunk& me = chunks_.at(id);
+  const Chunk& me = chunks_.at(id);
   if (me.prev != 0) {
-    Chunk& p = chunks_.at(me.prev);
+    const Chunk& p = chunks_.at(me.prev);
     if (!p.in_use && p.stream == me.stream) {
       const uint64_t prev_id = me.prev;
       EraseFree(prev_id);
-      p.size += me.size;
-      p.next = me.next;
-      if (p.next != 0) chunks_.at(p.next).prev = prev_id;
-      chunks_.erase(id);
+      Merge(prev_id, id);
       return prev_id;
     }
   }

@@ -76,6 +76,7 @@ class BfcArena {
   void EraseFree(uint64_t id);
   // Merges `id` with free neighbours of the same tag; returns the surviving chunk.
   uint64_t Coalesce(uint64_t id);
+  void Merge(uint64_t left, uint64_t right);  // right into its left neighbour
 
   ArenaSettings settings_;
   uint64_t next_extend_bytes_;  // curr_region_allocation_bytes_
