@@ -7,13 +7,10 @@ target_compile_options(wsest_make_cases PRIVATE ${WSEST_WARNINGS})
 target_include_directories(wsest_make_cases PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(wsest_make_cases PRIVATE onnx_proto protobuf::libprotobuf)
 
-# Same root as calibrate/fetch_ort_headers.sh: ${WSEST_ORT_CACHE:-$HOME/.cache/wsest-ort}/1.29.0.
-if(DEFINED ENV{WSEST_ORT_CACHE} AND NOT "$ENV{WSEST_ORT_CACHE}" STREQUAL "")
-  set(_wsest_headers_default "$ENV{WSEST_ORT_CACHE}/1.29.0/include")
-else()
-  set(_wsest_headers_default "$ENV{HOME}/.cache/wsest-ort/1.29.0/include")
-endif()
-set(WSEST_ORT_INCLUDE_DIR "${_wsest_headers_default}" CACHE PATH
+# Same root as calibrate/fetch_ort_headers.sh: ${WSEST_ORT_CACHE:-$HOME/.cache/wsest-ort}/1.29.0,
+# as examples/ort_plugin_ep/ort_paths.cmake computes it.
+include(${CMAKE_CURRENT_SOURCE_DIR}/examples/ort_plugin_ep/ort_paths.cmake)
+set(WSEST_ORT_INCLUDE_DIR "${ORT_INCLUDE_DIR}" CACHE PATH
     "ONNX Runtime 1.29.0 C API headers (calibrate/fetch_ort_headers.sh)")
 if(EXISTS "${WSEST_ORT_INCLUDE_DIR}/onnxruntime_c_api.h")
   # Loads ORT and CUDA with dlopen: no link-time dependency, so the binary carries to the GPU machine.
