@@ -4,10 +4,10 @@
 
 namespace wsest {
 
-BfcArena::BfcArena(const ArenaSettings& settings)
-    : settings_(settings),
-      next_extend_bytes_(RoundedBytes(std::min(settings.memory_limit, settings.initial_chunk_bytes))) {
+BfcArena::BfcArena(const ArenaSettings& settings) : settings_(settings) {
   if (settings_.memory_limit == 0) settings_.memory_limit = UINT64_MAX;  // "max_mem == 0 means SIZE_MAX"
+  next_extend_bytes_ = std::max<uint64_t>(
+      RoundedBytes(std::min(settings_.memory_limit, settings_.initial_chunk_bytes)), 256);
 }
 
 uint64_t BfcArena::NewChunk(const Chunk& c) {
@@ -42,11 +42,14 @@ bool BfcArena::Extend(uint64_t rounded) {
   uint64_t bytes = rounded;
   if (settings_.extend == ArenaSettings::Extend::kNextPowerOfTwo) {
     if (rounded > next_extend_bytes_) {
-      while (rounded > next_extend_bytes_) next_extend_bytes_ *= 2;
+      // The doubling stays when the cudaMalloc then fails (ORT doubles first), as after a memory
+      // pattern block the device cannot give; it stops at 2^63 instead of wrapping to 0.
+      while (rounded > next_extend_bytes_ && next_extend_bytes_ <= UINT64_MAX / 2) next_extend_bytes_ *= 2;
+      if (rounded > next_extend_bytes_) return false;
       bytes = next_extend_bytes_;
     } else {
       bytes = next_extend_bytes_;
-      next_extend_bytes_ = next_extend_bytes_ * 2 < settings_.max_power_of_two_extend_bytes
+      next_extend_bytes_ = next_extend_bytes_ < settings_.max_power_of_two_extend_bytes / 2
                                ? next_extend_bytes_ * 2
                                : settings_.max_power_of_two_extend_bytes;
     }
@@ -71,6 +74,7 @@ bool BfcArena::Extend(uint64_t rounded) {
 
 std::optional<uint64_t> BfcArena::Allocate(uint64_t bytes, Stream stream) {
   if (bytes == 0) return uint64_t{0};
+  if (bytes > UINT64_MAX - 255) return std::nullopt;  // no device has it; RoundedBytes would wrap
   const uint64_t rounded = RoundedBytes(bytes);
   // FindChunkPtr: the smallest free chunk that fits, lowest address on ties, whose tag is the
   // stream's own or none.

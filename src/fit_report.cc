@@ -131,8 +131,11 @@ nlohmann::json FitJson(const FitAnswer& a, const PeakPlan& plan) {
           {"fits", a.verdict == Verdict::kFits},
           {"held_bytes", RangeJson(a.held)},
           {"library_bytes", a.library_bytes},
-          {"needed_bytes", a.needed_bytes()},
-          {"margin_bytes", Margin(a.budget, a.needed_bytes())},
+          // Under a budget the replay never holds more than it: when an order ran out, what the session
+          // needs is not known from this replay (memory.arena.gpu_mem_limit_needed_bytes says).
+          {"needed_bytes", a.orders_out_of_memory > 0 ? nlohmann::json(nullptr) : nlohmann::json(a.needed_bytes())},
+          {"margin_bytes", a.orders_out_of_memory > 0 ? nlohmann::json(nullptr)
+                                                      : nlohmann::json(Margin(a.budget, a.needed_bytes()))},
           {"sampled_initializer_orders", a.orders},
           {"orders_out_of_memory", a.orders_out_of_memory},
           {"live_peak_bytes", plan.peak_bytes},

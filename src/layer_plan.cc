@@ -60,17 +60,35 @@ std::vector<size_t> CpuNodes(const std::vector<Layer>& layers, size_t first_cpu,
   return cpu;
 }
 
+// The nodes outside the layers that go to the CPU and can be named in the config: ORT matches a
+// pattern as a substring, so a name is usable only when no node staying on the GPU contains it and
+// it holds none of the config's own separators. The others ORT places itself (LayerPlan::
+// unnamed_cpu_nodes counts them).
+std::vector<size_t> NamedOutsideCpuNodes(const Model& model, const std::vector<Layer>& layers, size_t gpu_layers,
+                                         bool tail_on_cpu) {
+  const std::vector<size_t> cpu_nodes = CpuNodes(layers, gpu_layers, tail_on_cpu);
+  const std::set<size_t> on_cpu(cpu_nodes.begin(), cpu_nodes.end());
+  std::set<size_t> in_cpu_layers;
+  for (size_t l = gpu_layers; l < layers.size(); ++l) in_cpu_layers.insert(layers[l].nodes.begin(), layers[l].nodes.end());
+  std::vector<size_t> named;
+  for (size_t i : cpu_nodes) {
+    const std::string& name = model.nodes()[i].name;
+    if (in_cpu_layers.count(i) || name.empty() || name.find_first_of(",;()") != std::string::npos) continue;
+    bool caught_elsewhere = false;
+    for (size_t j = 0; j < model.nodes().size() && !caught_elsewhere; ++j)
+      caught_elsewhere = !on_cpu.count(j) && model.nodes()[j].name.find(name) != std::string::npos;
+    if (!caught_elsewhere) named.push_back(i);
+  }
+  return named;
+}
+
 // Layers by their prefix; the outside nodes a CPU layer takes along by their own names (a substring
 // of themselves; the GPU rules come first, and ORT takes the lowest rule that matches).
 std::string AssignmentConfig(const Model& model, const std::vector<Layer>& layers, size_t gpu_layers,
                              bool tail_on_cpu) {
   std::vector<std::string> gpu, cpu;
   for (size_t l = 0; l < layers.size(); ++l) (l < gpu_layers ? gpu : cpu).push_back(layers[l].prefix);
-  const std::vector<size_t> cpu_nodes = CpuNodes(layers, gpu_layers, tail_on_cpu);
-  std::set<size_t> in_cpu_layers;
-  for (size_t l = gpu_layers; l < layers.size(); ++l) in_cpu_layers.insert(layers[l].nodes.begin(), layers[l].nodes.end());
-  for (size_t i : cpu_nodes)
-    if (!in_cpu_layers.count(i) && !model.nodes()[i].name.empty()) cpu.push_back(model.nodes()[i].name);
+  for (size_t i : NamedOutsideCpuNodes(model, layers, gpu_layers, tail_on_cpu)) cpu.push_back(model.nodes()[i].name);
   if (cpu.empty()) return "";
   std::string config;
   if (!gpu.empty()) config = fmt::format("cuda({}); ", fmt::join(gpu, ", "));
@@ -94,10 +112,10 @@ Result<LayerPlan> PlanLayers(const Model& model, const ModelEstimate& estimate, 
   LayerPlan out;
   out.budget = budget;
   WSEST_ASSIGN_OR_RETURN(out.layers, GroupLayers(model, pattern));
-  size_t in_layers = 0;
-  for (const Layer& l : out.layers) in_layers += l.nodes.size();
-  out.outside_nodes = model.nodes().size() - in_layers;
-  if (out.layers.empty()) return out;
+  if (out.layers.empty()) {
+    for (const auto& node : model.nodes()) out.outside_nodes += IsFoldedIntoInitializer(node) ? 0 : 1;
+    return out;
+  }
   // Each node outside the layers goes with the layer before it (the first layer for those before
   // any): ORT's copies at the boundaries stay where the layers' are.
   std::vector<int64_t> layer_of(model.nodes().size(), -1);
@@ -109,6 +127,7 @@ Result<LayerPlan> PlanLayers(const Model& model, const ModelEstimate& estimate, 
       current = static_cast<size_t>(layer_of[i]);
     } else if (!IsFoldedIntoInitializer(model.nodes()[i])) {
       out.layers[current].outside.push_back(i);
+      ++out.outside_nodes;
     }
   }
   std::map<std::pair<size_t, bool>, FitAnswer> answers;
@@ -148,11 +167,10 @@ Result<LayerPlan> PlanLayers(const Model& model, const ModelEstimate& estimate, 
   out.tail_on_cpu = tail_on_cpu;
   out.answer = answers.at({best, tail_on_cpu});
   out.name_based_layer_assignment = AssignmentConfig(model, out.layers, best, tail_on_cpu);
-  std::set<size_t> in_cpu_layers;
-  for (size_t l = best; l < out.layers.size(); ++l)
-    in_cpu_layers.insert(out.layers[l].nodes.begin(), out.layers[l].nodes.end());
-  for (size_t i : CpuNodes(out.layers, best, tail_on_cpu))
-    if (!in_cpu_layers.count(i) && model.nodes()[i].name.empty()) ++out.unnamed_cpu_nodes;
+  size_t outside_on_cpu = 0;
+  for (size_t l = best; l < out.layers.size(); ++l) outside_on_cpu += out.layers[l].outside.size();
+  if (tail_on_cpu) outside_on_cpu += out.layers.back().outside.size();
+  out.unnamed_cpu_nodes = outside_on_cpu - NamedOutsideCpuNodes(model, out.layers, best, tail_on_cpu).size();
   return out;
 }
 

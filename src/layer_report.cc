@@ -35,8 +35,8 @@ void WriteLayerPlanText(const LayerPlan& p, std::ostream& out) {
   fmt::print(out, "  probes:       {}\n", fmt::join(p.probes, "; "));
   if (p.answer) WriteFitText(*p.answer, out);
   if (p.unnamed_cpu_nodes > 0) {
-    fmt::print(out, "  note:         {} unnamed node(s) of the CPU part cannot be named in the config: ORT places them "
-                    "itself\n", p.unnamed_cpu_nodes);
+    fmt::print(out, "  note:         {} node(s) of the CPU part cannot be named in the config (no name, or one that "
+                    "nodes staying on the GPU contain): ORT places them itself\n", p.unnamed_cpu_nodes);
   }
   if (p.name_based_layer_assignment.empty()) {
     fmt::print(out, "  config:       none needed: every layer stays on the GPU\n");

@@ -349,8 +349,9 @@ Result<SessionMemory> SimulateSessionMemory(const Model& model, const ModelEstim
   }
   if (options.find_gpu_mem_limit && !out.out_of_memory) {
     // The smallest gpu_mem_limit under which no sampled order runs out (BFCArena::Extend clamps each
-    // region to what the limit leaves): bisection to 1 MiB between 0 and the most any order held,
-    // which always suffices (no region was clamped to reach it).
+    // region to what the limit leaves): bisection to 1 MiB between 0 and a limit that suffices,
+    // found by doubling from the most any order held (a region the device's retries shrank can
+    // make that figure itself too small under a limit, which clamps instead).
     auto fits_under = [&](uint64_t limit) {
       ArenaSettings with = settings;
       with.memory_limit = limit;
@@ -359,8 +360,9 @@ Result<SessionMemory> SimulateSessionMemory(const Model& model, const ModelEstim
       return true;
     };
     constexpr uint64_t kStep = uint64_t{1} << 20;
-    uint64_t hi = (out.held_max().max + kStep - 1) / kStep;  // in MiB: fits
-    uint64_t lo = 0;                                         // does not fit (or 0)
+    uint64_t hi = std::max<uint64_t>((out.held_max().max + kStep - 1) / kStep, 1);  // in MiB
+    while (!fits_under(hi * kStep) && hi < (uint64_t{1} << 43)) hi *= 2;          // now fits
+    uint64_t lo = 0;                                                               // does not fit
     while (hi - lo > 1) {
       const uint64_t mid = lo + (hi - lo) / 2;
       (fits_under(mid * kStep) ? hi : lo) = mid;

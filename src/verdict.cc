@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string>
 
 namespace wsest {
@@ -74,8 +75,12 @@ FitAnswer JudgeFit(const SessionMemory& under_budget, const PeakPlan& plan, cons
 
 Result<FitAnswer> CheckFit(const Model& model, const ModelEstimate& estimate, const PeakPlan& plan,
                            const Target& target, uint64_t budget) {
+  // The memory the arena's cudaMallocs can get: the budget or the device, whichever is less, less
+  // what cuBLAS's handle takes from the same device.
+  const uint64_t device = target.device.memory_bytes;
+  const uint64_t usable = device > 0 ? std::min(budget, device) : budget;
   SessionMemoryOptions options;
-  options.device_bytes = budget > plan.cublas_bytes ? budget - plan.cublas_bytes : 0;
+  options.device_bytes = usable > plan.cublas_bytes ? usable - plan.cublas_bytes : 0;
   WSEST_ASSIGN_OR_RETURN(SessionMemory memory, SimulateSessionMemory(model, estimate, target, options));
   return JudgeFit(memory, plan, estimate, budget);
 }

@@ -51,7 +51,8 @@ struct LayerPlan {
   size_t gpu_layers = 0;             // the first gpu_layers layers stay on the GPU
   bool tail_on_cpu = false;          // every layer on the GPU, the nodes after the last on the CPU
   size_t outside_nodes = 0;          // nodes in no layer (embeddings, head), each with a layer
-  size_t unnamed_cpu_nodes = 0;      // of those on the CPU, unnamed: no pattern can place them
+  size_t unnamed_cpu_nodes = 0;      // of those on the CPU, ones the config cannot name (unnamed, or a
+                                     // name other GPU nodes contain): ORT places them itself
   std::optional<FitAnswer> answer;   // the replay of the plan (absent when no layer was found)
   std::vector<std::string> probes;   // "k=12 fits", in the order evaluated
   // session.name_based_layer_assignment's value; empty when every layer stays on the GPU.

@@ -28,7 +28,8 @@ struct FitAnswer {
   std::string out_of_memory_at;  // the step of the first order that ran out
   // Why the answer is not plain, and what would settle it; empty for a plain fits / does_not_fit.
   std::vector<std::string> reasons;
-  // Device memory needed: held + library (a lower bound when unknowns were counted 0).
+  // Device memory needed: held + library (a lower bound when unknowns were counted 0). Meaningless
+  // when an order ran out: the replay under the budget never holds more than the budget.
   uint64_t needed_bytes() const { return held.max + library_bytes; }
 };
 
