@@ -20,8 +20,9 @@ def result_html(result) -> str:
     if memory.peak_node:
         rows.append(("peak at", html.escape(f"{memory.peak_node['name'] or '(unnamed)'} ({memory.peak_node['op_type']})")))
     if result.budget:
-        rows.append(("budget", f"{_mib(result.budget.budget_bytes)}: <b>{html.escape(str(result.budget.verdict))}</b>, "
-                               f"margin {result.budget.margin_bytes / 2**20:,.1f} MiB"))
+        margin = result.budget.margin_bytes  # None when an order ran out (the CLI's JSON says why)
+        rows.append(("budget", f"{_mib(result.budget.budget_bytes)}: <b>{html.escape(str(result.budget.verdict))}</b>"
+                               + (f", margin {margin / 2**20:,.1f} MiB" if margin is not None else "")))
         for reason in result.budget.reasons or ():
             rows.append(("", html.escape(reason)))
     if result.max_dim:

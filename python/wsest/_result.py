@@ -130,7 +130,7 @@ class Budget:
     """
 
     budget_bytes: int
-    margin_bytes: int
+    margin_bytes: Optional[int]  # None when the verdict rests on a replay that ran out of memory
     verdict: str
     peak_bytes: Optional[int]
     needed_bytes: Optional[int]
