@@ -24,33 +24,7 @@ namespace {
 
 using nlohmann::json;
 
-// For HTML text and double- or single-quoted attribute values alike.
-std::string Html(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string Html(std::string_view s) { return EscapeMarkup(s); }
 
 // JSON inside <script type="application/json">: the HTML parser ends the element at "</script" and
 // changes state at "<!--", whatever JSON thinks of them. '<', '>' and '&' can only occur inside JSON
