@@ -11,6 +11,7 @@
 #include <cstring>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <unordered_set>
 
 #include "ops/schemas.h"
@@ -269,11 +270,16 @@ void FoldNode(const onnx::NodeProto& node, int opset, const std::vector<const Fo
 
 namespace {
 
-// A tensor's dims as inference left them in value_info, inputs, outputs or initializers.
-std::unordered_map<std::string, TensorInfo> Shapes(const onnx::GraphProto& graph) {
+using NameSet = std::unordered_set<std::string_view>;
+
+// The dims inference left in value_info, inputs, outputs or initializers for the tensors named in
+// `wanted` only: folding reads a few shapes, and a map of every tensor cost a 100k-node graph a
+// quarter of its run (bench/, perf).
+std::unordered_map<std::string, TensorInfo> Shapes(const onnx::GraphProto& graph, const NameSet& wanted) {
   std::unordered_map<std::string, TensorInfo> shapes;
+  if (wanted.empty()) return shapes;
   auto remember = [&](const onnx::ValueInfoProto& vi) {
-    if (!vi.type().has_tensor_type()) return;
+    if (!vi.type().has_tensor_type() || !wanted.count(vi.name())) return;
     const auto& tt = vi.type().tensor_type();
     TensorInfo& info = shapes[vi.name()];
     info.name = vi.name();
@@ -288,6 +294,7 @@ std::unordered_map<std::string, TensorInfo> Shapes(const onnx::GraphProto& graph
   for (const auto& vi : graph.value_info()) remember(vi);
   for (const auto& vi : graph.output()) remember(vi);
   for (const auto& t : graph.initializer()) {
+    if (!wanted.count(t.name())) continue;
     TensorInfo& info = shapes[t.name()];
     info.name = t.name();
     info.dtype = static_cast<DataType>(t.data_type());
@@ -355,7 +362,12 @@ std::unordered_map<std::string, FoldedValue> FoldAll(const onnx::ModelProto& mod
   std::unordered_map<std::string, FoldedValue> values = seeds;
   for (const auto& t : graph.initializer())
     if (auto v = FromTensor(t)) values[t.name()] = std::move(*v);
-  const std::unordered_map<std::string, TensorInfo> shapes = Shapes(graph);
+  // Shape and Size are the only folds that read a tensor's dims rather than a folded value.
+  auto reads_dims = [](const onnx::NodeProto& node) { return node.op_type() == "Shape" || node.op_type() == "Size"; };
+  NameSet dims_read;
+  for (const auto& node : graph.node())
+    if (reads_dims(node) && node.input_size() > 0) dims_read.insert(node.input(0));
+  const std::unordered_map<std::string, TensorInfo> shapes = Shapes(graph, dims_read);
   std::vector<std::optional<FoldedValue>> out;
   for (const auto& node : graph.node()) {
     if (!IsOnnxDomain(node.domain())) continue;
@@ -372,6 +384,11 @@ std::unordered_map<std::string, FoldedValue> FoldAll(const onnx::ModelProto& mod
       }
       continue;
     }
+    // Every other fold needs a folded input (FoldNode): most nodes of a network read none.
+    if (!reads_dims(node) && std::none_of(node.input().begin(), node.input().end(), [&](const std::string& name) {
+          return !name.empty() && values.count(name);
+        }))
+      continue;
     std::vector<const FoldedValue*> in;
     std::vector<const TensorInfo*> in_shapes;
     for (const auto& name : node.input()) {
@@ -433,15 +450,16 @@ std::optional<onnx::TensorProto> AsInitializer(const std::string& name, const Fo
 // then can another inference run settle something (a graph with every shape known pays nothing).
 bool NeedsRerun(const onnx::GraphProto& graph, const std::unordered_map<std::string, FoldedValue>& values,
                 const std::unordered_map<std::string, TensorInfo>& shapes) {
-  std::unordered_set<std::string> constants;
-  for (const auto& t : graph.initializer()) constants.insert(t.name());
+  NameSet constants;  // only the folded ones matter
+  for (const auto& t : graph.initializer())
+    if (values.count(t.name())) constants.insert(t.name());
   for (const auto& node : graph.node()) {
     if (node.op_type() == "Constant")
       for (const auto& o : node.output()) constants.insert(o);
   }
   for (const auto& node : graph.node()) {
     const bool reads_folded = std::any_of(node.input().begin(), node.input().end(), [&](const std::string& in) {
-      return !in.empty() && !constants.count(in) && values.count(in);
+      return !in.empty() && values.count(in) && !constants.count(in);
     });
     if (!reads_folded) continue;
     for (const auto& o : node.output()) {
@@ -569,7 +587,18 @@ Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
   size_t shaped_before = CountShaped(model->graph());
   for (int run = 0; run < kMaxInferenceRuns; ++run) {
     result.values = FoldAll(*model, seeds);
-    const std::unordered_map<std::string, TensorInfo> shapes = Shapes(model->graph());
+    if (result.values.empty()) break;
+    // The shapes the steps below read: those of nodes that read or make a folded value.
+    NameSet touched;
+    for (const auto& node : model->graph().node()) {
+      auto folded = [&](const std::string& name) { return !name.empty() && result.values.count(name); };
+      if (std::none_of(node.input().begin(), node.input().end(), folded) &&
+          std::none_of(node.output().begin(), node.output().end(), folded))
+        continue;
+      touched.insert(node.input().begin(), node.input().end());
+      touched.insert(node.output().begin(), node.output().end());
+    }
+    const std::unordered_map<std::string, TensorInfo> shapes = Shapes(model->graph(), touched);
     if (!NeedsRerun(model->graph(), result.values, shapes)) break;
     SetSymbolicReshapes(model, result.values, shapes);
     // A node whose outputs all fold to known values becomes initializers in the copy onnx infers,
