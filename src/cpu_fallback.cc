@@ -37,6 +37,17 @@ std::vector<bool> CpuPreferredNodes(const Model& model, const std::vector<bool>&
   const auto& nodes = model.nodes();
   const size_t n = nodes.size();
   std::vector<bool> moved(n, false);
+  // The walk starts from the outputs CUDA kernels leave in host memory; a graph without any (most
+  // networks) has nothing to move, and skips indexing its consumers.
+  std::vector<std::string_view> seeds;
+  for (size_t i = 0; i < n; ++i) {
+    if (!cuda[i]) continue;
+    for (size_t k = 0; k < nodes[i].outputs.size(); ++k) {
+      const auto& o = nodes[i].outputs[k];
+      if (o.present() && CudaKernelOutputOnHost(nodes[i], k)) seeds.push_back(o.name);
+    }
+  }
+  if (seeds.empty()) return moved;
   std::unordered_map<std::string_view, std::vector<size_t>> consumers;
   for (size_t i = 0; i < n; ++i) {
     for (const auto& in : nodes[i].inputs)
@@ -49,22 +60,15 @@ std::vector<bool> CpuPreferredNodes(const Model& model, const std::vector<bool>&
   // A min-heap by topological order; each node is visited once.
   std::priority_queue<size_t, std::vector<size_t>, std::greater<size_t>> candidates;
   std::vector<bool> visited(n, false);
-  auto mark_host_outputs = [&](size_t i) {
-    for (const auto& o : nodes[i].outputs) {
-      if (!o.present()) continue;
-      host_values.insert(o.name);
-      for (size_t c : consumers[o.name]) candidates.push(c);
-    }
+  auto mark_host = [&](std::string_view name) {
+    host_values.insert(name);
+    for (size_t c : consumers[name]) candidates.push(c);
   };
-  for (size_t i = 0; i < n; ++i) {
-    if (!cuda[i]) continue;
-    for (size_t k = 0; k < nodes[i].outputs.size(); ++k) {
-      const auto& o = nodes[i].outputs[k];
-      if (!o.present() || !CudaKernelOutputOnHost(nodes[i], k)) continue;
-      host_values.insert(o.name);
-      for (size_t c : consumers[o.name]) candidates.push(c);
-    }
-  }
+  auto mark_host_outputs = [&](size_t i) {
+    for (const auto& o : nodes[i].outputs)
+      if (o.present()) mark_host(o.name);
+  };
+  for (std::string_view name : seeds) mark_host(name);
   while (!candidates.empty()) {
     const size_t i = candidates.top();
     candidates.pop();

@@ -11,13 +11,36 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <optional>
+#include <string_view>
 #include <vector>
 
 namespace wsest {
 
+// Who reads whom, built once and shared by the checks and the order (a 100k-node graph paid 120 ms
+// for hashing every name twice; bench/). Names are views into `graph`, which must outlive this.
+struct GraphEdges {
+  // Per node: the nodes whose outputs it reads, through its inputs or, for If/Loop/Scan, through
+  // any node of its bodies (nested ones too); sorted, unique, never the node itself.
+  std::vector<std::vector<int>> producers;
+  // The first output two nodes make (by node duplicate_output_first, then duplicate_output_node);
+  // null when none.
+  std::optional<std::string_view> duplicate_output;
+  int duplicate_output_first = -1, duplicate_output_node = -1;
+  // The first input of a node that no node, initializer or graph input provides; null when none.
+  std::optional<std::string_view> unprovided_input;
+  int unprovided_input_node = -1;
+};
+GraphEdges BuildGraphEdges(const onnx::GraphProto& graph);
+
+// Node indices with every node after the ones it reads; nullopt when `edges` hold a cycle, then
+// `cycle_node` is a node on or behind one.
+std::optional<std::vector<int>> AnyTopologicalOrder(const GraphEdges& edges, int* cycle_node);
+
 // Node indices of `graph` (already checked acyclic, every input produced) in ORT's execution order.
 // Constant nodes, which ORT turns into initializers before it builds its graph, come first in file
 // order; node indices are file positions, which order the nodes as ORT's own indices do.
+std::vector<int> OrtExecutionOrder(const onnx::GraphProto& graph, const GraphEdges& edges);
 std::vector<int> OrtExecutionOrder(const onnx::GraphProto& graph);
 
 }  // namespace wsest

@@ -16,7 +16,6 @@
 #include <filesystem>
 #include <fstream>
 #include <new>
-#include <queue>
 #include <set>
 #include <string_view>
 #include <unordered_map>
@@ -202,92 +201,41 @@ void FillFromType(const TypeProto& type, TensorInfo* info) {
   }
 }
 
-// Kahn's algorithm, always taking the ready node that comes first in the file, so a graph already
-// in topological order keeps its order. A cycle is an error naming a node on it.
-Result<std::vector<int>> TopologicalOrder(const onnx::GraphProto& graph, const std::string& label) {
-  const int n = graph.node_size();
-  // Names are viewed, not copied: the graph outlives this function, and a 10k-node graph has ~40k names.
-  std::unordered_map<std::string_view, int> producer;
-  producer.reserve(static_cast<size_t>(n) * 2);
-  for (int i = 0; i < n; ++i) {
-    for (const auto& out : graph.node(i).output()) {
-      if (out.empty()) continue;
-      auto [it, inserted] = producer.emplace(out, i);
-      if (!inserted) {
-        return InvalidArgument(fmt::format("{}: {}: output '{}' is also produced by {}", label,
-                                           NodeLabel(graph.node(i), i), out, NodeLabel(graph.node(it->second), it->second)));
-      }
-    }
+// Kahn's check of the graph: each output made once, every input provided, no cycle.
+Result<bool> CheckEdges(const onnx::GraphProto& graph, const GraphEdges& edges, const std::string& label) {
+  if (edges.duplicate_output) {
+    const int i = edges.duplicate_output_node, first = edges.duplicate_output_first;
+    return InvalidArgument(fmt::format("{}: {}: output '{}' is also produced by {}", label,
+                                       NodeLabel(graph.node(i), i), *edges.duplicate_output,
+                                       NodeLabel(graph.node(first), first)));
   }
-  std::unordered_set<std::string_view> available;
-  available.reserve(static_cast<size_t>(graph.input_size() + graph.initializer_size() + graph.sparse_initializer_size()));
-  for (const auto& in : graph.input()) available.insert(in.name());
-  for (const auto& t : graph.initializer()) available.insert(t.name());
-  for (const auto& t : graph.sparse_initializer()) available.insert(t.values().name());
-
-  std::vector<int> pending(n, 0);
-  std::vector<std::vector<int>> consumers(n);
-  std::vector<int> deps;
-  for (int i = 0; i < n; ++i) {
-    deps.clear();
-    for (const auto& in : graph.node(i).input()) {
-      if (in.empty() || available.count(in)) continue;
-      auto it = producer.find(in);
-      if (it == producer.end()) {
-        return InvalidArgument(fmt::format("{}: {}: input '{}' is not produced by any node, initializer or graph "
-                                           "input", label, NodeLabel(graph.node(i), i), in));
-      }
-      deps.push_back(it->second);
-    }
-    // Outer-scope names used inside subgraphs are dependencies too, but only of the main graph's
-    // own values; names a subgraph defines itself are not in `producer` and are skipped.
-    for (const auto& attr : graph.node(i).attribute()) {
-      std::vector<const onnx::GraphProto*> subgraphs;
-      if (attr.has_g()) subgraphs.push_back(&attr.g());
-      for (const auto& g : attr.graphs()) subgraphs.push_back(&g);
-      for (const auto* g : subgraphs)
-        for (const auto& sub_node : g->node())
-          for (const auto& in : sub_node.input()) {
-            auto it = producer.find(in);
-            if (it != producer.end() && it->second != i) deps.push_back(it->second);
-          }
-    }
-    std::sort(deps.begin(), deps.end());
-    deps.erase(std::unique(deps.begin(), deps.end()), deps.end());
-    pending[i] = static_cast<int>(deps.size());
-    for (int d : deps) consumers[d].push_back(i);
+  if (edges.unprovided_input) {
+    const int i = edges.unprovided_input_node;
+    return InvalidArgument(fmt::format("{}: {}: input '{}' is not produced by any node, initializer or graph input",
+                                       label, NodeLabel(graph.node(i), i), *edges.unprovided_input));
   }
-  std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
-  for (int i = 0; i < n; ++i)
-    if (pending[i] == 0) ready.push(i);
-  std::vector<int> order;
-  order.reserve(n);
-  while (!ready.empty()) {
-    const int i = ready.top();
-    ready.pop();
-    order.push_back(i);
-    for (int c : consumers[i])
-      if (--pending[c] == 0) ready.push(c);
+  int cycle_node = -1;
+  if (!AnyTopologicalOrder(edges, &cycle_node)) {
+    return InvalidArgument(
+        fmt::format("{}: the graph has a cycle through {}", label, NodeLabel(graph.node(cycle_node), cycle_node)));
   }
-  if (static_cast<int>(order.size()) != n) {
-    for (int i = 0; i < n; ++i) {
-      if (pending[i] > 0) {
-        return InvalidArgument(fmt::format("{}: the graph has a cycle through {}", label, NodeLabel(graph.node(i), i)));
-      }
-    }
-  }
-  return order;
+  return true;
 }
 
 // Required inputs per the node's schema (onnx's or ops/'s); nodes of unknown ops are not checked.
 Result<bool> CheckRequiredInputs(const onnx::GraphProto& graph, const std::unordered_map<std::string, int>& opsets,
                                  const std::string& label) {
   const auto& registry = ops::SchemaRegistry();
+  // One registry lookup per op: a network repeats a few dozen ops thousands of times.
+  std::map<std::pair<std::string_view, std::string_view>, const onnx::OpSchema*> schemas;
   for (int i = 0; i < graph.node_size(); ++i) {
     const auto& node = graph.node(i);
-    auto opset = opsets.find(DomainOf(node));
-    if (opset == opsets.end()) continue;
-    const auto* schema = registry.GetSchema(node.op_type(), opset->second, DomainOf(node));
+    auto [known, inserted] = schemas.try_emplace({node.domain(), node.op_type()}, nullptr);
+    if (inserted) {
+      auto opset = opsets.find(DomainOf(node));
+      if (opset != opsets.end()) known->second = registry.GetSchema(node.op_type(), opset->second, DomainOf(node));
+    }
+    const auto* schema = known->second;
     if (schema == nullptr) continue;
     const auto& formals = schema->inputs();
     for (size_t k = 0; k < formals.size(); ++k) {
@@ -635,11 +583,21 @@ AttributeValue AttrValue(const onnx::AttributeProto& a, bool* supported) {
   }
 }
 
+// onnx names a dim it cannot infer unk__N (shape_inference/implementation.cc generates the names);
+// no user wrote it and no --dim can bind it, so it is shown as an unnamed unknown dim. A graph
+// input that declares such a name itself (a file saved after onnx's inference) keeps it: it binds.
+void HideInventedDims(const std::unordered_set<std::string>& declared, TensorInfo* info) {
+  for (Dim& d : info->dims)
+    if (!d.known() && d.symbol.rfind("unk__", 0) == 0 && !declared.count(d.symbol)) d.symbol.clear();
+}
+
 // A graph's own values as inference left them: initializers, inputs, value_info and outputs, and
 // Constant nodes as weights that carry their small integer values (Reshape shapes, axes). `dims`
 // binds the symbolic dims a body declares itself (the main graph's inputs are bound before inference).
+// `declared`, for the main graph: the dim names its inputs declare; onnx's other invented ones are hidden.
 std::unordered_map<std::string, TensorInfo> GraphValues(const onnx::GraphProto& graph,
-                                                        const std::map<std::string, int64_t>* dims) {
+                                                        const std::map<std::string, int64_t>* dims,
+                                                        const std::unordered_set<std::string>* declared = nullptr) {
   std::unordered_map<std::string, TensorInfo> values;
   values.reserve(static_cast<size_t>(graph.initializer_size() + graph.input_size() + graph.value_info_size() +
                                      graph.output_size()));
@@ -648,6 +606,7 @@ std::unordered_map<std::string, TensorInfo> GraphValues(const onnx::GraphProto& 
     auto& info = values[vi.name()];
     info.name = vi.name();
     FillFromType(vi.type(), &info);
+    if (declared != nullptr) HideInventedDims(*declared, &info);
     if (dims == nullptr) return;
     for (auto& d : info.dims) {
       if (d.known()) continue;
@@ -736,43 +695,6 @@ Subgraph BuildSubgraph(const std::string& attribute, const onnx::GraphProto& bod
   return out;
 }
 
-// onnx names a dim it cannot infer unk__N (shape_inference/implementation.cc generates the names);
-// no user wrote it and no --dim can bind it, so it is shown as an unnamed unknown dim. A graph
-// input that declares such a name itself (a file saved after onnx's inference) keeps it: it binds.
-void HideInventedDims(const std::vector<std::string>& declared, std::unordered_map<std::string, TensorInfo>* values) {
-  const std::unordered_set<std::string> keep(declared.begin(), declared.end());
-  for (auto& [name, info] : *values)
-    for (Dim& d : info.dims)
-      if (!d.known() && d.symbol.rfind("unk__", 0) == 0 && !keep.count(d.symbol)) d.symbol.clear();
-}
-
-// A tensor whose shape lost a dim no one can name: the first node that lost it, carried from each
-// node's first such input to its outputs, so an estimate left unknown can say where to look.
-void MarkLostShapes(const onnx::GraphProto& graph, std::unordered_map<std::string, TensorInfo>* values) {
-  auto lost = [](const TensorInfo& t) {
-    if (!t.has_shape) return true;
-    return std::any_of(t.dims.begin(), t.dims.end(), [](const Dim& d) { return !d.known() && d.symbol.empty(); });
-  };
-  for (int i = 0; i < graph.node_size(); ++i) {
-    const auto& node = graph.node(i);
-    std::string origin;
-    for (const auto& in : node.input()) {
-      auto it = values->find(in);
-      if (in.empty() || it == values->end()) continue;
-      if (!it->second.shape_lost_at.empty()) {
-        origin = it->second.shape_lost_at;
-        break;
-      }
-    }
-    for (const auto& out : node.output()) {
-      TensorInfo& info = (*values)[out];
-      info.name = out;
-      if (!lost(info)) continue;
-      info.shape_lost_at = origin.empty() ? NodeLabel(node, static_cast<size_t>(i)) : origin;
-    }
-  }
-}
-
 // `checked` is the Impl of an earlier Bind of the same graph, or null on the first.
 Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto> unbound, const std::string& label,
                                                 const ModelOptions& options, const Model::Impl* checked) {
@@ -803,9 +725,11 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
                        CheckFunctionCalls(*model, label)}) {
       if (!check.ok()) return check.error();
     }
-    WSEST_ASSIGN_OR_RETURN(order, TopologicalOrder(model->graph(), label));
+    const GraphEdges edges = BuildGraphEdges(model->graph());
+    auto acyclic = CheckEdges(model->graph(), edges, label);
+    if (!acyclic.ok()) return acyclic.error();
     // Kahn's pass checked the graph (a cycle, a name nothing makes); ORT runs it in its own order.
-    order = OrtExecutionOrder(model->graph());
+    order = OrtExecutionOrder(model->graph(), edges);
   } else {
     order = checked->order;
   }
@@ -852,7 +776,8 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
   WSEST_ASSIGN_OR_RETURN(folded, FoldShapes(model, propagated, label));
 
   const auto& graph = model->graph();
-  std::unordered_map<std::string, TensorInfo> values = GraphValues(graph, nullptr);
+  const std::unordered_set<std::string> declared(impl->symbolic_dims.begin(), impl->symbolic_dims.end());
+  std::unordered_map<std::string, TensorInfo> values = GraphValues(graph, nullptr, &declared);
   Bytes weights;
   for (const auto& t : graph.initializer()) {
     Bytes b(static_cast<uint64_t>(std::max<int64_t>(0, ElementSize(static_cast<DataType>(t.data_type())))));
@@ -886,8 +811,6 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
     it->second.int_values = std::move(ints);
   }
 
-  HideInventedDims(impl->symbolic_dims, &values);
-  MarkLostShapes(graph, &values);
 
   auto info_of = [&](const std::string& name) {
     if (name.empty()) return TensorInfo{};
@@ -898,6 +821,8 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
     return info;
   };
 
+  // The views, in execution order (the nodes were permuted into it above). Each name is looked up
+  // once per use: a 100k-node graph has 300k uses, and every pass over them costs tens of ms.
   impl->nodes.reserve(order.size());
   for (int i : order) {
     const auto& node = graph.node(i);
@@ -909,8 +834,27 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
     view.opset = opset == opsets.end() ? 0 : opset->second;
     view.inputs.reserve(static_cast<size_t>(node.input_size()));
     view.outputs.reserve(static_cast<size_t>(node.output_size()));
-    for (const auto& in : node.input()) view.inputs.push_back(info_of(in));
-    for (const auto& out : node.output()) view.outputs.push_back(info_of(out));
+    // A tensor whose shape lost a dim no one can name carries the first node that lost it, passed
+    // from each node's first such input to its outputs, so an unknown estimate can say where to look.
+    const std::string* lost_at = nullptr;
+    for (const auto& in : node.input()) {
+      view.inputs.push_back(info_of(in));
+      const std::string& origin = view.inputs.back().shape_lost_at;
+      if (lost_at == nullptr && !origin.empty()) lost_at = &origin;
+    }
+    for (const auto& out : node.output()) {
+      if (out.empty()) {
+        view.outputs.emplace_back();
+        continue;
+      }
+      TensorInfo& info = values[out];
+      info.name = out;
+      const bool lost = !info.has_shape || std::any_of(info.dims.begin(), info.dims.end(), [](const Dim& d) {
+        return !d.known() && d.symbol.empty();
+      });
+      if (lost) info.shape_lost_at = lost_at != nullptr ? *lost_at : NodeLabel(node, static_cast<size_t>(i));
+      view.outputs.push_back(info);
+    }
     for (const auto& a : node.attribute()) {
       bool supported = false;
       AttributeValue v = AttrValue(a, &supported);
@@ -923,10 +867,11 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
     impl->nodes.push_back(std::move(view));
   }
 
-  std::unordered_set<std::string> initializer_names;
-  for (const auto& t : graph.initializer()) initializer_names.insert(t.name());
-  for (const auto& vi : graph.input())
-    if (!initializer_names.count(vi.name())) impl->inputs.push_back(info_of(vi.name()));
+  // Graph inputs that are not initializers (values[] marks those; Constant outputs are never inputs).
+  for (const auto& vi : graph.input()) {
+    auto it = values.find(vi.name());
+    if (it == values.end() || !it->second.is_initializer) impl->inputs.push_back(info_of(vi.name()));
+  }
   for (const auto& vi : graph.output()) impl->outputs.push_back(info_of(vi.name()));
   return std::shared_ptr<const Model::Impl>(std::move(impl));
 }

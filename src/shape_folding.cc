@@ -448,20 +448,43 @@ std::optional<onnx::TensorProto> AsInitializer(const std::string& name, const Fo
 
 // Whether a folded value feeds a node whose outputs inference left without a complete shape: only
 // then can another inference run settle something (a graph with every shape known pays nothing).
+// Whether `node` reads a folded value that a node computed (not an initializer or a Constant's).
+class ComputedValueReaders {
+ public:
+  ComputedValueReaders(const onnx::GraphProto& graph, const std::unordered_map<std::string, FoldedValue>& values)
+      : values_(values) {
+    for (const auto& t : graph.initializer())
+      if (values.count(t.name())) constants_.insert(t.name());
+    for (const auto& node : graph.node()) {
+      if (node.op_type() == "Constant")
+        for (const auto& o : node.output()) constants_.insert(o);
+    }
+  }
+  bool Reads(const onnx::NodeProto& node) const {
+    return std::any_of(node.input().begin(), node.input().end(), [&](const std::string& in) {
+      return !in.empty() && values_.count(in) && !constants_.count(in);
+    });
+  }
+
+ private:
+  const std::unordered_map<std::string, FoldedValue>& values_;
+  NameSet constants_;  // only the folded ones
+};
+
+// No node reads a computed folded value: another inference run cannot learn anything, and the
+// shapes NeedsRerun would read are not worth gathering.
+bool ReadsComputedValue(const onnx::GraphProto& graph, const std::unordered_map<std::string, FoldedValue>& values) {
+  if (values.empty()) return false;
+  const ComputedValueReaders readers(graph, values);
+  return std::any_of(graph.node().begin(), graph.node().end(),
+                     [&](const onnx::NodeProto& node) { return readers.Reads(node); });
+}
+
 bool NeedsRerun(const onnx::GraphProto& graph, const std::unordered_map<std::string, FoldedValue>& values,
                 const std::unordered_map<std::string, TensorInfo>& shapes) {
-  NameSet constants;  // only the folded ones matter
-  for (const auto& t : graph.initializer())
-    if (values.count(t.name())) constants.insert(t.name());
+  const ComputedValueReaders readers(graph, values);
   for (const auto& node : graph.node()) {
-    if (node.op_type() == "Constant")
-      for (const auto& o : node.output()) constants.insert(o);
-  }
-  for (const auto& node : graph.node()) {
-    const bool reads_folded = std::any_of(node.input().begin(), node.input().end(), [&](const std::string& in) {
-      return !in.empty() && values.count(in) && !constants.count(in);
-    });
-    if (!reads_folded) continue;
+    if (!readers.Reads(node)) continue;
     for (const auto& o : node.output()) {
       auto s = shapes.find(o);
       if (!HasCompleteShape(s == shapes.end() ? nullptr : &s->second)) return true;
@@ -587,7 +610,7 @@ Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
   size_t shaped_before = CountShaped(model->graph());
   for (int run = 0; run < kMaxInferenceRuns; ++run) {
     result.values = FoldAll(*model, seeds);
-    if (result.values.empty()) break;
+    if (!ReadsComputedValue(model->graph(), result.values)) break;
     // The shapes the steps below read: those of nodes that read or make a folded value.
     NameSet touched;
     for (const auto& node : model->graph().node()) {
