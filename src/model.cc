@@ -15,6 +15,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <new>
 #include <set>
 #include <string_view>
@@ -36,8 +37,17 @@ constexpr int64_t kMaxIrVersion = 11;
 // Initializers with at most this many int elements get their values in TensorInfo::int_values.
 constexpr int64_t kMaxInlineIntValues = 1024;
 
+// Model::WithDeclaredDims's answer, shared by every Rebind of one parsed graph.
+struct DeclaredDimsCache {
+  std::once_flag once;
+  std::shared_ptr<const Model::Impl> impl;
+  std::optional<Error> error;
+};
+
 struct Model::Impl {
   std::string path;
+  // Null on the declared-dims model itself: it must not hold the cache that holds it.
+  std::shared_ptr<DeclaredDimsCache> declared_dims;
   std::shared_ptr<const onnx::ModelProto> unbound;  // as loaded, tensor payloads dropped
   std::vector<NodeView> nodes;
   std::vector<TensorInfo> inputs;
@@ -695,9 +705,11 @@ Subgraph BuildSubgraph(const std::string& attribute, const onnx::GraphProto& bod
   return out;
 }
 
-// `checked` is the Impl of an earlier Bind of the same graph, or null on the first.
+// `checked` is the Impl of an earlier Bind of the same graph, or null on the first; `declared_dims` is
+// the graph's WithDeclaredDims cache (null for the declared-dims model itself).
 Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto> unbound, const std::string& label,
-                                                const ModelOptions& options, const Model::Impl* checked) {
+                                                const ModelOptions& options, const Model::Impl* checked,
+                                                std::shared_ptr<DeclaredDimsCache> declared_dims) {
   // The bound copy is bound, inferred and read here, then dropped: it lives in an arena, so copying
   // it allocates by bumping a pointer and dropping it frees a few blocks, not each of its messages
   // (the two cost about 0.6 of onnx's shape inference on a 10k-node graph; bench/).
@@ -707,6 +719,7 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
   auto impl = std::make_shared<Model::Impl>();
   impl->path = label;
   impl->unbound = unbound;
+  impl->declared_dims = std::move(declared_dims);
 
   std::unordered_map<std::string, int> opsets;
   for (const auto& op : model->opset_import()) opsets[op.domain() == "ai.onnx" ? "" : op.domain()] = op.version();
@@ -896,7 +909,7 @@ Error CurrentExceptionAsError(const std::string& label) {
 Result<Model> Model::FromBytes(const std::string& bytes, const std::string& label, const ModelOptions& options) try {
   WSEST_ASSIGN_OR_RETURN(std::shared_ptr<ModelProto> proto, Parse(bytes, label));
   DropPayloads(proto->mutable_graph());
-  WSEST_ASSIGN_OR_RETURN(auto impl, Bind(std::move(proto), label, options, nullptr));
+  WSEST_ASSIGN_OR_RETURN(auto impl, Bind(std::move(proto), label, options, nullptr, std::make_shared<DeclaredDimsCache>()));
   return Model(std::move(impl));
 } catch (...) {
   return CurrentExceptionAsError(label);
@@ -932,8 +945,26 @@ Result<Model> Model::Load(const std::string& path, const ModelOptions& options) 
 }
 
 Result<Model> Model::Rebind(const ModelOptions& options) const try {
-  WSEST_ASSIGN_OR_RETURN(auto impl, Bind(impl_->unbound, impl_->path, options, impl_.get()));
+  WSEST_ASSIGN_OR_RETURN(auto impl, Bind(impl_->unbound, impl_->path, options, impl_.get(), impl_->declared_dims));
   return Model(std::move(impl));
+} catch (...) {
+  return CurrentExceptionAsError(impl_->path);
+}
+
+Result<Model> Model::WithDeclaredDims() const try {
+  ModelOptions declared;
+  declared.allow_symbolic = true;
+  const std::shared_ptr<DeclaredDimsCache>& cache = impl_->declared_dims;
+  if (cache == nullptr) return Rebind(declared);
+  std::call_once(cache->once, [&] {
+    auto bound = Bind(impl_->unbound, impl_->path, declared, impl_.get(), nullptr);
+    if (bound.ok())
+      cache->impl = std::move(*bound);
+    else
+      cache->error = bound.error();
+  });
+  if (cache->error) return *cache->error;
+  return Model(cache->impl);
 } catch (...) {
   return CurrentExceptionAsError(impl_->path);
 }

@@ -1,5 +1,5 @@
-// The model-level layer: the liveness walk and its peak, budgets, the max-dim search, shape ranges
-// and the partition preview. The memory model is stated in include/wsest/plan.h; the writers of
+// The model-level layer: the liveness walk and its peak, budgets, shape ranges and the partition
+// preview (the max-dim search is src/max_dim_search.cc). The memory model is stated in include/wsest/plan.h; the writers of
 // these answers are in src/plan_report.cc.
 #include "wsest/plan.h"
 
@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "src/dim_binding.h"
 #include "src/text.h"
 #include "wsest/bytes.h"
 
@@ -48,31 +49,10 @@ bool AliasesInput0(const NodeView& node) {
 
 uint64_t Saturate(Bytes b) { return b.overflow() ? std::numeric_limits<uint64_t>::max() : b.value(); }
 
-Result<Model> BindPoint(const Model& model, const ModelOptions& base, const std::map<std::string, int64_t>& dims) {
-  ModelOptions options = base;
-  for (const auto& [name, value] : dims) options.dims[name] = value;
-  return model.Rebind(options);
-}
-
 std::string DimsText(const std::map<std::string, int64_t>& dims) {
   std::vector<std::string> parts;
   for (const auto& [name, value] : dims) parts.push_back(fmt::format("{}={}", name, value));
   return fmt::format("{}", fmt::join(parts, ", "));
-}
-
-Result<bool> CheckSymbolicDim(const Model& model, const ModelOptions& base, const std::string& dim,
-                              const std::string& flag) {
-  const auto& names = model.symbolic_dims();
-  if (std::find(names.begin(), names.end(), dim) == names.end()) {
-    return InvalidArgument(fmt::format("{} {}: {} has no symbolic dim named '{}'{}{}", flag, dim, model.path(), dim,
-                                       DidYouMean(dim, names),
-                                       names.empty() ? std::string("; it has no symbolic dims")
-                                                     : fmt::format("; its symbolic dims are: {}", fmt::join(names, ", "))));
-  }
-  if (base.dims.count(dim)) {
-    return InvalidArgument(fmt::format("{} {}: '{}' is also bound with --dim; give it one way", flag, dim, dim));
-  }
-  return true;
 }
 
 // One activation buffer of the walk: graph inputs from step 0 (ORT copies every feed to the device
@@ -136,6 +116,28 @@ std::vector<LiveBuffer> LiveBuffers(const Model& model, size_t* unsized) {
 }
 
 }  // namespace
+
+Result<Model> BindPoint(const Model& model, const ModelOptions& base, const std::map<std::string, int64_t>& dims) {
+  ModelOptions options = base;
+  for (const auto& [name, value] : dims) options.dims[name] = value;
+  return model.Rebind(options);
+}
+
+Result<bool> CheckSymbolicDim(const Model& model, const ModelOptions& base, const std::string& dim,
+                              const std::string& flag) {
+  const auto& names = model.symbolic_dims();
+  if (std::find(names.begin(), names.end(), dim) == names.end()) {
+    return InvalidArgument(fmt::format("{} {}: {} has no symbolic dim named '{}'{}{}", flag, dim, model.path(), dim,
+                                       DidYouMean(dim, names),
+                                       names.empty() ? std::string("; it has no symbolic dims")
+                                                     : fmt::format("; its symbolic dims are: {}", fmt::join(names, ", "))));
+  }
+  if (base.dims.count(dim)) {
+    return InvalidArgument(fmt::format("{} {}: '{}' is also bound with --dim; give it one way", flag, dim, dim));
+  }
+  return true;
+}
+
 
 std::optional<uint64_t> TensorBytes(const TensorInfo& t) {
   auto count = t.element_count();
@@ -296,150 +298,6 @@ BudgetVerdict CheckBudget(const PeakPlan& plan, uint64_t budget) {
     v.margin = -static_cast<int64_t>(std::min(plan.peak_bytes - budget, kMax));
   }
   return v;
-}
-
-namespace {
-
-// Where a curve through the probes nearest the answer (a parabola through the bracket's two ends and
-// the newest other probe, a line through two) meets `budget`, rounded down and at most `upper`;
-// nullopt when it meets it below `lo` or the probes cannot say (falling).
-std::optional<int64_t> GuessCrossing(const std::vector<DimProbe>& probes, uint64_t budget, int64_t lo, int64_t hi,
-                                     int64_t upper) {
-  std::vector<std::pair<double, double>> points;
-  auto add = [&](const DimProbe& p) {
-    const double x = static_cast<double>(p.value);
-    if (p.overflowed || points.size() == 3) return;
-    if (std::any_of(points.begin(), points.end(), [&](const auto& q) { return q.first == x; })) return;
-    points.emplace_back(x, static_cast<double>(p.peak));
-  };
-  for (const auto& p : probes)
-    if (p.value == lo || p.value == hi) add(p);
-  for (auto p = probes.rbegin(); p != probes.rend(); ++p) add(*p);
-  if (points.size() < 2) return std::nullopt;
-  const double target = static_cast<double>(budget);
-  const double low = static_cast<double>(lo), high = static_cast<double>(upper) + 1;
-  auto in_range = [&](double root) -> std::optional<int64_t> {
-    if (std::isnan(root) || root < low) return std::nullopt;
-    if (root >= high) return upper;  // beyond the bracket: try its top
-    return static_cast<int64_t>(std::floor(root));
-  };
-  const auto [x0, y0] = points[0];
-  const auto [x1, y1] = points[1];
-  const double slope01 = (y0 - y1) / (x0 - x1);
-  if (points.size() == 3) {
-    // Newton's form: y = y0 + slope01 (x - x0) + c (x - x0)(x - x1).
-    const auto [x2, y2] = points[2];
-    const double slope12 = (y1 - y2) / (x1 - x2);
-    const double c = (slope01 - slope12) / (x0 - x2);
-    if (c != 0 && std::isfinite(c)) {
-      // c x^2 + b x + k = 0 with b, k from expanding the form above.
-      const double b = slope01 - c * (x0 + x1);
-      const double k = y0 - slope01 * x0 + c * x0 * x1 - target;
-      const double disc = b * b - 4 * c * k;
-      if (disc >= 0) {
-        const double root_a = (-b + std::sqrt(disc)) / (2 * c), root_b = (-b - std::sqrt(disc)) / (2 * c);
-        for (double root : {std::min(root_a, root_b), std::max(root_a, root_b)})
-          if (root >= low && root < high) return in_range(root);
-      }
-    }
-  }
-  if (slope01 == 0 && y0 <= target) return upper;  // flat so far: the top of the range may fit
-  if (!(slope01 > 0)) return std::nullopt;
-  return in_range(x0 + (target - y0) / slope01);
-}
-
-}  // namespace
-
-Result<MaxDimResult> FindMaxDim(const Model& model, const ModelOptions& base, const std::string& dim, uint64_t budget,
-                                const Target& target, const PlanOptions& options, int64_t limit,
-                                const ProbeJudge& judge) {
-  {
-    auto ok = CheckSymbolicDim(model, base, dim, "--max-dim");
-    if (!ok.ok()) return ok.error();
-  }
-  if (limit < 1) return InvalidArgument(fmt::format("--max-dim {}: the search limit must be at least 1", dim));
-  MaxDimResult result;
-  result.dim = dim;
-  result.budget = budget;
-  auto probe = [&](int64_t value) -> Result<bool> {
-    // A byte count over 64 bits at this value cannot fit any budget: a "no", not an error.
-    auto overflowed = [&](const Error& e) {
-      if (e.code != ErrorCode::kOutOfRange) return false;
-      result.probes.push_back(
-          DimProbe{value, std::numeric_limits<uint64_t>::max(), false, Verdict::kDoesNotFit, 0, true});
-      return true;
-    };
-    Result<Model> bound = BindPoint(model, base, {{dim, value}});
-    if (!bound.ok()) return overflowed(bound.error()) ? Result<bool>(false) : Result<bool>(bound.error());
-    Result<ModelEstimate> estimate = EstimateModel(*bound, target);
-    if (!estimate.ok()) return overflowed(estimate.error()) ? Result<bool>(false) : Result<bool>(estimate.error());
-    Result<PeakPlan> plan = PlanPeak(*bound, *estimate, options);
-    if (!plan.ok()) return overflowed(plan.error()) ? Result<bool>(false) : Result<bool>(plan.error());
-    Verdict verdict = plan->peak_bytes <= budget ? Verdict::kFits : Verdict::kDoesNotFit;
-    if (judge) {
-      Result<Verdict> judged = judge(*bound, *estimate, *plan);
-      if (!judged.ok()) return overflowed(judged.error()) ? Result<bool>(false) : Result<bool>(judged.error());
-      verdict = *judged;
-    }
-    const bool fits = verdict == Verdict::kFits;
-    result.probes.push_back(DimProbe{value, plan->peak_bytes, fits, verdict, plan->unknown_workspace_nodes, false});
-    if (fits && (!result.largest || value > *result.largest)) {
-      result.largest = value;
-      result.model_at_largest = std::move(*bound);
-    }
-    return fits;
-  };
-  // Each probe re-binds and re-infers the whole model, so the search spends few: 1, then the limit
-  // (done if it fits), then guesses where the peak meets the budget from the probes nearest it (a
-  // model's peak is a low-degree polynomial of one dim between the thresholds where kernels
-  // switch: linear in batch, quadratic in sequence for unfused attention), each checked, ending on
-  // the value above the answer. Four guesses in a row that do not halve the bracket (a guess that
-  // fits just below the answer moves only the bracket's low end) are followed by a bisection, so
-  // the worst case stays within five times bisection's probe count.
-  WSEST_ASSIGN_OR_RETURN(bool fits_one, probe(1));
-  if (fits_one) {
-    int64_t lo = 1;  // fits
-    int64_t hi = 0;  // does not fit; 0 = none (the limit fits)
-    if (limit > 1) {
-      WSEST_ASSIGN_OR_RETURN(bool fits_limit, probe(limit));
-      (fits_limit ? lo : hi) = limit;
-    }
-    int slow_guesses = 0;
-    while (hi != 0 && hi - lo > 1) {
-      std::optional<int64_t> guess = GuessCrossing(result.probes, budget, lo, hi, hi - 1);
-      int64_t next = lo + (hi - lo) / 2;
-      const bool guessed = guess && slow_guesses < 4;
-      if (guessed)
-        next = std::clamp(*guess, lo + 1, hi - 1);
-      else
-        slow_guesses = 0;
-      const int64_t width = hi - lo;
-      WSEST_ASSIGN_OR_RETURN(bool fits, probe(next));
-      (fits ? lo : hi) = next;
-      if (guessed) slow_guesses = (hi - lo) * 2 > width ? slow_guesses + 1 : 0;
-    }
-    result.reached_limit = hi == 0;
-    result.largest = lo;
-  }
-  // The search assumes the peak never decreases as the dim grows; check every pair of probes.
-  std::vector<DimProbe> sorted = result.probes;
-  std::sort(sorted.begin(), sorted.end(), [](const DimProbe& a, const DimProbe& b) { return a.value < b.value; });
-  for (size_t a = 0; a < sorted.size(); ++a)
-    for (size_t b = a + 1; b < sorted.size(); ++b)
-      if (sorted[b].peak < sorted[a].peak) {
-        result.warnings.push_back(fmt::format(
-            "the peak is not monotonic in {}: {}={} needs less than {}={}; the search assumes it is, so a larger "
-            "value may fit", dim, dim, sorted[b].value, dim, sorted[a].value));
-        a = sorted.size();
-        break;
-      }
-  size_t unknown = 0;
-  for (const auto& p : result.probes) unknown = std::max(unknown, p.unknown_workspace_nodes);
-  if (unknown > 0) {
-    result.warnings.push_back(fmt::format(
-        "{} node(s) have no workspace estimate and count 0: the answer may be too large", unknown));
-  }
-  return result;
 }
 
 std::vector<int64_t> RangeBreakpoints(int64_t lo, int64_t hi) {

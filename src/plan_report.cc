@@ -61,18 +61,39 @@ void WriteBudgetText(const BudgetVerdict& v, std::ostream& out) {
 }
 
 void WriteMaxDimText(const MaxDimResult& r, std::ostream& out) {
-  fmt::print(out, "\nlargest {} within {} (assumes the peak grows with {}; {} probes)\n", r.dim, HumanBytes(r.budget),
-             r.dim, r.probes.size());
-  if (!r.largest) {
-    fmt::print(out, "  {}:  none: even {}=1 needs {}\n", r.dim, r.dim,
-               r.probes.empty() ? "?" : HumanBytes(r.probes.front().peak));
-  } else {
+  const bool judged = std::any_of(r.probes.begin(), r.probes.end(), [](const DimProbe& p) { return p.live_only; }) ||
+                      r.largest_by_live_peak.has_value();
+  fmt::print(out, "\nlargest {} within {} ({}; {} probes)\n", r.dim, HumanBytes(r.budget),
+             judged ? "judged as --budget is" : "by the live peak", r.probes.size());
+  // The probe of `value` that decided it: the newest (a value judged after phase 1 comes twice).
+  auto newest = [&](int64_t value) -> const DimProbe* {
+    for (auto p = r.probes.rbegin(); p != r.probes.rend(); ++p)
+      if (p->value == value) return &*p;
+    return nullptr;
+  };
+  if (r.largest) {
     fmt::print(out, "  {}: {}{}\n", r.dim, *r.largest, r.reached_limit ? " (the search limit; larger may fit)" : "");
+  } else if (const DimProbe* one = newest(1); one == nullptr) {
+    fmt::print(out, "  {}:  none\n", r.dim);
+  } else if (one->verdict == Verdict::kCannotTell) {
+    fmt::print(out, "  {}:  cannot tell: not even {}=1 surely fits (see the warnings)\n", r.dim, r.dim);
+  } else if (one->peak > r.budget) {
+    fmt::print(out, "  {}:  none: even {}=1 needs {} (its live peak)\n", r.dim, r.dim,
+               one->overflowed ? "over 2^64 B" : HumanBytes(one->peak));
+  } else {
+    fmt::print(out, "  {}:  none: at {}=1 ORT's arena runs out of memory (live peak {})\n", r.dim, r.dim,
+               HumanBytes(one->peak));
   }
+  if (r.largest_may_fit)
+    fmt::print(out, "  at most:      {}={}: ORT's arena fits it if every unknown is 0\n", r.dim, *r.largest_may_fit);
+  if (r.largest_by_live_peak && (!r.largest || *r.largest_by_live_peak > *r.largest))
+    fmt::print(out, "  live peak:    fits up to {}={} (unknowns counted 0); ORT's arena needs more\n", r.dim,
+               *r.largest_by_live_peak);
   std::vector<std::string> probes;
   for (const auto& p : r.probes)
     probes.push_back(fmt::format("{}={} {} {}", r.dim, p.value, p.overflowed ? "over 2^64 B" : HumanBytes(p.peak),
-                                 p.verdict == Verdict::kFits         ? "fits"
+                                 p.live_only                         ? "live fits"
+                                 : p.verdict == Verdict::kFits       ? "fits"
                                  : p.verdict == Verdict::kCannotTell ? "cannot tell"
                                                                      : "no"));
   fmt::print(out, "  probes (live peak, verdict): {}\n", fmt::join(probes, "; "));
@@ -154,13 +175,21 @@ std::string PlanJson(const Model& model, const PeakPlan& plan, const BudgetVerdi
   if (max_dim) {
     json probes = json::array();
     for (const auto& p : max_dim->probes)
-      probes.push_back({{"value", p.value}, {"peak_bytes", p.overflowed ? json(nullptr) : json(p.peak)},
-                        {"fits", p.fits}, {"verdict", VerdictName(p.verdict)}});
+      probes.push_back({{"value", p.value},
+                        {"peak_bytes", p.overflowed ? json(nullptr) : json(p.peak)},
+                        {"fits", p.fits},
+                        {"verdict", VerdictName(p.verdict)},
+                        {"judged", !p.live_only},
+                        {"needed_bytes", p.needed_bytes ? json(*p.needed_bytes) : json(nullptr)}});
     doc["max_dim"] = {{"dim", max_dim->dim},
                       {"budget_bytes", max_dim->budget},
                       {"largest", max_dim->largest ? json(*max_dim->largest) : json(nullptr)},
+                      {"largest_by_live_peak",
+                       max_dim->largest_by_live_peak ? json(*max_dim->largest_by_live_peak) : json(nullptr)},
+                      {"largest_may_fit", max_dim->largest_may_fit ? json(*max_dim->largest_may_fit) : json(nullptr)},
                       {"reached_limit", max_dim->reached_limit},
-                      {"assumption", "the peak does not decrease as the dim grows"},
+                      {"assumption", "the live peak does not decrease as the dim grows; below the largest value whose "
+                                     "live peak fits and the 8 under it, neither does the judge's verdict"},
                       {"probes", std::move(probes)},
                       {"warnings", max_dim->warnings}};
   }

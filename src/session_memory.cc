@@ -268,9 +268,7 @@ Result<SessionMemory> SimulateSessionMemory(const Model& model, const ModelEstim
                                             const SessionMemoryOptions& options) {
   WSEST_ASSIGN_OR_RETURN(ArenaSettings settings, ArenaSettingsFor(target));
   // The static shapes ORT's planner compares: the graph inferred with its inputs' dims unbound.
-  ModelOptions unbound_options;
-  unbound_options.allow_symbolic = true;
-  WSEST_ASSIGN_OR_RETURN(Model unbound, model.Rebind(unbound_options));
+  WSEST_ASSIGN_OR_RETURN(Model unbound, model.WithDeclaredDims());
   WSEST_ASSIGN_OR_RETURN(AllocationPlan plan, PlanAllocations(model, unbound, estimate));
   std::vector<std::string> labels;
   for (const auto& node : model.nodes()) labels.push_back(node.Label());

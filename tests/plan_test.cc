@@ -2,6 +2,8 @@
 // preview, each on a small graph worked by hand.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include <nlohmann/json.hpp>
 
 #include "estimators/estimators.h"
@@ -248,6 +250,56 @@ TEST(MaxDim, OverflowingProbeDoesNotFit) {
   EXPECT_EQ(r->probes[1].value, 1 << 20);
   EXPECT_TRUE(r->probes[1].overflowed);
   EXPECT_FALSE(r->probes[1].fits);
+}
+
+// Phase 2 with a judge: verdicts given by hand per batch. BatchRelu's live peak is 2048 B a batch, so
+// a budget of 17 * 2048 = 34816 B lets phase 1 end at batch 17.
+struct HandJudge {
+  std::function<Verdict(int64_t)> verdict_at;
+  std::vector<int64_t> judged;  // the values asked, in order
+  ProbeJudge judge() {
+    return [this](const Model& m, const ModelEstimate&, const PeakPlan&) -> Result<ProbeVerdict> {
+      const int64_t batch = m.inputs()[0].dims[0].value;
+      judged.push_back(batch);
+      return ProbeVerdict{verdict_at(batch), std::nullopt};
+    };
+  }
+};
+
+TEST(MaxDim, JudgedFromTheTopWhereTheVerdictIsNotMonotonic) {
+  ModelOptions load;
+  load.allow_symbolic = true;
+  auto model = Model::FromBytes(BatchRelu().Serialize(), "m.onnx", load);
+  ASSERT_TRUE(model.ok());
+  // As ORT's arena does for the demo BERT at sequence 2048 in 8 GiB (src/max_dim_search.cc): 9 and
+  // 10 run out, 11 to 13 run, 14 and up run out.
+  HandJudge hand{[](int64_t b) { return (b <= 8 || (b >= 11 && b <= 13)) ? Verdict::kFits : Verdict::kDoesNotFit; },
+                 {}};
+  auto r = FindMaxDim(*model, {}, "batch", 34816, DefaultTarget(), {}, int64_t{1} << 20, hand.judge());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_TRUE(r->largest.has_value());
+  EXPECT_EQ(*r->largest, 13);
+  EXPECT_EQ(r->largest_by_live_peak, std::optional<int64_t>(17));
+  // Judged from the top down: 17 (phase 1's answer), then 16, 15, 14, and 13 fits.
+  EXPECT_EQ(hand.judged, (std::vector<int64_t>{17, 16, 15, 14, 13}));
+  ASSERT_TRUE(r->model_at_largest.has_value());
+  EXPECT_EQ(r->model_at_largest->inputs()[0].dims[0].value, 13);
+
+  // Monotonic, fitting up to 5: 17 and the 8 below it (16..9) run out, then 1 fits and the bisection
+  // of [1, 9) asks 5 (fits), 7 (no), 6 (no).
+  HandJudge up_to_five{[](int64_t b) { return b <= 5 ? Verdict::kFits : Verdict::kDoesNotFit; }, {}};
+  auto five = FindMaxDim(*model, {}, "batch", 34816, DefaultTarget(), {}, int64_t{1} << 20, up_to_five.judge());
+  ASSERT_TRUE(five.ok());
+  EXPECT_EQ(five->largest, std::optional<int64_t>(5));
+  EXPECT_EQ(up_to_five.judged, (std::vector<int64_t>{17, 16, 15, 14, 13, 12, 11, 10, 9, 1, 5, 7, 6}));
+  EXPECT_FALSE(five->largest_may_fit.has_value());
+
+  // Nothing can be told (unknown workspaces everywhere): no answer; the bound is the top itself.
+  HandJudge unknown{[](int64_t) { return Verdict::kCannotTell; }, {}};
+  auto none = FindMaxDim(*model, {}, "batch", 34816, DefaultTarget(), {}, int64_t{1} << 20, unknown.judge());
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->largest.has_value());
+  EXPECT_EQ(none->largest_may_fit, std::optional<int64_t>(17));
 }
 
 TEST(MaxDim, Cli) {

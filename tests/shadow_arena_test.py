@@ -195,6 +195,29 @@ for name in ("bert_base", "resnet_small", "transformer_1000"):
             print(f"FAIL {name} under {memory} B: ORT held {measured['memory']['runs'][1]['held_after']} B, "
                   f"wsest {predicted['steady']['median']} B")
 
+# The largest batch that fits 8 GiB, the demo BERT at sequence 2048 (--max-dim): whether it fits is not
+# monotonic in the batch (src/max_dim_search.cc). The binary under an 8 GiB device runs batches 11 to
+# 13 and runs out at 9, 10 and 14; wsest must answer 13.
+max_dim_rows = []
+gib8 = 8 << 30
+bert_path = MODELS["bert_base"][0]
+for batch in (9, 10, 13, 14):
+    os.environ["WSEST_SHADOW_MEMORY"] = str(gib8)
+    measured = shadow_session(bert_path, input_flags(bert_path, {"batch": batch, "sequence": 2048}),
+                              os.path.join(work, f"bert_b{batch}.log.jsonl"), ["--opt-level", "disable", "--runs", "3"])
+    del os.environ["WSEST_SHADOW_MEMORY"]
+    ran = "error" not in measured
+    max_dim_rows.append((batch, "runs" if ran else "out of memory"))
+    if ran != (batch == 13):
+        failures += 1
+        print(f"FAIL bert_base batch {batch}, sequence 2048 under 8 GiB: ORT {'ran' if ran else 'ran out'}")
+answer = subprocess.run([shadow.wsest, bert_path, "--dim", "sequence=2048", "--budget", str(gib8), "--max-dim", "batch",
+                         "--json"], capture_output=True, text=True)
+largest = json.loads(answer.stdout)["max_dim"]["largest"] if answer.returncode == 0 else answer.stderr
+if largest != 13:
+    failures += 1
+    print(f"FAIL wsest --max-dim batch under 8 GiB at sequence 2048: {largest}, ORT runs 13 and not 14")
+
 print(f"{'model':<19} {'point':<9} {'ORT held':>12} {'replay':>12} {'error':>7}  {'sampled median [min..max]'}")
 for name, point, held, predicted, median, low, high in rows:
     error = abs(predicted - held) / held * 100 if held else 0.0
@@ -202,4 +225,6 @@ for name, point, held, predicted, median, low, high in rows:
 print(f"\n{'model':<19} {'device memory':>14}  {'ORT 1.29.0':<22} wsest (same initializer order)")
 for name, memory, ort, predicted in budget_rows:
     print(f"{name:<19} {memory:>14}  {ort:<22} {predicted}")
+print("\nbert_base, sequence 2048, 8 GiB device: " + ", ".join(f"batch {b} {r}" for b, r in max_dim_rows) +
+      f"; wsest --max-dim batch: {largest}")
 sys.exit(1 if failures else 0)

@@ -133,10 +133,12 @@ int wsest::cli::RunCli(int argc, char** argv, std::ostream& out, std::ostream& e
   if (!max_dim.empty()) {
     // Each probe judged as --budget is: the device memory ORT holds, three-valued.
     const wsest::ProbeJudge judge = [&](const wsest::Model& m, const wsest::ModelEstimate& e,
-                                        const wsest::PeakPlan& p) -> wsest::Result<wsest::Verdict> {
+                                        const wsest::PeakPlan& p) -> wsest::Result<wsest::ProbeVerdict> {
       auto answer = wsest::CheckFit(m, e, p, target, *budget);
       if (!answer.ok()) return answer.error();
-      return answer->verdict;
+      wsest::ProbeVerdict v{answer->verdict, std::nullopt};
+      if (answer->orders_out_of_memory == 0) v.needed_bytes = answer->needed_bytes();
+      return v;
     };
     auto found = wsest::FindMaxDim(*loaded, options, max_dim, *budget, target, plan_options, int64_t{1} << 20, judge);
     if (!found.ok()) return Fail(found.error().message);

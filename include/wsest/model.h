@@ -32,6 +32,10 @@ class Model {
 
   // Re-binds dims and re-runs shape inference on the already-parsed graph.
   Result<Model> Rebind(const ModelOptions& options) const;
+  // The graph with every input dim left as the file declares it: the static shapes ORT's planner
+  // compares (src/allocation_plan.h). Bound once per parsed graph and shared by all its Rebinds,
+  // so a search that re-binds many times pays for it once.
+  Result<Model> WithDeclaredDims() const;
 
   const std::string& path() const;
   // Nodes of the main graph in ORT 1.29.0's execution order (src/execution_order.h).

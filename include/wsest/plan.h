@@ -106,33 +106,51 @@ struct BudgetVerdict {
 };
 BudgetVerdict CheckBudget(const PeakPlan& plan, uint64_t budget);
 
-// --max-dim: the largest value of symbolic dim `dim` whose peak fits `budget`, the other dims bound
-// by `base`. Search: probe 1, then double until a value does not fit (or `limit` is reached), then
-// binary-search between the last fitting and the first failing value; every probe re-binds the
-// parsed graph (Model::Rebind) and re-estimates. It assumes the peak does not decrease as the dim
-// grows; every probe is kept, and a probe that contradicts the assumption (a value that fits above
-// one that does not) is reported in `warnings`.
+// --max-dim: the largest value of symbolic dim `dim` that fits `budget`, the other dims bound by
+// `base`. Every probe re-binds the parsed graph (Model::Rebind), re-estimates and walks the live
+// peak. The search runs in two phases (src/max_dim_search.cc):
+//   1. by the live peak alone: probe 1, then `limit`, then guesses where the peak meets the budget
+//      from the probes nearest it, ending on the largest value whose live peak fits;
+//   2. with a `judge` (the CLI's: the device memory ORT's arena holds, three-valued), that value is
+//      judged, and when it does not surely fit, the search goes on below it with the judge, guessing
+//      from the arena's overhead over the live peak at the largest value judged to fit.
+// A live peak over the budget is a "no" without asking the judge (ORT holds every live buffer at
+// once). It assumes the need does not decrease as the dim grows; every probe is kept, and a probe
+// that contradicts the assumption is reported in `warnings`.
 struct DimProbe {
   int64_t value = 0;
-  uint64_t peak = 0;  // UINT64_MAX when a byte count overflowed 64 bits at this value
+  uint64_t peak = 0;  // the live peak; UINT64_MAX when a byte count overflowed 64 bits at this value
   bool fits = false;  // verdict == kFits
   Verdict verdict = Verdict::kDoesNotFit;
+  // Phase 1 with a judge: the live peak fits and the judge was not asked (verdict kFits by the live
+  // peak alone). False for every probe when no judge is given: the live peak is the verdict.
+  bool live_only = false;
+  std::optional<uint64_t> needed_bytes;  // what the judge found the probe needs, when it could tell
   size_t unknown_workspace_nodes = 0;
   bool overflowed = false;  // a byte count at this value overflows 64 bits: it cannot fit
 };
 struct MaxDimResult {
   std::string dim;
   uint64_t budget = 0;
-  std::optional<int64_t> largest;  // nullopt: not even 1 fits
+  std::optional<int64_t> largest;  // nullopt: not even 1 surely fits
+  // The largest value whose live peak fits: an upper bound of any answer (unknowns count 0 in it and
+  // only add), given when a judge was asked; it is the answer when no judge is given.
+  std::optional<int64_t> largest_by_live_peak;
+  // When no value surely fits: the largest the judge does not find out of memory (fits or cannot
+  // tell): the answer if every unknown is 0, so an upper bound tighter than the live peak's.
+  std::optional<int64_t> largest_may_fit;
   bool reached_limit = false;      // `limit` itself fits: the answer is at least `limit`
-  std::vector<DimProbe> probes;    // in the order evaluated
+  std::vector<DimProbe> probes;    // in the order evaluated (a value judged after phase 1 twice)
   std::optional<Model> model_at_largest;  // the model bound at `largest`, as probed (callers reuse it)
   std::vector<std::string> warnings;
 };
-// How a probe is judged: by default its live peak against the budget (fits or does not); the CLI
-// passes the device memory ORT holds (CheckFit), which can also answer cannot tell. The search
-// looks for the largest value that surely fits: a probe it cannot tell counts as not fitting.
-using ProbeJudge = std::function<Result<Verdict>(const Model&, const ModelEstimate&, const PeakPlan&)>;
+// How a phase-2 probe is judged, and what it needs (nullopt when the judge cannot say: a replay that
+// ran out under the budget).
+struct ProbeVerdict {
+  Verdict verdict = Verdict::kDoesNotFit;
+  std::optional<uint64_t> needed_bytes;
+};
+using ProbeJudge = std::function<Result<ProbeVerdict>(const Model&, const ModelEstimate&, const PeakPlan&)>;
 Result<MaxDimResult> FindMaxDim(const Model& model, const ModelOptions& base, const std::string& dim, uint64_t budget,
                                 const Target& target, const PlanOptions& options = {},
                                 int64_t limit = int64_t{1} << 20, const ProbeJudge& judge = {});

@@ -1,0 +1,296 @@
+// The --max-dim search (include/wsest/plan.h FindMaxDim): phase 1 by the live peak alone, phase 2
+// with the judge below the largest value whose live peak fits.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "src/dim_binding.h"
+#include "wsest/plan.h"
+
+namespace wsest {
+namespace {
+
+// Where a curve through the probes nearest the answer (a parabola through the bracket's two ends and
+// the newest other probe, a line through two) meets `budget`, rounded down and at most `upper`;
+// nullopt when it meets it below `lo` or the probes cannot say (falling).
+std::optional<int64_t> GuessCrossing(const std::vector<DimProbe>& probes, uint64_t budget, int64_t lo, int64_t hi,
+                                     int64_t upper) {
+  std::vector<std::pair<double, double>> points;
+  auto add = [&](const DimProbe& p) {
+    const double x = static_cast<double>(p.value);
+    if (p.overflowed || points.size() == 3) return;
+    if (std::any_of(points.begin(), points.end(), [&](const auto& q) { return q.first == x; })) return;
+    points.emplace_back(x, static_cast<double>(p.peak));
+  };
+  for (const auto& p : probes)
+    if (p.value == lo || p.value == hi) add(p);
+  for (auto p = probes.rbegin(); p != probes.rend(); ++p) add(*p);
+  if (points.size() < 2) return std::nullopt;
+  const double target = static_cast<double>(budget);
+  const double low = static_cast<double>(lo), high = static_cast<double>(upper) + 1;
+  auto in_range = [&](double root) -> std::optional<int64_t> {
+    if (std::isnan(root) || root < low) return std::nullopt;
+    if (root >= high) return upper;  // beyond the bracket: try its top
+    return static_cast<int64_t>(std::floor(root));
+  };
+  const auto [x0, y0] = points[0];
+  const auto [x1, y1] = points[1];
+  const double slope01 = (y0 - y1) / (x0 - x1);
+  if (points.size() == 3) {
+    // Newton's form: y = y0 + slope01 (x - x0) + c (x - x0)(x - x1).
+    const auto [x2, y2] = points[2];
+    const double slope12 = (y1 - y2) / (x1 - x2);
+    const double c = (slope01 - slope12) / (x0 - x2);
+    if (c != 0 && std::isfinite(c)) {
+      // c x^2 + b x + k = 0 with b, k from expanding the form above.
+      const double b = slope01 - c * (x0 + x1);
+      const double k = y0 - slope01 * x0 + c * x0 * x1 - target;
+      const double disc = b * b - 4 * c * k;
+      if (disc >= 0) {
+        const double root_a = (-b + std::sqrt(disc)) / (2 * c), root_b = (-b - std::sqrt(disc)) / (2 * c);
+        for (double root : {std::min(root_a, root_b), std::max(root_a, root_b)})
+          if (root >= low && root < high) return in_range(root);
+      }
+    }
+  }
+  if (slope01 == 0 && y0 <= target) return upper;  // flat so far: the top of the range may fit
+  if (!(slope01 > 0)) return std::nullopt;
+  return in_range(x0 + (target - y0) / slope01);
+}
+
+// One value bound, estimated and planned.
+struct Bound {
+  int64_t value = 0;
+  Model model;
+  ModelEstimate estimate;
+  PeakPlan plan;
+};
+
+class MaxDimSearch {
+ public:
+  MaxDimSearch(const Model& model, const ModelOptions& base, const Target& target, const PlanOptions& options,
+               const ProbeJudge& judge, MaxDimResult* result)
+      : model_(model), base_(base), target_(target), options_(options), judge_(judge), result_(*result) {}
+
+  // Phase 1: the largest value in [1, limit] whose live peak fits; nullopt when 1's does not.
+  Result<std::optional<int64_t>> ByLivePeak(int64_t limit) {
+    WSEST_ASSIGN_OR_RETURN(Verdict at_one, Probe(1, /*judged=*/false));
+    if (at_one != Verdict::kFits) return std::optional<int64_t>();
+    int64_t lo = 1;  // fits
+    int64_t hi = 0;  // does not fit; 0 = none (the limit fits)
+    if (limit > 1) {
+      WSEST_ASSIGN_OR_RETURN(Verdict at_limit, Probe(limit, false));
+      (at_limit == Verdict::kFits ? lo : hi) = limit;
+    }
+    // A model's peak is a low-degree polynomial of one dim between the thresholds where kernels
+    // switch (linear in batch, quadratic in sequence for unfused attention): guesses from the
+    // probes nearest the answer, each checked, ending on the value above it.
+    int slow_guesses = 0;
+    while (hi != 0 && hi - lo > 1) {
+      auto stepped = Step(lo, hi, &slow_guesses);
+      if (!stepped.ok()) return stepped.error();
+    }
+    result_.reached_limit = hi == 0;
+    return std::optional<int64_t>(lo);
+  }
+
+  // Phase 2: the largest value in [1, upper] the judge says surely fits (`may_fit`: fits or cannot
+  // tell, the bound when unknown workspaces leave values undecided); `upper` is phase 1's answer.
+  // nullopt when not even 1 does. The judge's verdict need not be monotonic: ORT's arena grows in
+  // power-of-two regions and, under a budget, backs off to smaller ones, so a larger value can fit
+  // where a smaller one runs out (the demo BERT at sequence 2048 in 8 GiB: batch 9 and 10 run out,
+  // 11 to 13 run, on the shadow device as in the replay). So `upper` and the kTopScan values below it
+  // are each judged, from the top; only below them does a bisection, which assumes monotonicity,
+  // take over.
+  Result<std::optional<int64_t>> ByJudge(int64_t upper, bool may_fit) {
+    constexpr int64_t kTopScan = 8;
+    auto accepts = [&](Verdict v) { return v == Verdict::kFits || (may_fit && v == Verdict::kCannotTell); };
+    WSEST_ASSIGN_OR_RETURN(Verdict at_upper, JudgeAt(upper));
+    if (accepts(at_upper)) return std::optional<int64_t>(upper);
+    if (!may_fit && at_upper == Verdict::kCannotTell && upper > 1 && Newest(upper).unknown_workspace_nodes > 0) {
+      // Unknown workspaces at the top and at 1 (nodes without an estimate, counted 0): no value in
+      // between can surely fit either, and judging them one by one would only say so again.
+      WSEST_ASSIGN_OR_RETURN(Verdict at_one, JudgeAt(1));
+      if (accepts(at_one)) return std::optional<int64_t>(1);
+      if (at_one == Verdict::kCannotTell && Newest(1).unknown_workspace_nodes > 0) return std::optional<int64_t>();
+    }
+    const int64_t scan_end = std::max<int64_t>(1, upper - kTopScan);
+    for (int64_t value = upper - 1; value >= scan_end; --value) {
+      WSEST_ASSIGN_OR_RETURN(Verdict v, JudgeAt(value));
+      if (accepts(v)) return std::optional<int64_t>(value);
+    }
+    if (scan_end == 1) return std::optional<int64_t>();
+    WSEST_ASSIGN_OR_RETURN(Verdict at_one, JudgeAt(1));
+    if (!accepts(at_one)) return std::optional<int64_t>();
+    int64_t lo = 1, hi = scan_end;
+    while (hi - lo > 1) {
+      const int64_t mid = lo + (hi - lo) / 2;
+      WSEST_ASSIGN_OR_RETURN(Verdict v, JudgeAt(mid));
+      (accepts(v) ? lo : hi) = mid;
+    }
+    return std::optional<int64_t>(lo);
+  }
+
+  // The judge's verdict at `value`: the one already found, or a new probe.
+  Result<Verdict> JudgeAt(int64_t value) {
+    for (auto p = result_.probes.rbegin(); p != result_.probes.rend(); ++p)
+      if (p->value == value && !p->live_only) return p->verdict;
+    if (last_fit_ && last_fit_->value == value) return Record(*last_fit_, true);
+    return Probe(value, true);
+  }
+
+  const DimProbe& Newest(int64_t value) const {
+    for (auto p = result_.probes.rbegin(); p != result_.probes.rend(); ++p)
+      if (p->value == value) return *p;
+    return result_.probes.back();
+  }
+
+ private:
+  // One probe of phase 1 between lo (fits) and hi (does not), moving one of them: a guess where the
+  // live peak meets the budget, or the middle. A guess that does not halve the bracket (one that
+  // fits just below the answer moves only lo) counts as slow; after four in a row the next step
+  // bisects, so the worst case stays within five times bisection's probe count.
+  Result<bool> Step(int64_t& lo, int64_t& hi, int* slow_guesses) {
+    std::optional<int64_t> guess;
+    if (*slow_guesses < 4) guess = GuessCrossing(result_.probes, result_.budget, lo, hi, hi - 1);
+    const int64_t next = guess ? std::clamp(*guess, lo + 1, hi - 1) : lo + (hi - lo) / 2;
+    const int64_t width = hi - lo;
+    WSEST_ASSIGN_OR_RETURN(Verdict verdict, Probe(next, false));
+    const bool fits = verdict == Verdict::kFits;
+    (fits ? lo : hi) = next;
+    *slow_guesses = guess && (hi - lo) * 2 > width ? *slow_guesses + 1 : 0;
+    return fits;
+  }
+
+  // Binds, estimates and plans `value`, then records it: a live peak over the budget is a "no";
+  // within it, the judge answers when `judged` (and there is one), else the live peak does.
+  Result<Verdict> Probe(int64_t value, bool judged) {
+    // A byte count over 64 bits at this value cannot fit any budget: a "no", not an error.
+    auto overflowed = [&](const Error& e) {
+      if (e.code != ErrorCode::kOutOfRange) return false;
+      DimProbe p;
+      p.value = value;
+      p.peak = std::numeric_limits<uint64_t>::max();
+      p.overflowed = true;
+      result_.probes.push_back(p);
+      return true;
+    };
+    Result<Model> bound = BindPoint(model_, base_, {{result_.dim, value}});
+    if (!bound.ok()) return overflowed(bound.error()) ? Result<Verdict>(Verdict::kDoesNotFit) : Result<Verdict>(bound.error());
+    Result<ModelEstimate> estimate = EstimateModel(*bound, target_);
+    if (!estimate.ok())
+      return overflowed(estimate.error()) ? Result<Verdict>(Verdict::kDoesNotFit) : Result<Verdict>(estimate.error());
+    Result<PeakPlan> plan = PlanPeak(*bound, *estimate, options_);
+    if (!plan.ok()) return overflowed(plan.error()) ? Result<Verdict>(Verdict::kDoesNotFit) : Result<Verdict>(plan.error());
+    Bound b{value, std::move(*bound), std::move(*estimate), std::move(*plan)};
+    WSEST_ASSIGN_OR_RETURN(Verdict verdict, Record(b, judged));
+    if (verdict == Verdict::kFits) last_fit_ = std::move(b);
+    return verdict;
+  }
+
+  Result<Verdict> Record(const Bound& b, bool judged) {
+    DimProbe p;
+    p.value = b.value;
+    p.peak = b.plan.peak_bytes;
+    p.unknown_workspace_nodes = b.plan.unknown_workspace_nodes;
+    p.verdict = b.plan.peak_bytes <= result_.budget ? Verdict::kFits : Verdict::kDoesNotFit;
+    // A live peak over the budget needs no judge: every buffer live at that step is held at once by
+    // ORT's arena (or by cuBLAS beside it, counted on both sides), so every order runs out too.
+    if (judge_ && p.verdict == Verdict::kFits) {
+      if (judged) {
+        Result<ProbeVerdict> answer = judge_(b.model, b.estimate, b.plan);
+        if (!answer.ok()) {
+          if (answer.error().code != ErrorCode::kOutOfRange) return answer.error();
+          p.overflowed = true;
+          p.verdict = Verdict::kDoesNotFit;
+        } else {
+          p.verdict = answer->verdict;
+          p.needed_bytes = answer->needed_bytes;
+        }
+      } else {
+        p.live_only = true;
+      }
+    }
+    p.fits = p.verdict == Verdict::kFits;
+    result_.probes.push_back(p);
+    return p.verdict;
+  }
+
+ public:
+  // The model bound at `value` if it is the newest value that fit.
+  std::optional<Model> TakeModelAt(int64_t value) {
+    if (!last_fit_ || last_fit_->value != value) return std::nullopt;
+    return std::move(last_fit_->model);
+  }
+
+ private:
+  const Model& model_;
+  const ModelOptions& base_;
+  const Target& target_;
+  const PlanOptions& options_;
+  const ProbeJudge& judge_;
+  MaxDimResult& result_;
+  std::optional<Bound> last_fit_;  // the newest value that fit
+};
+
+}  // namespace
+
+Result<MaxDimResult> FindMaxDim(const Model& model, const ModelOptions& base, const std::string& dim, uint64_t budget,
+                                const Target& target, const PlanOptions& options, int64_t limit,
+                                const ProbeJudge& judge) {
+  {
+    auto ok = CheckSymbolicDim(model, base, dim, "--max-dim");
+    if (!ok.ok()) return ok.error();
+  }
+  if (limit < 1) return InvalidArgument(fmt::format("--max-dim {}: the search limit must be at least 1", dim));
+  MaxDimResult result;
+  result.dim = dim;
+  result.budget = budget;
+  MaxDimSearch search(model, base, target, options, judge, &result);
+  WSEST_ASSIGN_OR_RETURN(std::optional<int64_t> by_live_peak, search.ByLivePeak(limit));
+  result.largest = by_live_peak;
+  if (judge) {
+    result.largest_by_live_peak = by_live_peak;
+    if (by_live_peak) {
+      WSEST_ASSIGN_OR_RETURN(result.largest, search.ByJudge(*by_live_peak, /*may_fit=*/false));
+      if (result.largest != by_live_peak) result.reached_limit = false;
+      // Nothing surely fits because something is unknown: how far the rest allows, for the report.
+      if (!result.largest) {
+        WSEST_ASSIGN_OR_RETURN(result.largest_may_fit, search.ByJudge(*by_live_peak, /*may_fit=*/true));
+      }
+    }
+  }
+  if (result.largest) {
+    result.model_at_largest = search.TakeModelAt(*result.largest);
+    if (!result.model_at_largest) {
+      WSEST_ASSIGN_OR_RETURN(Model at, BindPoint(model, base, {{dim, *result.largest}}));
+      result.model_at_largest = std::move(at);
+    }
+  }
+  // The search assumes the need never decreases as the dim grows; check every pair of probes.
+  std::vector<DimProbe> sorted = result.probes;
+  std::sort(sorted.begin(), sorted.end(), [](const DimProbe& a, const DimProbe& b) { return a.value < b.value; });
+  for (size_t a = 0; a < sorted.size(); ++a)
+    for (size_t b = a + 1; b < sorted.size(); ++b)
+      if (sorted[b].peak < sorted[a].peak) {
+        result.warnings.push_back(fmt::format(
+            "the peak is not monotonic in {}: {}={} needs less than {}={}; the search assumes it is, so a larger "
+            "value may fit", dim, dim, sorted[b].value, dim, sorted[a].value));
+        a = sorted.size();
+        break;
+      }
+  size_t unknown = 0;
+  for (const auto& p : result.probes) unknown = std::max(unknown, p.unknown_workspace_nodes);
+  if (unknown > 0) {
+    result.warnings.push_back(fmt::format(
+        "{} node(s) have no workspace estimate and count 0: the answer may be too large", unknown));
+  }
+  return result;
+}
+
+}  // namespace wsest
