@@ -286,7 +286,7 @@ Result<MaxDimResult> FindMaxDim(const Model& model, const ModelOptions& base, co
       }
   size_t unknown = 0;
   for (const auto& p : result.probes) unknown = std::max(unknown, p.unknown_workspace_nodes);
-  if (unknown > 0) {
+  if (unknown > 0 && result.largest) {
     result.warnings.push_back(fmt::format(
         "{} node(s) have no workspace estimate and count 0: the answer may be too large", unknown));
   }

@@ -76,7 +76,12 @@ void WriteMaxDimText(const MaxDimResult& r, std::ostream& out) {
   } else if (const DimProbe* one = newest(1); one == nullptr) {
     fmt::print(out, "  {}:  none\n", r.dim);
   } else if (one->verdict == Verdict::kCannotTell) {
-    fmt::print(out, "  {}:  cannot tell: not even {}=1 surely fits (see the warnings)\n", r.dim, r.dim);
+    fmt::print(out, "  {}:  cannot tell: not even {}=1 surely fits: {}\n", r.dim, r.dim,
+               one->unknown_workspace_nodes > 0
+                   ? fmt::format("{} node(s) have no workspace estimate (a GPU record or a live GPU would settle "
+                                 "them; --budget names them)",
+                                 one->unknown_workspace_nodes)
+                   : std::string("the sampled initializer orders disagree (--budget says how)"));
   } else if (one->peak > r.budget) {
     fmt::print(out, "  {}:  none: even {}=1 needs {} (its live peak)\n", r.dim, r.dim,
                one->overflowed ? "over 2^64 B" : HumanBytes(one->peak));
