@@ -48,11 +48,13 @@ GraphEdges BuildGraphEdges(const onnx::GraphProto& graph) {
   for (const auto& t : graph.initializer()) provided.insert(t.name());
   for (const auto& t : graph.sparse_initializer()) provided.insert(t.values().name());
 
-  edges.producers.resize(static_cast<size_t>(n));
+  edges.producer_begin.reserve(static_cast<size_t>(n) + 1);
+  edges.producer_nodes.reserve(static_cast<size_t>(n) * 2);
   std::vector<std::string_view> body_reads;
+  std::vector<int> from;
   for (int i = 0; i < n; ++i) {
     const auto& node = graph.node(i);
-    auto& from = edges.producers[static_cast<size_t>(i)];
+    from.clear();
     for (const auto& in : node.input()) {
       if (in.empty()) continue;
       auto it = producer.find(in);
@@ -75,17 +77,27 @@ GraphEdges BuildGraphEdges(const onnx::GraphProto& graph) {
     }
     std::sort(from.begin(), from.end());
     from.erase(std::unique(from.begin(), from.end()), from.end());
+    edges.producer_begin.push_back(static_cast<int>(edges.producer_nodes.size()));
+    edges.producer_nodes.insert(edges.producer_nodes.end(), from.begin(), from.end());
   }
+  edges.producer_begin.push_back(static_cast<int>(edges.producer_nodes.size()));
   return edges;
 }
 
 std::optional<std::vector<int>> AnyTopologicalOrder(const GraphEdges& edges, int* cycle_node) {
-  const size_t n = edges.producers.size();
+  const size_t n = edges.size();
+  const auto& begin = edges.producer_begin;
+  // Consumers per node, flat as the producers are: counted, then placed.
+  std::vector<int> consumer_begin(n + 1, 0), consumers(edges.producer_nodes.size());
+  for (int p : edges.producer_nodes) ++consumer_begin[static_cast<size_t>(p) + 1];
+  for (size_t i = 0; i < n; ++i) consumer_begin[i + 1] += consumer_begin[i];
+  std::vector<int> fill(consumer_begin.begin(), consumer_begin.end() - 1);
   std::vector<int> pending(n, 0);
-  std::vector<std::vector<int>> consumers(n);
   for (size_t i = 0; i < n; ++i) {
-    pending[i] = static_cast<int>(edges.producers[i].size());
-    for (int p : edges.producers[i]) consumers[static_cast<size_t>(p)].push_back(static_cast<int>(i));
+    pending[i] = begin[i + 1] - begin[i];
+    for (int k = begin[i]; k < begin[i + 1]; ++k)
+      consumers[static_cast<size_t>(fill[static_cast<size_t>(edges.producer_nodes[static_cast<size_t>(k)])]++)] =
+          static_cast<int>(i);
   }
   std::vector<int> order, ready;
   order.reserve(n);
@@ -95,8 +107,10 @@ std::optional<std::vector<int>> AnyTopologicalOrder(const GraphEdges& edges, int
     const int i = ready.back();
     ready.pop_back();
     order.push_back(i);
-    for (int c : consumers[static_cast<size_t>(i)])
+    for (int k = consumer_begin[static_cast<size_t>(i)]; k < consumer_begin[static_cast<size_t>(i) + 1]; ++k) {
+      const int c = consumers[static_cast<size_t>(k)];
       if (--pending[static_cast<size_t>(c)] == 0) ready.push_back(c);
+    }
   }
   if (order.size() == n) return order;
   for (size_t i = 0; i < n; ++i)
@@ -112,27 +126,29 @@ std::vector<int> OrtExecutionOrder(const onnx::GraphProto& graph) { return OrtEx
 std::vector<int> OrtExecutionOrder(const onnx::GraphProto& graph, const GraphEdges& edges) {
   const int n = graph.node_size();
   auto folded = [&](int i) { return IsConstantNode(graph.node(i)); };
-  // Input nodes per node, sorted by index, Constant nodes left out (ORT made them initializers);
-  // a node read by no other node is a leaf.
-  std::vector<std::vector<int>> inputs(static_cast<size_t>(n));
-  std::vector<bool> read(static_cast<size_t>(n), false);
+  // A node's input nodes are its producers (sorted by index) but Constant nodes (ORT made them
+  // initializers); a node read by no other node is a leaf.
+  const auto& begin = edges.producer_begin;
+  const auto& producers = edges.producer_nodes;
+  std::vector<bool> is_folded(static_cast<size_t>(n)), read(static_cast<size_t>(n), false);
+  for (int i = 0; i < n; ++i) is_folded[static_cast<size_t>(i)] = folded(i);
   for (int i = 0; i < n; ++i) {
-    if (folded(i)) continue;
-    auto& in = inputs[static_cast<size_t>(i)];
-    for (int p : edges.producers[static_cast<size_t>(i)])
-      if (!folded(p)) in.push_back(p);
-    for (int p : in) read[static_cast<size_t>(p)] = true;
+    if (is_folded[static_cast<size_t>(i)]) continue;
+    for (int k = begin[static_cast<size_t>(i)]; k < begin[static_cast<size_t>(i) + 1]; ++k) {
+      const int p = producers[static_cast<size_t>(k)];
+      if (!is_folded[static_cast<size_t>(p)]) read[static_cast<size_t>(p)] = true;
+    }
   }
 
   std::vector<int> order;
   order.reserve(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i)
-    if (folded(i)) order.push_back(i);
+    if (is_folded[static_cast<size_t>(i)]) order.push_back(i);
   // Graph::ReverseDFSFrom: a stack of (node, leaving); leaves pushed in index order, so the last is
   // walked first; a node is emitted when it is left, after everything pushed above it.
   std::vector<std::pair<int, bool>> stack;
   for (int i = 0; i < n; ++i)
-    if (!folded(i) && !read[static_cast<size_t>(i)]) stack.emplace_back(i, false);
+    if (!is_folded[static_cast<size_t>(i)] && !read[static_cast<size_t>(i)]) stack.emplace_back(i, false);
   std::vector<bool> visited(static_cast<size_t>(n), false);
   while (!stack.empty()) {
     const auto [node, leaving] = stack.back();
@@ -144,7 +160,10 @@ std::vector<int> OrtExecutionOrder(const onnx::GraphProto& graph, const GraphEdg
     if (visited[static_cast<size_t>(node)]) continue;
     visited[static_cast<size_t>(node)] = true;
     stack.emplace_back(node, true);
-    for (int p : inputs[static_cast<size_t>(node)]) stack.emplace_back(p, false);
+    for (int k = begin[static_cast<size_t>(node)]; k < begin[static_cast<size_t>(node) + 1]; ++k) {
+      const int p = producers[static_cast<size_t>(k)];
+      if (!is_folded[static_cast<size_t>(p)]) stack.emplace_back(p, false);
+    }
   }
   return order;
 }

@@ -21,8 +21,11 @@ namespace wsest {
 // for hashing every name twice; bench/). Names are views into `graph`, which must outlive this.
 struct GraphEdges {
   // Per node: the nodes whose outputs it reads, through its inputs or, for If/Loop/Scan, through
-  // any node of its bodies (nested ones too); sorted, unique, never the node itself.
-  std::vector<std::vector<int>> producers;
+  // any node of its bodies (nested ones too); sorted, unique, never the node itself. Node i's are
+  // producer_nodes[producer_begin[i] .. producer_begin[i + 1]) (one array, not one per node).
+  std::vector<int> producer_begin;
+  std::vector<int> producer_nodes;
+  size_t size() const { return producer_begin.empty() ? 0 : producer_begin.size() - 1; }
   // The first output two nodes make (by node duplicate_output_first, then duplicate_output_node);
   // null when none.
   std::optional<std::string_view> duplicate_output;

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <new>
 #include <set>
+#include <stdexcept>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -601,14 +602,16 @@ void HideInventedDims(const std::unordered_set<std::string>& declared, TensorInf
     if (!d.known() && d.symbol.rfind("unk__", 0) == 0 && !declared.count(d.symbol)) d.symbol.clear();
 }
 
+// A graph's values by name; the names are views into the graph, which outlives the map.
+using ValueMap = std::unordered_map<std::string_view, TensorInfo>;
+
 // A graph's own values as inference left them: initializers, inputs, value_info and outputs, and
 // Constant nodes as weights that carry their small integer values (Reshape shapes, axes). `dims`
 // binds the symbolic dims a body declares itself (the main graph's inputs are bound before inference).
 // `declared`, for the main graph: the dim names its inputs declare; onnx's other invented ones are hidden.
-std::unordered_map<std::string, TensorInfo> GraphValues(const onnx::GraphProto& graph,
-                                                        const std::map<std::string, int64_t>* dims,
-                                                        const std::unordered_set<std::string>* declared = nullptr) {
-  std::unordered_map<std::string, TensorInfo> values;
+ValueMap GraphValues(const onnx::GraphProto& graph, const std::map<std::string, int64_t>* dims,
+                     const std::unordered_set<std::string>* declared = nullptr) {
+  ValueMap values;
   values.reserve(static_cast<size_t>(graph.initializer_size() + graph.input_size() + graph.value_info_size() +
                                      graph.output_size()));
   for (const auto& t : graph.initializer()) values[t.name()] = InfoFromTensor(t);
@@ -642,7 +645,7 @@ std::unordered_map<std::string, TensorInfo> GraphValues(const onnx::GraphProto& 
 
 // The values a body can see: its own, then those of each enclosing graph out to the main graph.
 struct ValueScope {
-  const std::unordered_map<std::string, TensorInfo>* values;
+  const ValueMap* values;
   const ValueScope* outer;  // null at the main graph
 };
 
@@ -667,7 +670,7 @@ void AddSubgraphs(const NodeProto& node, const std::unordered_map<std::string, i
 Subgraph BuildSubgraph(const std::string& attribute, const onnx::GraphProto& body,
                        const std::unordered_map<std::string, int>& opsets, const std::map<std::string, int64_t>& dims,
                        const ValueScope& outer) {
-  std::unordered_map<std::string, TensorInfo> values = GraphValues(body, &dims);
+  ValueMap values = GraphValues(body, &dims);
   const ValueScope scope{&values, &outer};
   auto info_of = [&](const std::string& name) {
     if (name.empty()) return TensorInfo{};
@@ -705,6 +708,67 @@ Subgraph BuildSubgraph(const std::string& attribute, const onnx::GraphProto& bod
   return out;
 }
 
+// The copy Bind binds and infers, in `arena`. What Bind or onnx's inference writes is copied: every
+// field but the graph's nodes and initializers, and the nodes with graph attributes (inference
+// rewrites their bodies in place: onnx 1.12 InferenceContextImpl takes each body mutably). The other
+// nodes and the initializers, which nothing writes, are the parsed model's own, lent to the copy
+// and taken back before the arena goes: copying them was 5% of a 10k-node run (callgrind).
+class WorkingCopy {
+ public:
+  WorkingCopy(const ModelProto& from, google::protobuf::Arena* arena)
+      : model_(google::protobuf::Arena::CreateMessage<ModelProto>(arena)) {
+    // onnx 1.12's ModelProto has 11 fields and GraphProto 9, each copied or lent below.
+    if (ModelProto::descriptor()->field_count() != 11 || onnx::GraphProto::descriptor()->field_count() != 9)
+      throw std::logic_error("wsest: onnx's ModelProto or GraphProto gained a field WorkingCopy does not copy");
+    model_->set_ir_version(from.ir_version());
+    *model_->mutable_opset_import() = from.opset_import();
+    model_->set_producer_name(from.producer_name());
+    model_->set_producer_version(from.producer_version());
+    model_->set_domain(from.domain());
+    model_->set_model_version(from.model_version());
+    model_->set_doc_string(from.doc_string());
+    *model_->mutable_metadata_props() = from.metadata_props();
+    *model_->mutable_training_info() = from.training_info();
+    *model_->mutable_functions() = from.functions();
+    const onnx::GraphProto& graph = from.graph();
+    onnx::GraphProto* to = model_->mutable_graph();
+    to->set_name(graph.name());
+    to->set_doc_string(graph.doc_string());
+    *to->mutable_sparse_initializer() = graph.sparse_initializer();
+    *to->mutable_input() = graph.input();
+    *to->mutable_output() = graph.output();
+    *to->mutable_value_info() = graph.value_info();
+    *to->mutable_quantization_annotation() = graph.quantization_annotation();
+    to->mutable_node()->Reserve(graph.node_size());
+    for (const auto& node : graph.node()) {
+      const bool has_body = std::any_of(node.attribute().begin(), node.attribute().end(), [](const auto& a) {
+        return a.has_g() || a.graphs_size() > 0;
+      });
+      if (has_body)
+        *to->add_node() = node;
+      else
+        to->mutable_node()->UnsafeArenaAddAllocated(const_cast<NodeProto*>(&node));
+    }
+    to->mutable_initializer()->Reserve(graph.initializer_size());
+    for (const auto& t : graph.initializer())
+      to->mutable_initializer()->UnsafeArenaAddAllocated(const_cast<TensorProto*>(&t));
+  }
+  // The lent messages leave the copy's fields without being freed (the arena's own copies with
+  // them: the arena frees those).
+  ~WorkingCopy() {
+    onnx::GraphProto* graph = model_->mutable_graph();
+    graph->mutable_node()->UnsafeArenaExtractSubrange(0, graph->node_size(), nullptr);
+    graph->mutable_initializer()->UnsafeArenaExtractSubrange(0, graph->initializer_size(), nullptr);
+  }
+  WorkingCopy(const WorkingCopy&) = delete;
+  WorkingCopy& operator=(const WorkingCopy&) = delete;
+
+  ModelProto* get() { return model_; }
+
+ private:
+  ModelProto* model_;
+};
+
 // `checked` is the Impl of an earlier Bind of the same graph, or null on the first; `declared_dims` is
 // the graph's WithDeclaredDims cache (null for the declared-dims model itself).
 Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto> unbound, const std::string& label,
@@ -712,10 +776,11 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
                                                 std::shared_ptr<DeclaredDimsCache> declared_dims) {
   // The bound copy is bound, inferred and read here, then dropped: it lives in an arena, so copying
   // it allocates by bumping a pointer and dropping it frees a few blocks, not each of its messages
-  // (the two cost about 0.6 of onnx's shape inference on a 10k-node graph; bench/).
+  // (the two cost about 0.6 of onnx's shape inference on a 10k-node graph; bench/); most of its
+  // nodes are lent, not copied (WorkingCopy).
   google::protobuf::Arena arena;
-  ModelProto* model = google::protobuf::Arena::CreateMessage<ModelProto>(&arena);
-  model->CopyFrom(*unbound);
+  WorkingCopy working(*unbound, &arena);
+  ModelProto* model = working.get();
   auto impl = std::make_shared<Model::Impl>();
   impl->path = label;
   impl->unbound = unbound;
@@ -790,7 +855,7 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
 
   const auto& graph = model->graph();
   const std::unordered_set<std::string> declared(impl->symbolic_dims.begin(), impl->symbolic_dims.end());
-  std::unordered_map<std::string, TensorInfo> values = GraphValues(graph, nullptr, &declared);
+  ValueMap values = GraphValues(graph, nullptr, &declared);
   Bytes weights;
   for (const auto& t : graph.initializer()) {
     Bytes b(static_cast<uint64_t>(std::max<int64_t>(0, ElementSize(static_cast<DataType>(t.data_type())))));
@@ -1039,6 +1104,7 @@ Result<ModelEstimate> EstimateModel(const Model& model, const Target& target) tr
     estimates[i] = std::move(cpu);
   }
   bool first = true;
+  out.nodes.reserve(nodes.size());
   for (size_t i = 0; i < nodes.size(); ++i) {
     const NodeView& node = nodes[i];
     Estimate estimate = std::move(estimates[i]);
