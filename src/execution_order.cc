@@ -59,7 +59,7 @@ GraphEdges BuildGraphEdges(const onnx::GraphProto& graph) {
       if (in.empty()) continue;
       auto it = producer.find(in);
       if (it != producer.end()) {
-        if (it->second != i) from.push_back(it->second);
+        from.push_back(it->second);  // itself too: a node reading its own output is a cycle
       } else if (!edges.unprovided_input && !provided.count(in)) {
         edges.unprovided_input = in;
         edges.unprovided_input_node = i;
@@ -120,8 +120,6 @@ std::optional<std::vector<int>> AnyTopologicalOrder(const GraphEdges& edges, int
     }
   return std::nullopt;
 }
-
-std::vector<int> OrtExecutionOrder(const onnx::GraphProto& graph) { return OrtExecutionOrder(graph, BuildGraphEdges(graph)); }
 
 std::vector<int> OrtExecutionOrder(const onnx::GraphProto& graph, const GraphEdges& edges) {
   const int n = graph.node_size();

@@ -21,7 +21,8 @@ namespace wsest {
 // for hashing every name twice; bench/). Names are views into `graph`, which must outlive this.
 struct GraphEdges {
   // Per node: the nodes whose outputs it reads, through its inputs or, for If/Loop/Scan, through
-  // any node of its bodies (nested ones too); sorted, unique, never the node itself. Node i's are
+  // any node of its bodies (nested ones too); sorted, unique; the node itself only when an input
+  // is its own output (a cycle; a body's read of it is not an edge). Node i's are
   // producer_nodes[producer_begin[i] .. producer_begin[i + 1]) (one array, not one per node).
   std::vector<int> producer_begin;
   std::vector<int> producer_nodes;
@@ -40,10 +41,10 @@ GraphEdges BuildGraphEdges(const onnx::GraphProto& graph);
 // `cycle_node` is a node on or behind one.
 std::optional<std::vector<int>> AnyTopologicalOrder(const GraphEdges& edges, int* cycle_node);
 
-// Node indices of `graph` (already checked acyclic, every input produced) in ORT's execution order.
+// Node indices of `graph` (checked by the edges: acyclic, every input provided, each output made
+// once) in ORT's execution order.
 // Constant nodes, which ORT turns into initializers before it builds its graph, come first in file
 // order; node indices are file positions, which order the nodes as ORT's own indices do.
 std::vector<int> OrtExecutionOrder(const onnx::GraphProto& graph, const GraphEdges& edges);
-std::vector<int> OrtExecutionOrder(const onnx::GraphProto& graph);
 
 }  // namespace wsest

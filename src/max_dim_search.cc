@@ -102,8 +102,8 @@ class MaxDimSearch {
   // Phase 2: the largest value in [1, upper] the judge says surely fits (`may_fit`: fits or cannot
   // tell, the bound when unknown workspaces leave values undecided); `upper` is phase 1's answer.
   // nullopt when not even 1 does. The judge's verdict need not be monotonic: ORT's arena grows in
-  // power-of-two regions and, under a budget, backs off to smaller ones, so a larger value can fit
-  // where a smaller one runs out (the demo BERT at sequence 2048 in 8 GiB: batch 9 and 10 run out,
+  // power-of-two regions and, under a budget, backs off to smaller ones (bfc_arena.cc
+  // BFCArena::Extend), so a larger value can fit where a smaller one runs out (the demo BERT at sequence 2048 in 8 GiB: batch 9 and 10 run out,
   // 11 to 13 run, on the shadow device as in the replay). So `upper` and the kTopScan values below it
   // are each judged, from the top; only below them does a bisection, which assumes monotonicity,
   // take over.
@@ -114,9 +114,9 @@ class MaxDimSearch {
     if (accepts(at_upper)) return std::optional<int64_t>(upper);
     if (!may_fit && at_upper == Verdict::kCannotTell && upper > 1 && Newest(upper).unknown_workspace_nodes > 0) {
       // Unknown workspaces at the top and at 1 (nodes without an estimate, counted 0): no value in
-      // between can surely fit either, and judging them one by one would only say so again.
+      // between can surely fit either, and judging them one by one would only say so again. (When 1
+      // fits, the unknowns come with size, and the search goes on.)
       WSEST_ASSIGN_OR_RETURN(Verdict at_one, JudgeAt(1));
-      if (accepts(at_one)) return std::optional<int64_t>(1);
       if (at_one == Verdict::kCannotTell && Newest(1).unknown_workspace_nodes > 0) return std::optional<int64_t>();
     }
     const int64_t scan_end = std::max<int64_t>(1, upper - kTopScan);
@@ -203,6 +203,7 @@ class MaxDimSearch {
     // ORT's arena (or by cuBLAS beside it, counted on both sides), so every order runs out too.
     if (judge_ && p.verdict == Verdict::kFits) {
       if (judged) {
+        p.judged = true;
         Result<ProbeVerdict> answer = judge_(b.model, b.estimate, b.plan);
         if (!answer.ok()) {
           if (answer.error().code != ErrorCode::kOutOfRange) return answer.error();
@@ -286,7 +287,8 @@ Result<MaxDimResult> FindMaxDim(const Model& model, const ModelOptions& base, co
       }
   size_t unknown = 0;
   for (const auto& p : result.probes) unknown = std::max(unknown, p.unknown_workspace_nodes);
-  if (unknown > 0 && result.largest) {
+  // With a judge, a value that surely fits has no unknowns: the warning is for the live peak's answer.
+  if (unknown > 0 && result.largest && !judge) {
     result.warnings.push_back(fmt::format(
         "{} node(s) have no workspace estimate and count 0: the answer may be too large", unknown));
   }

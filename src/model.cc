@@ -889,7 +889,6 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
     it->second.int_values = std::move(ints);
   }
 
-
   auto info_of = [&](const std::string& name) {
     if (name.empty()) return TensorInfo{};
     auto it = values.find(name);
@@ -945,11 +944,12 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
     impl->nodes.push_back(std::move(view));
   }
 
-  // Graph inputs that are not initializers (values[] marks those; Constant outputs are never inputs).
-  for (const auto& vi : graph.input()) {
-    auto it = values.find(vi.name());
-    if (it == values.end() || !it->second.is_initializer) impl->inputs.push_back(info_of(vi.name()));
-  }
+  // Graph inputs that are not initializers (IR < 4 lists weights as inputs too).
+  std::unordered_set<std::string_view> initializer_names;
+  initializer_names.reserve(static_cast<size_t>(graph.initializer_size()));
+  for (const auto& t : graph.initializer()) initializer_names.insert(t.name());
+  for (const auto& vi : graph.input())
+    if (!initializer_names.count(vi.name())) impl->inputs.push_back(info_of(vi.name()));
   for (const auto& vi : graph.output()) impl->outputs.push_back(info_of(vi.name()));
   return std::shared_ptr<const Model::Impl>(std::move(impl));
 }

@@ -1,6 +1,6 @@
 // The model-level layer: the liveness walk and its peak, budgets, shape ranges and the partition
-// preview (the max-dim search is src/max_dim_search.cc). The memory model is stated in include/wsest/plan.h; the writers of
-// these answers are in src/plan_report.cc.
+// preview (the max-dim search is src/max_dim_search.cc). The memory model is stated in
+// include/wsest/plan.h; the writers of these answers are in src/plan_report.cc.
 #include "wsest/plan.h"
 
 #include "estimators/estimators.h"
@@ -116,27 +116,6 @@ std::vector<LiveBuffer> LiveBuffers(const Model& model, size_t* unsized) {
 }
 
 }  // namespace
-
-Result<Model> BindPoint(const Model& model, const ModelOptions& base, const std::map<std::string, int64_t>& dims) {
-  ModelOptions options = base;
-  for (const auto& [name, value] : dims) options.dims[name] = value;
-  return model.Rebind(options);
-}
-
-Result<bool> CheckSymbolicDim(const Model& model, const ModelOptions& base, const std::string& dim,
-                              const std::string& flag) {
-  const auto& names = model.symbolic_dims();
-  if (std::find(names.begin(), names.end(), dim) == names.end()) {
-    return InvalidArgument(fmt::format("{} {}: {} has no symbolic dim named '{}'{}{}", flag, dim, model.path(), dim,
-                                       DidYouMean(dim, names),
-                                       names.empty() ? std::string("; it has no symbolic dims")
-                                                     : fmt::format("; its symbolic dims are: {}", fmt::join(names, ", "))));
-  }
-  if (base.dims.count(dim)) {
-    return InvalidArgument(fmt::format("{} {}: '{}' is also bound with --dim; give it one way", flag, dim, dim));
-  }
-  return true;
-}
 
 
 std::optional<uint64_t> TensorBytes(const TensorInfo& t) {

@@ -61,7 +61,7 @@ void WriteBudgetText(const BudgetVerdict& v, std::ostream& out) {
 }
 
 void WriteMaxDimText(const MaxDimResult& r, std::ostream& out) {
-  const bool judged = std::any_of(r.probes.begin(), r.probes.end(), [](const DimProbe& p) { return p.live_only; }) ||
+  const bool judged = std::any_of(r.probes.begin(), r.probes.end(), [](const DimProbe& p) { return p.judged; }) ||
                       r.largest_by_live_peak.has_value();
   fmt::print(out, "\nlargest {} within {} ({}; {} probes)\n", r.dim, HumanBytes(r.budget),
              judged ? "judged as --budget is" : "by the live peak", r.probes.size());
@@ -82,9 +82,9 @@ void WriteMaxDimText(const MaxDimResult& r, std::ostream& out) {
                                  "them; --budget names them)",
                                  one->unknown_workspace_nodes)
                    : std::string("the sampled initializer orders disagree (--budget says how)"));
-  } else if (one->peak > r.budget) {
-    fmt::print(out, "  {}:  none: even {}=1 needs {} (its live peak)\n", r.dim, r.dim,
-               one->overflowed ? "over 2^64 B" : HumanBytes(one->peak));
+  } else if (one->overflowed || one->peak > r.budget) {
+    fmt::print(out, "  {}:  none: even {}=1 needs {}\n", r.dim, r.dim,
+               one->overflowed ? "over 2^64 B" : HumanBytes(one->peak) + " (its live peak)");
   } else {
     fmt::print(out, "  {}:  none: at {}=1 ORT's arena runs out of memory (live peak {})\n", r.dim, r.dim,
                HumanBytes(one->peak));
@@ -184,7 +184,7 @@ std::string PlanJson(const Model& model, const PeakPlan& plan, const BudgetVerdi
                         {"peak_bytes", p.overflowed ? json(nullptr) : json(p.peak)},
                         {"fits", p.fits},
                         {"verdict", VerdictName(p.verdict)},
-                        {"judged", !p.live_only},
+                        {"judged", p.judged},
                         {"needed_bytes", p.needed_bytes ? json(*p.needed_bytes) : json(nullptr)}});
     doc["max_dim"] = {{"dim", max_dim->dim},
                       {"budget_bytes", max_dim->budget},

@@ -446,9 +446,7 @@ std::optional<onnx::TensorProto> AsInitializer(const std::string& name, const Fo
   }
 }
 
-// Whether a folded value feeds a node whose outputs inference left without a complete shape: only
-// then can another inference run settle something (a graph with every shape known pays nothing).
-// Whether `node` reads a folded value that a node computed (not an initializer or a Constant's).
+// Whether a node reads a folded value that a node computed (not an initializer's or a Constant's).
 class ComputedValueReaders {
  public:
   ComputedValueReaders(const onnx::GraphProto& graph, const std::unordered_map<std::string, FoldedValue>& values)
@@ -468,7 +466,7 @@ class ComputedValueReaders {
 
  private:
   const std::unordered_map<std::string, FoldedValue>& values_;
-  NameSet constants_;  // only the folded ones
+  NameSet constants_;  // the folded initializers and every Constant's output
 };
 
 // No node reads a computed folded value: another inference run cannot learn anything, and the
@@ -480,6 +478,8 @@ bool ReadsComputedValue(const onnx::GraphProto& graph, const std::unordered_map<
                      [&](const onnx::NodeProto& node) { return readers.Reads(node); });
 }
 
+// Whether a folded value feeds a node whose outputs inference left without a complete shape: only
+// then can another inference run settle something (a graph with every shape known pays nothing).
 bool NeedsRerun(const onnx::GraphProto& graph, const std::unordered_map<std::string, FoldedValue>& values,
                 const std::unordered_map<std::string, TensorInfo>& shapes) {
   const ComputedValueReaders readers(graph, values);

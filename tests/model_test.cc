@@ -118,6 +118,16 @@ TEST(ModelLoad, CycleIsAnErrorNamingANodeOnIt) {
   EXPECT_EQ(model.error().message, "m.onnx: the graph has a cycle through Add 'first'");
 }
 
+// A node that reads its own output is a cycle of one (ORT's graph resolve refuses it too).
+TEST(ModelLoad, NodeReadingItsOwnOutputIsACycle) {
+  GraphBuilder g;
+  g.Input("x", kFloat, {2}).Output("y");
+  g.Node("Add", {"x", "y"}, {"y"}, "first");
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.error().message, "m.onnx: the graph has a cycle through Add 'first'");
+}
+
 TEST(ModelLoad, MissingRequiredInputIsAnError) {
   GraphBuilder g;
   g.Input("a", kFloat, {2, 3}).Output("y");

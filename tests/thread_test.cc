@@ -7,12 +7,15 @@
 #include <atomic>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "tests/test_graph.h"
 #include "wsest/model.h"
+#include "wsest/plan.h"
 #include "wsest/registry.h"
+#include "wsest/verdict.h"
 
 namespace wsest {
 namespace {
@@ -118,6 +121,36 @@ TEST(Threads, EstimateOneModelFrom8ThreadsAtOnce) {
     });
     for (int t = 0; t < kThreads; ++t) EXPECT_EQ(mismatches[t], 0) << "thread " << t;
   }
+}
+
+// Models rebound from one parsed graph share its declared-dims model (Model::WithDeclaredDims,
+// bound once); the arena replay of every thread asks for it at once.
+TEST(Threads, CheckFitFrom8ThreadsAtOnceSharesOneDeclaredDimsModel) {
+  const std::string bytes = DemoModel("bert_2layer.onnx");
+  ASSERT_FALSE(bytes.empty());
+  ModelOptions symbolic;
+  symbolic.allow_symbolic = true;
+  auto loaded = Model::FromBytes(bytes, "m.onnx", symbolic);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  const Target target = DefaultTarget();
+  auto fit_at = [&](int64_t batch) -> std::optional<uint64_t> {
+    ModelOptions o;
+    o.dims = {{"batch", batch}, {"sequence", 128}};
+    auto m = loaded->Rebind(o);
+    if (!m.ok()) return std::nullopt;
+    auto e = EstimateModel(*m, target);
+    if (!e.ok()) return std::nullopt;
+    auto p = PlanPeak(*m, *e, {});
+    if (!p.ok()) return std::nullopt;
+    auto fit = CheckFit(*m, *e, *p, target, uint64_t{64} << 30);
+    if (!fit.ok()) return std::nullopt;
+    return fit->needed_bytes();
+  };
+  std::vector<std::optional<uint64_t>> seen(kThreads);
+  RunTogether([&](int t) { seen[t] = fit_at(1 + t % 2); });
+  const auto one = fit_at(1), two = fit_at(2);
+  ASSERT_TRUE(one && two);
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(seen[t], t % 2 == 0 ? one : two) << "thread " << t;
 }
 
 }  // namespace

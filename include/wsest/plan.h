@@ -111,9 +111,9 @@ BudgetVerdict CheckBudget(const PeakPlan& plan, uint64_t budget);
 // peak. The search runs in two phases (src/max_dim_search.cc):
 //   1. by the live peak alone: probe 1, then `limit`, then guesses where the peak meets the budget
 //      from the probes nearest it, ending on the largest value whose live peak fits;
-//   2. with a `judge` (the CLI's: the device memory ORT's arena holds, three-valued), that value is
-//      judged, and when it does not surely fit, the search goes on below it with the judge, guessing
-//      from the arena's overhead over the live peak at the largest value judged to fit.
+//   2. with a `judge` (the CLI's: the device memory ORT's arena holds, three-valued), that value and
+//      the 8 below it are judged one by one from the top (whether a value fits is not monotonic in
+//      ORT's arena), then a bisection below them.
 // A live peak over the budget is a "no" without asking the judge (ORT holds every live buffer at
 // once). It assumes the need does not decrease as the dim grows; every probe is kept, and a probe
 // that contradicts the assumption is reported in `warnings`.
@@ -125,6 +125,7 @@ struct DimProbe {
   // Phase 1 with a judge: the live peak fits and the judge was not asked (verdict kFits by the live
   // peak alone). False for every probe when no judge is given: the live peak is the verdict.
   bool live_only = false;
+  bool judged = false;  // the judge gave the verdict (false where the live peak alone decided it)
   std::optional<uint64_t> needed_bytes;  // what the judge found the probe needs, when it could tell
   size_t unknown_workspace_nodes = 0;
   bool overflowed = false;  // a byte count at this value overflows 64 bits: it cannot fit

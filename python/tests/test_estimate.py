@@ -129,6 +129,8 @@ def test_max_dim(demo):
     assert result.max_dim.largest == report["max_dim"]["largest"]
     assert list(result.max_dim.probes) == report["max_dim"]["probes"]
     # The answer fits and the value above it does not: the search's last two probes say so.
+    assert result.max_dim.largest_by_live_peak == report["max_dim"]["largest_by_live_peak"]
+    assert result.max_dim.largest <= result.max_dim.largest_by_live_peak
     fits = {p["value"]: p["fits"] for p in result.max_dim.probes}
     assert fits[result.max_dim.largest] is True and fits[result.max_dim.largest + 1] is False
 
