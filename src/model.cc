@@ -1034,6 +1034,8 @@ Result<Model> Model::WithDeclaredDims() const try {
   return CurrentExceptionAsError(impl_->path);
 }
 
+void PrepareSchemas() { ops::SchemaRegistry(); }
+
 const std::string& Model::path() const { return impl_->path; }
 const std::vector<NodeView>& Model::nodes() const { return impl_->nodes; }
 const std::vector<TensorInfo>& Model::inputs() const { return impl_->inputs; }

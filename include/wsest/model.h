@@ -24,6 +24,11 @@ struct ModelOptions {
   bool allow_symbolic = false;
 };
 
+// Builds the operator schemas Model::Load and Rebind infer shapes with (onnx's registration and
+// wsest's rules: the first load's one-time cost, ~10 ms). Loading does it when needed; calling it
+// first, from any thread, lets a caller overlap it with other work (the CLI: reading the file).
+void PrepareSchemas();
+
 class Model {
  public:
   static Result<Model> Load(const std::string& path, const ModelOptions& options = {});
