@@ -1,6 +1,7 @@
 #include "src/bfc_arena.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace wsest {
 
@@ -12,20 +13,20 @@ BfcArena::BfcArena(const ArenaSettings& settings) : settings_(settings) {
 
 uint64_t BfcArena::NewChunk(const Chunk& c) {
   const uint64_t id = next_id_++;
+  if (chunks_.size() <= id) chunks_.resize(std::max<size_t>(id + 1, chunks_.size() * 2));
   chunks_[id] = c;
+  chunks_[id].live = true;
   return id;
 }
 
 void BfcArena::InsertFree(uint64_t id) {
-  const Chunk& c = chunks_.at(id);
-  free_.insert({c.size, c.address});
-  free_by_address_[c.address] = id;
+  const Chunk& c = chunks_[id];
+  free_.insert({c.size, c.address, id});
 }
 
 void BfcArena::EraseFree(uint64_t id) {
-  const Chunk& c = chunks_.at(id);
-  free_.erase({c.size, c.address});
-  free_by_address_.erase(c.address);
+  const Chunk& c = chunks_[id];
+  free_.erase({c.size, c.address, id});
 }
 
 // BFCArena::Extend: grow by one region. kNextPowerOfTwo starts at the initial chunk (1 MiB) and
@@ -79,9 +80,9 @@ std::optional<uint64_t> BfcArena::Allocate(uint64_t bytes, Stream stream) {
   // FindChunkPtr: the smallest free chunk that fits, lowest address on ties, whose tag is the
   // stream's own or none.
   auto find = [&]() -> uint64_t {
-    for (auto it = free_.lower_bound({rounded, 0}); it != free_.end(); ++it) {
-      const uint64_t id = free_by_address_.at(it->second);
-      const Chunk& c = chunks_.at(id);
+    for (auto it = free_.lower_bound({rounded, 0, 0}); it != free_.end(); ++it) {
+      const uint64_t id = std::get<2>(*it);
+      const Chunk& c = chunks_[id];
       if (c.stream == stream || c.stream == kNoStream) return id;
     }
     return 0;
@@ -93,7 +94,7 @@ std::optional<uint64_t> BfcArena::Allocate(uint64_t bytes, Stream stream) {
     if (id == 0) return std::nullopt;
   }
   EraseFree(id);
-  Chunk& c = chunks_.at(id);
+  Chunk& c = chunks_[id];
   // SplitFreeChunkFromBin: split when the chunk is at least twice the request, or when the rest
   // would waste max_dead_bytes_per_chunk; the rest keeps the old chunk's tag.
   if (c.size >= rounded * 2 || c.size - rounded >= settings_.max_dead_bytes_per_chunk) {
@@ -105,13 +106,13 @@ std::optional<uint64_t> BfcArena::Allocate(uint64_t bytes, Stream stream) {
     rest.prev = id;
     rest.next = c.next;
     const uint64_t rest_id = NewChunk(rest);
-    Chunk& taken = chunks_.at(id);
-    if (taken.next != 0) chunks_.at(taken.next).prev = rest_id;
+    Chunk& taken = chunks_[id];
+    if (taken.next != 0) chunks_[taken.next].prev = rest_id;
     taken.next = rest_id;
     taken.size = rounded;
     InsertFree(rest_id);
   }
-  Chunk& taken = chunks_.at(id);
+  Chunk& taken = chunks_[id];
   taken.in_use = true;
   if (stream != kNoStream) taken.stream = stream;
   in_use_bytes_ += taken.size;
@@ -120,27 +121,27 @@ std::optional<uint64_t> BfcArena::Allocate(uint64_t bytes, Stream stream) {
 
 // Merges free chunk `right` into its left neighbour `left` (both out of the free bins first).
 void BfcArena::Merge(uint64_t left, uint64_t right) {
-  Chunk& l = chunks_.at(left);
-  const Chunk& r = chunks_.at(right);
+  Chunk& l = chunks_[left];
+  const Chunk& r = chunks_[right];
   l.size += r.size;
   l.next = r.next;
-  if (l.next != 0) chunks_.at(l.next).prev = left;
-  chunks_.erase(right);
+  if (l.next != 0) chunks_[l.next].prev = left;
+  chunks_[right].live = false;
 }
 
 uint64_t BfcArena::Coalesce(uint64_t id) {
   // FreeAndMaybeCoalesce: with the next chunk, then the previous, each when free and of the same tag.
-  const Chunk& c = chunks_.at(id);
+  const Chunk& c = chunks_[id];
   if (c.next != 0) {
-    const Chunk& n = chunks_.at(c.next);
+    const Chunk& n = chunks_[c.next];
     if (!n.in_use && n.stream == c.stream) {
       EraseFree(c.next);
       Merge(id, c.next);
     }
   }
-  const Chunk& me = chunks_.at(id);
+  const Chunk& me = chunks_[id];
   if (me.prev != 0) {
-    const Chunk& p = chunks_.at(me.prev);
+    const Chunk& p = chunks_[me.prev];
     if (!p.in_use && p.stream == me.stream) {
       const uint64_t prev_id = me.prev;
       EraseFree(prev_id);
@@ -159,16 +160,17 @@ void BfcArena::Free(uint64_t handle) {
     reserved_.erase(reserved);
     return;
   }
-  Chunk& c = chunks_.at(handle);
+  if (handle >= chunks_.size() || !chunks_[handle].live) throw std::logic_error("BfcArena::Free: no such chunk");
+  Chunk& c = chunks_[handle];
   c.in_use = false;
   in_use_bytes_ -= c.size;
   InsertFree(Coalesce(handle));
 }
 
 BfcArena::Placement BfcArena::Where(uint64_t handle) const {
-  auto it = chunks_.find(handle);
-  if (it == chunks_.end()) return {};
-  return {it->second.region, it->second.address - region_addresses_[it->second.region], it->second.size};
+  if (handle >= chunks_.size() || !chunks_[handle].live) return {};
+  const Chunk& c = chunks_[handle];
+  return {c.region, c.address - region_addresses_[c.region], c.size};
 }
 
 std::optional<uint64_t> BfcArena::Reserve(uint64_t bytes) {
@@ -182,13 +184,14 @@ std::optional<uint64_t> BfcArena::Reserve(uint64_t bytes) {
 
 void BfcArena::ReleaseStream(Stream stream) {
   std::vector<uint64_t> free_chunks;
-  for (auto& [id, c] : chunks_) {
-    if (c.stream != stream) continue;
+  for (uint64_t id = 0; id < chunks_.size(); ++id) {
+    Chunk& c = chunks_[id];
+    if (!c.live || c.stream != stream) continue;
     c.stream = kNoStream;
     if (!c.in_use) free_chunks.push_back(id);
   }
   for (uint64_t id : free_chunks) {
-    if (chunks_.count(id) == 0) continue;  // merged into a neighbour already
+    if (!chunks_[id].live) continue;  // merged into a neighbour already
     EraseFree(id);
     InsertFree(Coalesce(id));
   }

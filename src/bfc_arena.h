@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "wsest/session_memory.h"
@@ -67,8 +68,11 @@ class BfcArena {
     Stream stream = kNoStream;
     size_t region = 0;
     uint64_t prev = 0, next = 0;  // neighbour chunk ids in the region, 0 for none
+    bool live = false;            // false: merged into a neighbour, or an id Reserve handed out
   };
-  using FreeKey = std::pair<uint64_t, uint64_t>;  // (size, address): best fit, lowest address on ties
+  // (size, address, id): best fit, lowest address on ties (addresses are unique, so the id never
+  // decides the order; it is carried so that a hit needs no second lookup).
+  using FreeKey = std::tuple<uint64_t, uint64_t, uint64_t>;
 
   bool Extend(uint64_t rounded);
   uint64_t NewChunk(const Chunk& c);
@@ -80,9 +84,10 @@ class BfcArena {
 
   ArenaSettings settings_;
   uint64_t next_extend_bytes_;  // curr_region_allocation_bytes_
-  std::map<uint64_t, Chunk> chunks_;
+  // By id (ids count up from 1 and are never reused): an index, not a search, per lookup; a
+  // 100k-node replay makes a few hundred thousand of them per initializer order.
+  std::vector<Chunk> chunks_;
   std::set<FreeKey> free_;
-  std::map<uint64_t, uint64_t> free_by_address_;  // address -> chunk id, for the free set's keys
   std::map<uint64_t, uint64_t> reserved_;         // handle -> bytes
   std::vector<uint64_t> region_sizes_;
   std::vector<uint64_t> region_addresses_;
