@@ -99,39 +99,34 @@ class MaxDimSearch {
     return std::optional<int64_t>(lo);
   }
 
-  // Phase 2: the largest value in [1, upper] the judge says surely fits (`may_fit`: fits or cannot
-  // tell, the bound when unknown workspaces leave values undecided); `upper` is phase 1's answer.
-  // nullopt when not even 1 does. The judge's verdict need not be monotonic: ORT's arena grows in
+  // Phase 2: the largest value in [1, upper] the judge says surely fits; `upper` is phase 1's answer.
+  // nullopt when none does. The judge's verdict need not be monotonic: ORT's arena grows in
   // power-of-two regions and, under a budget, backs off to smaller ones (bfc_arena.cc
-  // BFCArena::Extend), so a larger value can fit where a smaller one runs out (the demo BERT at sequence 2048 in 8 GiB: batch 9 and 10 run out,
-  // 11 to 13 run, on the shadow device as in the replay). So `upper` and the kTopScan values below it
-  // are each judged, from the top; only below them does a bisection, which assumes monotonicity,
-  // take over.
-  Result<std::optional<int64_t>> ByJudge(int64_t upper, bool may_fit) {
+  // BFCArena::Extend), so a larger value can fit where a smaller one runs out (the demo BERT at
+  // sequence 2048 in 8 GiB: batch 9 and 10 run out, 11 to 13 run, on the shadow device as in the
+  // replay). So `upper` and the kTopScan values below it are each judged, from the top; only below
+  // them does a bisection, which assumes monotonicity, take over.
+  Result<std::optional<int64_t>> ByJudge(int64_t upper) {
     constexpr int64_t kTopScan = 8;
-    auto accepts = [&](Verdict v) { return v == Verdict::kFits || (may_fit && v == Verdict::kCannotTell); };
     WSEST_ASSIGN_OR_RETURN(Verdict at_upper, JudgeAt(upper));
-    if (accepts(at_upper)) return std::optional<int64_t>(upper);
-    if (!may_fit && at_upper == Verdict::kCannotTell && upper > 1 && Newest(upper).unknown_workspace_nodes > 0) {
-      // Unknown workspaces at the top and at 1 (nodes without an estimate, counted 0): no value in
-      // between can surely fit either, and judging them one by one would only say so again. (When 1
-      // fits, the unknowns come with size, and the search goes on.)
-      WSEST_ASSIGN_OR_RETURN(Verdict at_one, JudgeAt(1));
-      if (at_one == Verdict::kCannotTell && Newest(1).unknown_workspace_nodes > 0) return std::optional<int64_t>();
-    }
-    const int64_t scan_end = std::max<int64_t>(1, upper - kTopScan);
+    if (at_upper == Verdict::kFits) return std::optional<int64_t>(upper);
+    if (upper == 1) return std::optional<int64_t>();
+    // 1 next: unknown workspaces there (nodes without an estimate, counted 0) leave every value
+    // undecided (a CNN's convolutions without a GPU record), and judging them one by one would only
+    // say so again, at a replay each.
+    WSEST_ASSIGN_OR_RETURN(Verdict at_one, JudgeAt(1));
+    if (at_one == Verdict::kCannotTell && Newest(1).unknown_workspace_nodes > 0) return std::optional<int64_t>();
+    const int64_t scan_end = std::max<int64_t>(2, upper - kTopScan);
     for (int64_t value = upper - 1; value >= scan_end; --value) {
       WSEST_ASSIGN_OR_RETURN(Verdict v, JudgeAt(value));
-      if (accepts(v)) return std::optional<int64_t>(value);
+      if (v == Verdict::kFits) return std::optional<int64_t>(value);
     }
-    if (scan_end == 1) return std::optional<int64_t>();
-    WSEST_ASSIGN_OR_RETURN(Verdict at_one, JudgeAt(1));
-    if (!accepts(at_one)) return std::optional<int64_t>();
+    if (at_one != Verdict::kFits) return std::optional<int64_t>();
     int64_t lo = 1, hi = scan_end;
     while (hi - lo > 1) {
       const int64_t mid = lo + (hi - lo) / 2;
       WSEST_ASSIGN_OR_RETURN(Verdict v, JudgeAt(mid));
-      (accepts(v) ? lo : hi) = mid;
+      (v == Verdict::kFits ? lo : hi) = mid;
     }
     return std::optional<int64_t>(lo);
   }
@@ -258,12 +253,8 @@ Result<MaxDimResult> FindMaxDim(const Model& model, const ModelOptions& base, co
   if (judge) {
     result.largest_by_live_peak = by_live_peak;
     if (by_live_peak) {
-      WSEST_ASSIGN_OR_RETURN(result.largest, search.ByJudge(*by_live_peak, /*may_fit=*/false));
+      WSEST_ASSIGN_OR_RETURN(result.largest, search.ByJudge(*by_live_peak));
       if (result.largest != by_live_peak) result.reached_limit = false;
-      // Nothing surely fits because something is unknown: how far the rest allows, for the report.
-      if (!result.largest) {
-        WSEST_ASSIGN_OR_RETURN(result.largest_may_fit, search.ByJudge(*by_live_peak, /*may_fit=*/true));
-      }
     }
   }
   if (result.largest) {

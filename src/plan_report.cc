@@ -89,11 +89,9 @@ void WriteMaxDimText(const MaxDimResult& r, std::ostream& out) {
     fmt::print(out, "  {}:  none: at {}=1 ORT's arena runs out of memory (live peak {})\n", r.dim, r.dim,
                HumanBytes(one->peak));
   }
-  if (r.largest_may_fit)
-    fmt::print(out, "  at most:      {}={}: ORT's arena fits it if every unknown is 0\n", r.dim, *r.largest_may_fit);
   if (r.largest_by_live_peak && (!r.largest || *r.largest_by_live_peak > *r.largest))
-    fmt::print(out, "  live peak:    fits up to {}={} (unknowns counted 0); ORT's arena needs more\n", r.dim,
-               *r.largest_by_live_peak);
+    fmt::print(out, "  live peak:    fits up to {}={} (unknowns counted 0){}\n", r.dim, *r.largest_by_live_peak,
+               r.largest ? "; ORT's arena needs more" : ": an upper bound");
   std::vector<std::string> probes;
   for (const auto& p : r.probes)
     probes.push_back(fmt::format("{}={} {} {}", r.dim, p.value, p.overflowed ? "over 2^64 B" : HumanBytes(p.peak),
@@ -191,7 +189,6 @@ std::string PlanJson(const Model& model, const PeakPlan& plan, const BudgetVerdi
                       {"largest", max_dim->largest ? json(*max_dim->largest) : json(nullptr)},
                       {"largest_by_live_peak",
                        max_dim->largest_by_live_peak ? json(*max_dim->largest_by_live_peak) : json(nullptr)},
-                      {"largest_may_fit", max_dim->largest_may_fit ? json(*max_dim->largest_may_fit) : json(nullptr)},
                       {"reached_limit", max_dim->reached_limit},
                       {"assumption", "the live peak does not decrease as the dim grows; below the largest value whose "
                                      "live peak fits and the 8 under it, neither does the judge's verdict"},

@@ -280,26 +280,27 @@ TEST(MaxDim, JudgedFromTheTopWhereTheVerdictIsNotMonotonic) {
   ASSERT_TRUE(r->largest.has_value());
   EXPECT_EQ(*r->largest, 13);
   EXPECT_EQ(r->largest_by_live_peak, std::optional<int64_t>(17));
-  // Judged from the top down: 17 (phase 1's answer), then 16, 15, 14, and 13 fits.
-  EXPECT_EQ(hand.judged, (std::vector<int64_t>{17, 16, 15, 14, 13}));
+  // Judged from the top down: 17 (phase 1's answer), 1, then 16, 15, 14, and 13 fits.
+  EXPECT_EQ(hand.judged, (std::vector<int64_t>{17, 1, 16, 15, 14, 13}));
   ASSERT_TRUE(r->model_at_largest.has_value());
   EXPECT_EQ(r->model_at_largest->inputs()[0].dims[0].value, 13);
 
-  // Monotonic, fitting up to 5: 17 and the 8 below it (16..9) run out, then 1 fits and the bisection
-  // of [1, 9) asks 5 (fits), 7 (no), 6 (no).
+  // Monotonic, fitting up to 5: 17 runs out, 1 fits, the 8 below 17 (16..9) run out, and the
+  // bisection of [1, 9) asks 5 (fits), 7 (no), 6 (no).
   HandJudge up_to_five{[](int64_t b) { return b <= 5 ? Verdict::kFits : Verdict::kDoesNotFit; }, {}};
   auto five = FindMaxDim(*model, {}, "batch", 34816, DefaultTarget(), {}, int64_t{1} << 20, up_to_five.judge());
   ASSERT_TRUE(five.ok());
   EXPECT_EQ(five->largest, std::optional<int64_t>(5));
-  EXPECT_EQ(up_to_five.judged, (std::vector<int64_t>{17, 16, 15, 14, 13, 12, 11, 10, 9, 1, 5, 7, 6}));
-  EXPECT_FALSE(five->largest_may_fit.has_value());
+  EXPECT_EQ(up_to_five.judged, (std::vector<int64_t>{17, 1, 16, 15, 14, 13, 12, 11, 10, 9, 5, 7, 6}));
 
-  // Nothing can be told (unknown workspaces everywhere): no answer; the bound is the top itself.
-  HandJudge unknown{[](int64_t) { return Verdict::kCannotTell; }, {}};
-  auto none = FindMaxDim(*model, {}, "batch", 34816, DefaultTarget(), {}, int64_t{1} << 20, unknown.judge());
+  // Nothing can be told at any value (the initializer orders disagree everywhere): no answer, the
+  // live peak's bound, and every value from 17 down to 9 judged, then none below (1 is not a fit).
+  HandJudge undecided{[](int64_t) { return Verdict::kCannotTell; }, {}};
+  auto none = FindMaxDim(*model, {}, "batch", 34816, DefaultTarget(), {}, int64_t{1} << 20, undecided.judge());
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->largest.has_value());
-  EXPECT_EQ(none->largest_may_fit, std::optional<int64_t>(17));
+  EXPECT_EQ(none->largest_by_live_peak, std::optional<int64_t>(17));
+  EXPECT_EQ(undecided.judged, (std::vector<int64_t>{17, 1, 16, 15, 14, 13, 12, 11, 10, 9}));
 }
 
 TEST(MaxDim, Cli) {

@@ -111,9 +111,9 @@ BudgetVerdict CheckBudget(const PeakPlan& plan, uint64_t budget);
 // peak. The search runs in two phases (src/max_dim_search.cc):
 //   1. by the live peak alone: probe 1, then `limit`, then guesses where the peak meets the budget
 //      from the probes nearest it, ending on the largest value whose live peak fits;
-//   2. with a `judge` (the CLI's: the device memory ORT's arena holds, three-valued), that value and
-//      the 8 below it are judged one by one from the top (whether a value fits is not monotonic in
-//      ORT's arena), then a bisection below them.
+//   2. with a `judge` (the CLI's: the device memory ORT's arena holds, three-valued), that value, 1,
+//      and the 8 below that value are judged one by one (whether a value fits is not monotonic in
+//      ORT's arena), then a bisection below them; unknown workspaces at 1 stop the search there.
 // A live peak over the budget is a "no" without asking the judge (ORT holds every live buffer at
 // once). It assumes the need does not decrease as the dim grows; every probe is kept, and a probe
 // that contradicts the assumption is reported in `warnings`.
@@ -137,9 +137,6 @@ struct MaxDimResult {
   // The largest value whose live peak fits: an upper bound of any answer (unknowns count 0 in it and
   // only add), given when a judge was asked; it is the answer when no judge is given.
   std::optional<int64_t> largest_by_live_peak;
-  // When no value surely fits: the largest the judge does not find out of memory (fits or cannot
-  // tell): the answer if every unknown is 0, so an upper bound tighter than the live peak's.
-  std::optional<int64_t> largest_may_fit;
   bool reached_limit = false;      // `limit` itself fits: the answer is at least `limit`
   std::vector<DimProbe> probes;    // in the order evaluated (a value judged after phase 1 twice)
   std::optional<Model> model_at_largest;  // the model bound at `largest`, as probed (callers reuse it)

@@ -158,14 +158,12 @@ class Budget:
 class MaxDim:
     """The largest value of a symbolic dim that fits the budget (JSON ``max_dim``); ``largest`` is None if not even 1.
 
-    ``largest_by_live_peak``: the largest whose live peak fits (an upper bound); ``largest_may_fit``: when nothing
-    surely fits, the largest ORT's arena fits if every unknown workspace is 0."""
+    ``largest_by_live_peak``: the largest whose live peak fits, an upper bound of any answer."""
 
     dim: str
     budget_bytes: int
     largest: Optional[int]
     largest_by_live_peak: Optional[int]
-    largest_may_fit: Optional[int]
     reached_limit: bool
     assumption: str
     probes: Tuple[Dict[str, Any], ...]
