@@ -104,8 +104,8 @@ class MaxDimSearch {
   // power-of-two regions and, under a budget, backs off to smaller ones (bfc_arena.cc
   // BFCArena::Extend), so a larger value can fit where a smaller one runs out (the demo BERT at
   // sequence 2048 in 8 GiB: batch 9 and 10 run out, 11 to 13 run, on the shadow device as in the
-  // replay). So `upper` and the kTopScan values below it are each judged, from the top; only below
-  // them does a bisection, which assumes monotonicity, take over.
+  // replay). So `upper`, 1 and the kTopScan values below `upper` are each judged; only below them
+  // does a bisection, which assumes monotonicity, take over.
   Result<std::optional<int64_t>> ByJudge(int64_t upper) {
     constexpr int64_t kTopScan = 8;
     WSEST_ASSIGN_OR_RETURN(Verdict at_upper, JudgeAt(upper));
@@ -131,6 +131,7 @@ class MaxDimSearch {
     return std::optional<int64_t>(lo);
   }
 
+ private:
   // The judge's verdict at `value`: the one already found, or a new probe.
   Result<Verdict> JudgeAt(int64_t value) {
     for (auto p = result_.probes.rbegin(); p != result_.probes.rend(); ++p)
@@ -145,7 +146,6 @@ class MaxDimSearch {
     return result_.probes.back();
   }
 
- private:
   // One probe of phase 1 between lo (fits) and hi (does not), moving one of them: a guess where the
   // live peak meets the budget, or the middle. A guess that does not halve the bracket (one that
   // fits just below the answer moves only lo) counts as slow; after four in a row the next step
