@@ -10,6 +10,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "src/allocation_plan.h"
@@ -75,13 +76,22 @@ struct Replay {
   std::vector<std::string>* trace = nullptr;  // set: every request is written here
 };
 
-// Takes `bytes` from the arena on `stream`, noting a region it adds as growth at `what`.
-std::optional<uint64_t> Take(BfcArena& arena, uint64_t bytes, BfcArena::Stream stream, const std::string& what,
-                             Replay* r) {
+// Where a request comes from ("run 1: Conv 'c' (scratch)"), put together only when a region grows,
+// a trace is kept or the request fails: a replay makes hundreds of thousands of requests, and
+// building each one's text was three string allocations apiece.
+struct Site {
+  std::string_view run, what, suffix;
+  std::string What() const { return std::string(what) + std::string(suffix); }
+  std::string Text() const { return run.empty() ? What() : std::string(run) + ": " + What(); }
+};
+
+// Takes `bytes` from the arena on `stream`, noting a region it adds as growth at `site`.
+std::optional<uint64_t> Take(BfcArena& arena, uint64_t bytes, BfcArena::Stream stream, const Site& site, Replay* r) {
   const size_t regions = arena.regions().size();
   auto h = arena.Allocate(bytes, stream);
-  if (h && arena.regions().size() > regions) r->growth.push_back({what, bytes, arena.regions().back()});
+  if (h && arena.regions().size() > regions) r->growth.push_back({site.Text(), bytes, arena.regions().back()});
   if (r->trace != nullptr) {
+    const std::string what = site.Text();
     const BfcArena::Placement p = h ? arena.Where(*h) : BfcArena::Placement{};
     r->trace->push_back(h ? fmt::format("{}: {} B -> region {} +{} ({} B)", what, bytes, p.region, p.offset, p.size)
                           : fmt::format("{}: {} B -> out of memory", what, bytes));
@@ -113,9 +123,11 @@ bool RunOnce(BfcArena& arena, const AllocationPlan& plan, const std::vector<std:
              std::optional<uint64_t> pattern_block, EpBuffers& ep_buffers, const std::string& run, Replay* replay,
              std::string* failed_at) {
   std::vector<uint64_t> handle(plan.buffers.size(), 0);
-  auto take = [&](uint64_t bytes, BfcArena::Stream stream, const std::string& what) -> std::optional<uint64_t> {
-    auto h = Take(arena, bytes, stream, run + ": " + what, replay);
-    if (!h) *failed_at = what;
+  auto take = [&](uint64_t bytes, BfcArena::Stream stream, std::string_view what,
+                  std::string_view suffix = {}) -> std::optional<uint64_t> {
+    const Site site{run, what, suffix};
+    auto h = Take(arena, bytes, stream, site, replay);
+    if (!h) *failed_at = site.What();
     return h;
   };
   for (size_t b : plan.feeds) {
@@ -128,13 +140,14 @@ bool RunOnce(BfcArena& arena, const AllocationPlan& plan, const std::vector<std:
     // A block the arena cannot give is not an error: the run allocates each planned tensor on its
     // own, as run 1 does (execution_frame.cc ExecutionFrame::ExecutionFrame catches the failed
     // Alloc of the pattern's buffer and logs it at INFO).
-    auto h = Take(arena, *pattern_block, kRootStream, run + ": the memory pattern's block", replay);
+    auto h = Take(arena, *pattern_block, kRootStream, Site{run, "the memory pattern's block", {}}, replay);
     if (h) {
       block_handle = *h;
     } else {
       pattern_block.reset();
     }
   }
+  std::vector<uint64_t> scratch;
   for (size_t i = 0; i < plan.steps.size(); ++i) {
     const PlanStep& step = plan.steps[i];
     for (size_t b : step.allocate) {
@@ -149,9 +162,9 @@ bool RunOnce(BfcArena& arena, const AllocationPlan& plan, const std::vector<std:
         return false;
       }
     }
-    std::vector<uint64_t> scratch;
+    scratch.clear();
     for (uint64_t bytes : step.scratch) {
-      auto h = take(bytes, kComputeStream, labels[i] + " (scratch)");
+      auto h = take(bytes, kComputeStream, labels[i], " (scratch)");
       if (!h) return false;
       scratch.push_back(*h);
     }
@@ -185,7 +198,7 @@ Replay ReplaySession(const AllocationPlan& plan, const std::vector<uint64_t>& in
   r.trace = trace;
   BfcArena arena(settings);
   for (uint64_t bytes : initializers) {
-    if (!Take(arena, bytes, BfcArena::kNoStream, "session creation", &r)) {
+    if (!Take(arena, bytes, BfcArena::kNoStream, Site{{}, "session creation", {}}, &r)) {
       r.out_of_memory = true;
       r.out_of_memory_at = "session creation (initializers)";
       r.session = r.first_run = r.steady = arena.held_bytes();
