@@ -116,6 +116,9 @@ std::optional<uint64_t> BfcArena::Allocate(uint64_t bytes, Stream stream) {
   taken.in_use = true;
   if (stream != kNoStream) taken.stream = stream;
   in_use_bytes_ += taken.size;
+  taken.requested = rounded;
+  requested_in_use_ += rounded;
+  peak_requested_in_use_ = std::max(peak_requested_in_use_, requested_in_use_);
   return id;
 }
 
@@ -164,6 +167,8 @@ void BfcArena::Free(uint64_t handle) {
   Chunk& c = chunks_[handle];
   c.in_use = false;
   in_use_bytes_ -= c.size;
+  requested_in_use_ -= c.requested;
+  c.requested = 0;
   InsertFree(Coalesce(handle));
 }
 

@@ -49,6 +49,11 @@ class BfcArena {
   const std::vector<uint64_t>& regions() const { return region_sizes_; }
   // Bytes in chunks handed out (each rounded to 256).
   uint64_t in_use_bytes() const { return in_use_bytes_; }
+  // The most the requests in use came to at once, each rounded as RoundedBytes does but not to its
+  // chunk (whether a chunk is split depends on the regions, which a memory_limit changes): they sit
+  // in regions, which no memory_limit lets grow past it (Reserve's buffers do not count: it checks
+  // no limit).
+  uint64_t peak_requested_in_use_bytes() const { return peak_requested_in_use_; }
 
   static uint64_t RoundedBytes(uint64_t bytes) { return (bytes + 255) / 256 * 256; }
 
@@ -69,6 +74,7 @@ class BfcArena {
     size_t region = 0;
     uint64_t prev = 0, next = 0;  // neighbour chunk ids in the region, 0 for none
     bool live = false;            // false: merged into a neighbour, or an id Reserve handed out
+    uint64_t requested = 0;       // in use: the rounded request it serves
   };
   // (size, address, id): best fit, lowest address on ties (addresses are unique, so the id never
   // decides the order; it is carried so that a hit needs no second lookup).
@@ -96,6 +102,8 @@ class BfcArena {
   uint64_t region_bytes_ = 0;
   uint64_t reserved_bytes_ = 0;
   uint64_t in_use_bytes_ = 0;
+  uint64_t requested_in_use_ = 0;
+  uint64_t peak_requested_in_use_ = 0;
 };
 
 }  // namespace wsest

@@ -68,6 +68,7 @@ uint64_t PatternBlockBytes(const AllocationPlan& plan) {
 
 struct Replay {
   uint64_t session = 0, first_run = 0, steady = 0;
+  uint64_t peak_in_use = 0;  // requests in use at their most, to the end of run 1 (BfcArena)
   bool out_of_memory = false;
   std::string out_of_memory_at;
   std::vector<uint64_t> regions;
@@ -222,6 +223,9 @@ Replay ReplaySession(const AllocationPlan& plan, const std::vector<uint64_t>& in
     r.out_of_memory_at = "run 1, " + failed_at;
   }
   r.first_run = arena.held_bytes();
+  // Run 2's memory-pattern block is optional (a limit that cannot give it sends the run tensor by
+  // tensor), so only session creation and run 1 bound the limit from below.
+  r.peak_in_use = arena.peak_requested_in_use_bytes();
   // Run 2 sets the steady state (run 3 finds the root-tagged block free and takes it again).
   if (!r.out_of_memory && !RunOnce(arena, plan, labels, pattern_block, ep_buffers, "run 2", &r, &failed_at)) {
     r.out_of_memory = true;
@@ -373,7 +377,11 @@ Result<SessionMemory> SimulateSessionMemory(const Model& model, const ModelEstim
     constexpr uint64_t kStep = uint64_t{1} << 20;
     uint64_t hi = std::max<uint64_t>((out.held_max().max + kStep - 1) / kStep, 1);  // in MiB
     while (!fits_under(hi * kStep) && hi < (uint64_t{1} << 43)) hi *= 2;          // now fits
-    uint64_t lo = 0;                                                               // does not fit
+    // Does not fit: a limit below what some order has in use at once through run 1 cannot hold it, so the bisection starts there rather than at 0 (half its replays on a large
+    // model).
+    uint64_t in_use = 0;
+    for (const Replay& r : replays) in_use = std::max(in_use, r.peak_in_use);
+    uint64_t lo = in_use > 0 ? std::min((in_use - 1) / kStep, hi - 1) : 0;
     while (hi - lo > 1) {
       const uint64_t mid = lo + (hi - lo) / 2;
       (fits_under(mid * kStep) ? hi : lo) = mid;

@@ -41,6 +41,22 @@ TEST(BfcArena, LargeRequestDoublesUntilItFitsAndDoesNotSplitSmallWaste) {
   EXPECT_EQ(arena.in_use_bytes(), 16 * kMiB);
 }
 
+// The peak of requests in use counts each request rounded, not the chunk that serves it: 5 MiB
+// takes a whole 8 MiB chunk (unsplit) but counts 5 MiB; with 1 MiB beside it the peak is 6 MiB,
+// and freeing then taking 512 B (300 rounded) does not raise it.
+TEST(BfcArena, PeakOfRequestsInUseCountsRequestsNotChunks) {
+  BfcArena arena{ArenaSettings{}};
+  auto big = arena.Allocate(5 * kMiB);
+  ASSERT_TRUE(big);
+  EXPECT_EQ(arena.in_use_bytes(), 8 * kMiB);
+  EXPECT_EQ(arena.peak_requested_in_use_bytes(), 5 * kMiB);
+  ASSERT_TRUE(arena.Allocate(1 * kMiB));
+  EXPECT_EQ(arena.peak_requested_in_use_bytes(), 6 * kMiB);
+  arena.Free(*big);
+  ASSERT_TRUE(arena.Allocate(300));
+  EXPECT_EQ(arena.peak_requested_in_use_bytes(), 6 * kMiB);
+}
+
 TEST(BfcArena, SameAsRequestedTakesExactRegions) {
   ArenaSettings s;
   s.extend = ArenaSettings::Extend::kSameAsRequested;
