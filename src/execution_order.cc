@@ -123,13 +123,12 @@ std::optional<std::vector<int>> AnyTopologicalOrder(const GraphEdges& edges, int
 
 std::vector<int> OrtExecutionOrder(const onnx::GraphProto& graph, const GraphEdges& edges) {
   const int n = graph.node_size();
-  auto folded = [&](int i) { return IsConstantNode(graph.node(i)); };
   // A node's input nodes are its producers (sorted by index) but Constant nodes (ORT made them
   // initializers); a node read by no other node is a leaf.
   const auto& begin = edges.producer_begin;
   const auto& producers = edges.producer_nodes;
   std::vector<bool> is_folded(static_cast<size_t>(n)), read(static_cast<size_t>(n), false);
-  for (int i = 0; i < n; ++i) is_folded[static_cast<size_t>(i)] = folded(i);
+  for (int i = 0; i < n; ++i) is_folded[static_cast<size_t>(i)] = IsConstantNode(graph.node(i));
   for (int i = 0; i < n; ++i) {
     if (is_folded[static_cast<size_t>(i)]) continue;
     for (int k = begin[static_cast<size_t>(i)]; k < begin[static_cast<size_t>(i) + 1]; ++k) {

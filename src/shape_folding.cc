@@ -463,26 +463,22 @@ class ComputedValueReaders {
       return !in.empty() && values_.count(in) && !constants_.count(in);
     });
   }
+  // No node reads one: another inference run cannot learn anything, and the shapes NeedsRerun
+  // would read are not worth gathering.
+  bool AnyIn(const onnx::GraphProto& graph) const {
+    return !values_.empty() && std::any_of(graph.node().begin(), graph.node().end(),
+                                           [&](const onnx::NodeProto& node) { return Reads(node); });
+  }
 
  private:
   const std::unordered_map<std::string, FoldedValue>& values_;
   NameSet constants_;  // the folded initializers and every Constant's output
 };
 
-// No node reads a computed folded value: another inference run cannot learn anything, and the
-// shapes NeedsRerun would read are not worth gathering.
-bool ReadsComputedValue(const onnx::GraphProto& graph, const std::unordered_map<std::string, FoldedValue>& values) {
-  if (values.empty()) return false;
-  const ComputedValueReaders readers(graph, values);
-  return std::any_of(graph.node().begin(), graph.node().end(),
-                     [&](const onnx::NodeProto& node) { return readers.Reads(node); });
-}
-
 // Whether a folded value feeds a node whose outputs inference left without a complete shape: only
 // then can another inference run settle something (a graph with every shape known pays nothing).
-bool NeedsRerun(const onnx::GraphProto& graph, const std::unordered_map<std::string, FoldedValue>& values,
+bool NeedsRerun(const onnx::GraphProto& graph, const ComputedValueReaders& readers,
                 const std::unordered_map<std::string, TensorInfo>& shapes) {
-  const ComputedValueReaders readers(graph, values);
   for (const auto& node : graph.node()) {
     if (!readers.Reads(node)) continue;
     for (const auto& o : node.output()) {
@@ -610,7 +606,8 @@ Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
   size_t shaped_before = CountShaped(model->graph());
   for (int run = 0; run < kMaxInferenceRuns; ++run) {
     result.values = FoldAll(*model, seeds);
-    if (!ReadsComputedValue(model->graph(), result.values)) break;
+    const ComputedValueReaders readers(model->graph(), result.values);
+    if (!readers.AnyIn(model->graph())) break;
     // The shapes the steps below read: those of nodes that read or make a folded value.
     NameSet touched;
     for (const auto& node : model->graph().node()) {
@@ -622,7 +619,7 @@ Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
       touched.insert(node.output().begin(), node.output().end());
     }
     const std::unordered_map<std::string, TensorInfo> shapes = Shapes(model->graph(), touched);
-    if (!NeedsRerun(model->graph(), result.values, shapes)) break;
+    if (!NeedsRerun(model->graph(), readers, shapes)) break;
     SetSymbolicReshapes(model, result.values, shapes);
     // A node whose outputs all fold to known values becomes initializers in the copy onnx infers,
     // so that Reshape, Expand, Resize, Tile, ConstantOfShape read their targets as constants.
