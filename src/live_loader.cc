@@ -112,23 +112,38 @@ class LazyLiveQueries final : public LibraryQueries {
   explicit LazyLiveQueries(int device_ordinal) : device_ordinal_(device_ordinal) {}
   std::string Kind() const override { return "live"; }
   Result<ConvAnswer> ConvWorkspace(const ConvQuery& q) const override {
-    if (const LibraryQueries* live = Live()) return live->ConvWorkspace(q);
+    if (const LibraryQueries* live = Live()) {
+      std::lock_guard<std::mutex> one_at_a_time(asking_);
+      return live->ConvWorkspace(q);
+    }
     return NotFound(why_not_);
   }
   Result<ReductionAnswer> ReductionWorkspace(const ReductionQuery& q) const override {
-    if (const LibraryQueries* live = Live()) return live->ReductionWorkspace(q);
+    if (const LibraryQueries* live = Live()) {
+      std::lock_guard<std::mutex> one_at_a_time(asking_);
+      return live->ReductionWorkspace(q);
+    }
     return NotFound(why_not_);
   }
   Result<RnnAnswer> RnnTempSpace(const RnnQuery& q) const override {
-    if (const LibraryQueries* live = Live()) return live->RnnTempSpace(q);
+    if (const LibraryQueries* live = Live()) {
+      std::lock_guard<std::mutex> one_at_a_time(asking_);
+      return live->RnnTempSpace(q);
+    }
     return NotFound(why_not_);
   }
   Result<CubAnswer> CubTempStorage(const CubQuery& q) const override {
-    if (const LibraryQueries* live = Live()) return live->CubTempStorage(q);
+    if (const LibraryQueries* live = Live()) {
+      std::lock_guard<std::mutex> one_at_a_time(asking_);
+      return live->CubTempStorage(q);
+    }
     return NotFound(why_not_);
   }
   Result<SdpaAnswer> SdpaWorkspace(const SdpaQuery& q) const override {
-    if (const LibraryQueries* live = Live()) return live->SdpaWorkspace(q);
+    if (const LibraryQueries* live = Live()) {
+      std::lock_guard<std::mutex> one_at_a_time(asking_);
+      return live->SdpaWorkspace(q);
+    }
     return NotFound(why_not_);
   }
 
@@ -140,6 +155,9 @@ class LazyLiveQueries final : public LibraryQueries {
 
   int device_ordinal_;
   mutable std::once_flag opened_;
+  // One question at a time: the module's library handles (cuDNN's, cuBLASLt's) are not promised to
+  // be safe from two threads, and EstimateModel may ask from several (EstimateOptions::threads).
+  mutable std::mutex asking_;
   mutable std::unique_ptr<LibraryQueries> live_;
   mutable std::string why_not_;
 };

@@ -11,6 +11,7 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include <algorithm>
+#include <atomic>
 #include <climits>
 #include <cstring>
 #include <filesystem>
@@ -20,6 +21,7 @@
 #include <set>
 #include <stdexcept>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -1077,7 +1079,61 @@ void AddLostShape(const NodeView& node, Estimate* estimate) {
 
 }  // namespace
 
-Result<ModelEstimate> EstimateModel(const Model& model, const Target& target) try {
+// Every node's own estimate, and whether the CUDA EP takes it, on `threads` threads (the caller's
+// included). Nodes are estimated independently, so blocks of them go to whichever thread is free;
+// the error returned is the first node's in model order, as on one thread.
+Result<bool> EstimateNodes(const std::vector<NodeView>& nodes, const Target& target, int threads,
+                           std::vector<Estimate>* estimates, std::vector<bool>* cuda) {
+  const size_t n = nodes.size();
+  estimates->assign(n, Estimate{});
+  std::vector<char> takes(n, 0);  // not vector<bool>: threads write neighbouring entries
+  constexpr size_t kBlock = 256;
+  const size_t blocks = (n + kBlock - 1) / kBlock;
+  std::vector<std::optional<Error>> block_error(blocks);
+  std::vector<std::exception_ptr> thread_exception(static_cast<size_t>(std::max(threads, 1)));
+  std::atomic<size_t> next_block{0};
+  std::atomic<size_t> first_failed_block{blocks};
+  auto work = [&](size_t thread) {
+    try {
+      for (size_t b = next_block++; b < blocks && b < first_failed_block.load(); b = next_block++) {
+        for (size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) {
+          std::optional<Error> failed = TensorOverflow(nodes[i]);
+          if (!failed) {
+            Result<Estimate> estimate = EstimateNode(nodes[i], target);
+            if (estimate.ok()) {
+              (*estimates)[i] = std::move(*estimate);
+              takes[i] = (*estimates)[i].variant != "cpu_ep" &&
+                         FindEstimator(nodes[i].domain, nodes[i].op_type, nodes[i].opset) != nullptr;
+              continue;
+            }
+            failed = estimate.error();
+          }
+          block_error[b] = std::move(failed);
+          size_t seen = first_failed_block.load();
+          while (b < seen && !first_failed_block.compare_exchange_weak(seen, b)) {
+          }
+          break;
+        }
+      }
+    } catch (...) {
+      thread_exception[thread] = std::current_exception();
+    }
+  };
+  const size_t helpers = static_cast<size_t>(std::clamp(threads, 1, static_cast<int>(std::max<size_t>(blocks, 1)))) - 1;
+  std::vector<std::thread> pool;
+  pool.reserve(helpers);
+  for (size_t t = 0; t < helpers; ++t) pool.emplace_back(work, t + 1);
+  work(0);
+  for (auto& t : pool) t.join();
+  for (const auto& e : thread_exception)
+    if (e) std::rethrow_exception(e);
+  for (auto& e : block_error)
+    if (e) return std::move(*e);
+  cuda->assign(takes.begin(), takes.end());
+  return true;
+}
+
+Result<ModelEstimate> EstimateModel(const Model& model, const Target& target, const EstimateOptions& options) try {
   ModelEstimate out;
   out.model_path = model.path();
   out.device = target.device.id;
@@ -1085,15 +1141,9 @@ Result<ModelEstimate> EstimateModel(const Model& model, const Target& target) tr
   out.cudnn = CudnnVersionText(target.cudnn_version);
   const auto& nodes = model.nodes();
   std::vector<Estimate> estimates;
-  estimates.reserve(nodes.size());
-  std::vector<bool> cuda(nodes.size(), false);
-  for (size_t i = 0; i < nodes.size(); ++i) {
-    if (auto overflow = TensorOverflow(nodes[i])) return *overflow;
-    WSEST_ASSIGN_OR_RETURN(Estimate estimate, EstimateNode(nodes[i], target));
-    cuda[i] = estimate.variant != "cpu_ep" &&
-              FindEstimator(nodes[i].domain, nodes[i].op_type, nodes[i].opset) != nullptr;
-    estimates.push_back(std::move(estimate));
-  }
+  std::vector<bool> cuda;
+  if (auto estimated = EstimateNodes(nodes, target, options.threads, &estimates, &cuda); !estimated.ok())
+    return estimated.error();
   // The nodes the CUDA EP takes that ORT's CPU fallback moves off it all the same.
   const std::vector<bool> moved = CpuPreferredNodes(model, cuda);
   for (size_t i = 0; i < nodes.size(); ++i) {

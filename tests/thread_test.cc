@@ -153,5 +153,61 @@ TEST(Threads, CheckFitFrom8ThreadsAtOnceSharesOneDeclaredDimsModel) {
   for (int t = 0; t < kThreads; ++t) EXPECT_EQ(seen[t], t % 2 == 0 ? one : two) << "thread " << t;
 }
 
+// A chain of `length` nodes over several estimator families (Softmax and ReduceSum ask for scratch,
+// Relu takes none), so that EstimateModel's blocks of 256 nodes differ. With `wide_at`, the node at
+// that position adds a [1, 2^62] float tensor: its output, [batch, 2^62] float, is 2^67 bytes at
+// batch 8 and overflows 64 bits, and so does every tensor after it (no ReduceSum follows).
+std::string Chain(int length, std::optional<int> wide_at = std::nullopt) {
+  testing::GraphBuilder g;
+  g.Opset("", 17);
+  g.Input("x", onnx::TensorProto::FLOAT, {"batch", 64});
+  if (wide_at) g.Input("wide", onnx::TensorProto::FLOAT, {1, int64_t{1} << 62});
+  g.Int64Constant("axes", {1});
+  std::string last = "x";
+  for (int i = 0; i < length; ++i) {
+    const std::string out = "t" + std::to_string(i);
+    if (wide_at && i == *wide_at)
+      g.Node("Add", {last, "wide"}, {out}, "wide_add");
+    else if (i % 3 == 0)
+      g.Node("Softmax", {last}, {out}, "softmax" + std::to_string(i));
+    else if (i % 3 == 1 && !(wide_at && i > *wide_at))  // no reduction narrows the wide tensor again
+      g.Node("ReduceSum", {last, "axes"}, {out}, "sum" + std::to_string(i));
+    else
+      g.Node("Relu", {last}, {out}, "relu" + std::to_string(i));
+    last = out;
+  }
+  g.Output(last);
+  return g.Serialize();
+}
+
+// The CLI estimates on several threads (EstimateOptions::threads); the answer must be one thread's.
+TEST(Threads, EstimateModelOnFourThreadsGivesTheOneThreadAnswer) {
+  ModelOptions options;
+  options.dims = {{"batch", 8}};
+  auto model = Model::FromBytes(Chain(1500), "chain.onnx", options);
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  auto one = EstimateModel(*model, DefaultTarget());
+  auto four = EstimateModel(*model, DefaultTarget(), EstimateOptions{4});
+  ASSERT_TRUE(one.ok() && four.ok());
+  ASSERT_EQ(one->nodes.size(), 1500u);
+  EXPECT_EQ(Fingerprint(*four), Fingerprint(*one));
+  EXPECT_EQ(four->summary.workspace_sum_bytes, one->summary.workspace_sum_bytes);
+  EXPECT_EQ(four->summary.estimated, one->summary.estimated);
+  EXPECT_EQ(four->summary.largest_node, one->summary.largest_node);
+
+  // Node 700 overflows, and every node after it (blocks 3-5 fail too): the error is node 700's,
+  // the first in model order, whichever thread met which failure first.
+  auto wide = Model::FromBytes(Chain(1500, 700), "wide.onnx", options);
+  ASSERT_TRUE(wide.ok()) << wide.error().message;
+  auto wide_one = EstimateModel(*wide, DefaultTarget());
+  ASSERT_FALSE(wide_one.ok());
+  EXPECT_NE(wide_one.error().message.find("Add 'wide_add'"), std::string::npos) << wide_one.error().message;
+  for (int round = 0; round < 20; ++round) {
+    auto wide_four = EstimateModel(*wide, DefaultTarget(), EstimateOptions{4});
+    ASSERT_FALSE(wide_four.ok());
+    EXPECT_EQ(wide_four.error().message, wide_one.error().message);
+  }
+}
+
 }  // namespace
 }  // namespace wsest

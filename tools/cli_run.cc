@@ -124,6 +124,10 @@ int wsest::cli::RunCli(int argc, char** argv, std::ostream& out, std::ostream& e
   wsest::LayeredQueries library(sources);
   if (!sources.empty()) target.live = &library;
 
+  // The CLI owns its process: nodes are estimated on up to 8 of the machine's threads.
+  wsest::EstimateOptions estimate_options;
+  estimate_options.threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+
   // Dims that --max-dim or a range sets are bound per probe: the first load leaves them symbolic.
   wsest::ModelOptions load_options = options;
   if (!ranges.empty() || !max_dim.empty()) load_options.allow_symbolic = true;
@@ -170,7 +174,7 @@ int wsest::cli::RunCli(int argc, char** argv, std::ostream& out, std::ostream& e
     model = *loaded;
   }
   if (!estimate) {
-    auto estimated = wsest::EstimateModel(*model, target);
+    auto estimated = wsest::EstimateModel(*model, target, estimate_options);
     if (!estimated.ok()) return Fail(estimated.error().message);
     estimate = std::move(*estimated);
     auto planned = wsest::PlanPeak(*model, *estimate, plan_options);

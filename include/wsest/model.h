@@ -90,7 +90,16 @@ struct ModelEstimate {
   ModelSummary summary;
 };
 
-Result<ModelEstimate> EstimateModel(const Model& model, const Target& target);
+// How EstimateModel runs. The default takes no thread but the caller's: an EP that calls it from
+// GetCapability gets no thread it did not ask for.
+struct EstimateOptions {
+  // Threads estimating nodes at once, the caller's included; each takes the next block of 256
+  // nodes. The answer is the same for any count (tests/thread_test.cc). Over 1, Target::live is
+  // asked from several threads: CreateLazyLiveQueries and RecordedQueries allow that.
+  int threads = 1;
+};
+
+Result<ModelEstimate> EstimateModel(const Model& model, const Target& target, const EstimateOptions& options = {});
 
 const char* Version();
 
