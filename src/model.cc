@@ -78,8 +78,10 @@ std::string DomainOf(const NodeProto& node) { return node.domain() == "ai.onnx" 
 
 // The domains nodes use, in the graph, its subgraphs (If/Loop/Scan bodies) and model-local functions.
 void CollectDomains(const onnx::GraphProto& graph, std::set<std::string>* out) {
+  const std::string* previous = nullptr;  // nodes come in runs of one domain: insert each run once
   for (const auto& node : graph.node()) {
-    out->insert(node.domain() == "ai.onnx" ? std::string() : node.domain());
+    if (previous == nullptr || node.domain() != *previous) out->insert(DomainOf(node));
+    previous = &node.domain();
     for (const auto& attr : node.attribute()) {
       if (attr.has_g()) CollectDomains(attr.g(), out);
       for (const auto& g : attr.graphs()) CollectDomains(g, out);
@@ -262,11 +264,21 @@ Result<bool> CheckRequiredInputs(const onnx::GraphProto& graph, const std::unord
   return true;
 }
 
+// The graph inputs that are initializers too (IR < 4 lists weights as inputs). Inputs are few and
+// initializers many, so the inputs are hashed and the initializers looked up: no name is copied.
+// The views are into `graph`'s names, which binding and inference leave in place.
+std::unordered_set<std::string_view> WeightInputs(const onnx::GraphProto& graph) {
+  std::unordered_set<std::string_view> inputs, weights;
+  for (const auto& vi : graph.input()) inputs.insert(vi.name());
+  for (const auto& t : graph.initializer())
+    if (inputs.count(t.name())) weights.insert(t.name());
+  return weights;
+}
+
 Result<bool> BindInputs(ModelProto* model, const ModelOptions& options, const std::string& label,
+                        const std::unordered_set<std::string_view>& initializer_names,
                         std::vector<std::string>* symbolic_names) {
   auto* graph = model->mutable_graph();
-  std::unordered_set<std::string> initializer_names;
-  for (const auto& t : graph->initializer()) initializer_names.insert(t.name());
 
   std::set<std::string> used_dims;
   std::set<std::string> used_inputs;
@@ -376,7 +388,10 @@ Result<bool> CheckInitializerDims(const onnx::GraphProto& graph, const std::stri
 // inference reports it as an inference error with a garbled message).
 Result<bool> CheckDomains(const onnx::GraphProto& graph, const std::unordered_map<std::string, int>& opsets,
                           const std::string& label) {
+  const std::string* previous = nullptr;  // the last domain found: nodes come in runs of one
   for (int i = 0; i < graph.node_size(); ++i) {
+    if (previous != nullptr && graph.node(i).domain() == *previous) continue;
+    previous = &graph.node(i).domain();
     if (!opsets.count(DomainOf(graph.node(i)))) {
       return InvalidArgument(fmt::format("{}: {}: domain '{}' has no opset_import entry", label,
                                          NodeLabel(graph.node(i), i), graph.node(i).domain()));
@@ -464,7 +479,8 @@ Result<bool> VerifyNodes(const ModelProto& model, const std::unordered_map<std::
   const auto& registry = ops::SchemaRegistry();
   auto verify = [&](const onnx::GraphProto& graph, const std::unordered_map<std::string, int>& versions) -> Result<bool> {
     std::vector<const onnx::GraphProto*> graphs{&graph};
-    std::unordered_map<std::string, const onnx::OpSchema*> checked;  // only onnx's own schemas are verified
+    // Only onnx's own schemas are verified; keyed by (domain, op) as the nodes spell them.
+    std::map<std::pair<std::string_view, std::string_view>, const onnx::OpSchema*> checked;
     while (!graphs.empty()) {
       const auto* g = graphs.back();
       graphs.pop_back();
@@ -475,10 +491,8 @@ Result<bool> VerifyNodes(const ModelProto& model, const std::unordered_map<std::
           for (const auto& sub : a.graphs()) graphs.push_back(&sub);
         }
         // A 10k-node graph has a few dozen (domain, op) pairs: look each up once.
-        std::string key = DomainOf(node);
-        key.append(1, '\0').append(node.op_type());
-        auto cached = checked.find(key);
-        if (cached == checked.end()) {
+        auto [cached, inserted] = checked.try_emplace({node.domain(), node.op_type()}, nullptr);
+        if (inserted) {
           const onnx::OpSchema* onnx_schema = nullptr;
           auto version = versions.find(DomainOf(node));
           if (version != versions.end()) {
@@ -488,7 +502,7 @@ Result<bool> VerifyNodes(const ModelProto& model, const std::unordered_map<std::
               onnx_schema = schema;
             }
           }
-          cached = checked.emplace(std::move(key), onnx_schema).first;
+          cached->second = onnx_schema;
         }
         const onnx::OpSchema* schema = cached->second;
         if (schema == nullptr) continue;
@@ -524,9 +538,8 @@ std::string FirstConsumer(const onnx::GraphProto& graph, const std::string& inpu
 
 // Every unbound dim of every graph input in one error, with the flags to copy: a model with three
 // dynamic dims needed three failed runs to learn them one by one.
-Result<bool> CheckAllBound(const onnx::GraphProto& graph, const std::string& label) {
-  std::unordered_set<std::string> initializer_names;
-  for (const auto& t : graph.initializer()) initializer_names.insert(t.name());
+Result<bool> CheckAllBound(const onnx::GraphProto& graph, const std::unordered_set<std::string_view>& initializer_names,
+                           const std::string& label) {
   std::vector<std::string> unbound;        // each dim once: "'batch' (input 'x' dim 0, read first by ...)"
   std::vector<std::string> dim_flags;      // --dim batch=VALUE
   std::vector<std::string> input_flags;    // --input x=VALUE,3
@@ -790,13 +803,14 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
 
   std::unordered_map<std::string, int> opsets;
   for (const auto& op : model->opset_import()) opsets[op.domain() == "ai.onnx" ? "" : op.domain()] = op.version();
+  const std::unordered_set<std::string_view> weight_inputs = WeightInputs(model->graph());
 
   {
-    auto bound = BindInputs(model, options, label, &impl->symbolic_dims);
+    auto bound = BindInputs(model, options, label, weight_inputs, &impl->symbolic_dims);
     if (!bound.ok()) return bound.error();
   }
   if (!options.allow_symbolic) {
-    auto all_bound = CheckAllBound(model->graph(), label);
+    auto all_bound = CheckAllBound(model->graph(), weight_inputs, label);
     if (!all_bound.ok()) return all_bound.error();
   }
   std::vector<int> order;
@@ -946,12 +960,9 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
     impl->nodes.push_back(std::move(view));
   }
 
-  // Graph inputs that are not initializers (IR < 4 lists weights as inputs too).
-  std::unordered_set<std::string_view> initializer_names;
-  initializer_names.reserve(static_cast<size_t>(graph.initializer_size()));
-  for (const auto& t : graph.initializer()) initializer_names.insert(t.name());
+  // Graph inputs that are not initializers.
   for (const auto& vi : graph.input())
-    if (!initializer_names.count(vi.name())) impl->inputs.push_back(info_of(vi.name()));
+    if (!weight_inputs.count(vi.name())) impl->inputs.push_back(info_of(vi.name()));
   for (const auto& vi : graph.output()) impl->outputs.push_back(info_of(vi.name()));
   return std::shared_ptr<const Model::Impl>(std::move(impl));
 }
