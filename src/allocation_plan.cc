@@ -3,10 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <list>
-#include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "wsest/plan.h"
 #include "wsest/registry.h"
@@ -60,27 +58,33 @@ Result<AllocationPlan> PlanAllocations(const Model& model, const Model& unbound,
   std::vector<bool> cuda(n);
   for (size_t i = 0; i < n; ++i) cuda[i] = OnCuda(nodes[i], estimate.nodes[i].estimate);
 
+  // Every table below is by tensor id (Model::TensorIds): a 10k-node graph spent 120 M instructions
+  // hashing names here.
+  const TensorIds& ids = model.tensor_ids();
+  constexpr size_t kNone = std::numeric_limits<size_t>::max();
   // Readers of every value, and whether a CUDA kernel reads it from device memory.
-  std::unordered_map<std::string_view, size_t> last_reader;
-  std::unordered_set<std::string_view> read_on_device;
+  std::vector<size_t> last_reader(ids.count, kNone);
+  std::vector<char> read_on_device(ids.count, 0);
   for (size_t i = 0; i < n; ++i) {
     for (size_t k = 0; k < nodes[i].inputs.size(); ++k) {
-      const TensorInfo& in = nodes[i].inputs[k];
-      if (!in.present()) continue;
-      last_reader[in.name] = i;
-      if (cuda[i] && !CudaKernelInputOnHost(nodes[i], k)) read_on_device.insert(in.name);
+      const int32_t id = ids.input(i, k);
+      if (id < 0) continue;
+      last_reader[static_cast<size_t>(id)] = i;
+      if (cuda[i] && !CudaKernelInputOnHost(nodes[i], k)) read_on_device[static_cast<size_t>(id)] = 1;
     }
   }
-  std::unordered_set<std::string_view> graph_outputs;
-  for (const auto& o : model.outputs()) graph_outputs.insert(o.name);
-  std::unordered_map<std::string_view, const TensorInfo*> static_shape;
-  for (size_t i = 0; i < n; ++i)
-    for (size_t k = 0; k < nodes[i].outputs.size() && k < static_nodes[i].outputs.size(); ++k)
-      static_shape[nodes[i].outputs[k].name] = &static_nodes[i].outputs[k];
-  auto static_of = [&](std::string_view name) -> const TensorInfo* {
-    auto it = static_shape.find(name);
-    return it == static_shape.end() ? nullptr : it->second;
-  };
+  auto on_device = [&](int32_t id) { return id >= 0 && read_on_device[static_cast<size_t>(id)] != 0; };
+  std::vector<char> graph_output(ids.count, 0);
+  for (int32_t id : ids.graph_outputs)
+    if (id >= 0) graph_output[static_cast<size_t>(id)] = 1;
+  std::vector<const TensorInfo*> static_shape(ids.count, nullptr);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t k = 0; k < nodes[i].outputs.size() && k < static_nodes[i].outputs.size(); ++k) {
+      const int32_t id = ids.output(i, k);
+      if (id >= 0) static_shape[static_cast<size_t>(id)] = &static_nodes[i].outputs[k];
+    }
+  }
+  auto static_of = [&](int32_t id) { return static_shape[static_cast<size_t>(id)]; };
   auto bytes_of = [&](const TensorInfo& t) {
     const auto bytes = TensorBytes(t);
     if (!bytes) ++plan.unsized_tensors;
@@ -88,41 +92,43 @@ Result<AllocationPlan> PlanAllocations(const Model& model, const Model& unbound,
   };
 
   // Session creation: each initializer (and Constant node value) a device input reads, once.
-  std::unordered_set<std::string_view> seen;
-  for (const auto& node : nodes) {
-    for (const auto& in : node.inputs) {
-      if (!in.present() || !in.is_initializer || !read_on_device.count(in.name) || !seen.insert(in.name).second)
-        continue;
+  std::vector<char> seen(ids.count, 0);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t k = 0; k < nodes[i].inputs.size(); ++k) {
+      const TensorInfo& in = nodes[i].inputs[k];
+      const int32_t id = ids.input(i, k);
+      if (!in.present() || !in.is_initializer || !on_device(id) || seen[static_cast<size_t>(id)]) continue;
+      seen[static_cast<size_t>(id)] = 1;
       const uint64_t bytes = bytes_of(in);
       if (bytes > 0) plan.initializers.push_back(bytes);
     }
   }
 
-  std::unordered_map<std::string_view, size_t> buffer_of;
+  std::vector<size_t> buffer_of(ids.count, kNone);
   std::vector<Owner> owners;
-  auto new_buffer = [&](const TensorInfo& t, BufferKind kind, size_t step) {
+  auto new_buffer = [&](const TensorInfo& t, int32_t id, BufferKind kind, size_t step) {
     PlannedBuffer b;
     b.bytes = bytes_of(t);
     b.kind = kind;
     b.allocate_step = step;
     plan.buffers.push_back(b);
-    auto reader = last_reader.find(t.name);
-    owners.push_back({static_of(t.name), ElementSize(t.dtype), reader == last_reader.end() ? step : reader->second});
-    buffer_of[t.name] = plan.buffers.size() - 1;
+    const size_t reader = last_reader[static_cast<size_t>(id)];
+    owners.push_back({static_of(id), ElementSize(t.dtype), reader == kNone ? step : reader});
+    buffer_of[static_cast<size_t>(id)] = plan.buffers.size() - 1;
     return plan.buffers.size() - 1;
   };
-  auto share = [&](std::string_view value, size_t buffer, size_t step) {
-    buffer_of[value] = buffer;
-    auto reader = last_reader.find(value);
-    owners[buffer].last_read =
-        std::max({owners[buffer].last_read, step, reader == last_reader.end() ? step : reader->second});
+  auto share = [&](int32_t id, size_t buffer, size_t step) {
+    buffer_of[static_cast<size_t>(id)] = buffer;
+    const size_t reader = last_reader[static_cast<size_t>(id)];
+    owners[buffer].last_read = std::max({owners[buffer].last_read, step, reader == kNone ? step : reader});
   };
 
   // Feeds a CUDA kernel reads: copied to the device before the first node (utils.cc
   // CopyOneInputAcrossDevices), kPreExisting for the plan (never reused), freed after the run.
-  for (const auto& in : model.inputs()) {
-    if (in.is_initializer || !read_on_device.count(in.name)) continue;
-    plan.feeds.push_back(new_buffer(in, BufferKind::kFeed, 0));
+  for (size_t k = 0; k < model.inputs().size(); ++k) {
+    const TensorInfo& in = model.inputs()[k];
+    if (in.is_initializer || !on_device(ids.graph_inputs[k])) continue;
+    plan.feeds.push_back(new_buffer(in, ids.graph_inputs[k], BufferKind::kFeed, 0));
   }
 
   // FindReusableTensor's free list: a freed buffer goes to the front, the first match is taken.
@@ -134,42 +140,43 @@ Result<AllocationPlan> PlanAllocations(const Model& model, const Model& unbound,
     if (IsFoldedIntoInitializer(node)) continue;
     if (!cuda[i]) {
       // A CPU node's value a CUDA kernel reads comes through MemcpyFromHost: a device buffer.
-      for (const auto& o : node.outputs) {
-        if (o.present() && read_on_device.count(o.name))
-          step.allocate.push_back(new_buffer(o, BufferKind::kPlanned, i));
+      for (size_t k = 0; k < node.outputs.size(); ++k) {
+        if (node.outputs[k].present() && on_device(ids.output(i, k)))
+          step.allocate.push_back(new_buffer(node.outputs[k], ids.output(i, k), BufferKind::kPlanned, i));
       }
     } else {
       for (size_t k = 0; k < node.outputs.size(); ++k) {
         const TensorInfo& o = node.outputs[k];
         if (!o.present() || CudaKernelOutputOnHost(node, k)) continue;
+        const int32_t id = ids.output(i, k);
         // A graph output: kAllocateOutput, its own buffer even where the op would alias.
-        if (graph_outputs.count(o.name)) {
-          step.allocate.push_back(new_buffer(o, BufferKind::kOutput, i));
+        if (graph_output[static_cast<size_t>(id)]) {
+          step.allocate.push_back(new_buffer(o, id, BufferKind::kOutput, i));
           continue;
         }
         if (k == 0 && node.has_input(0)) {
-          const std::string_view in = node.inputs[0].name;
-          auto source = buffer_of.find(in);
+          const int32_t in = ids.input(i, 0);
+          const size_t source = buffer_of[static_cast<size_t>(in)];
           // Alias(0, 0): a view of input 0, whatever it is (of a weight or a host value: no buffer).
           if (CudaKernelAliasesInput0(node)) {
-            if (source != buffer_of.end()) share(o.name, source->second, i);
+            if (source != kNone) share(id, source, i);
             continue;
           }
           // MayInplace(0, 0): input 0's planned buffer when this node is its last reader (use count 1)
           // and the two have the same static shape and element size.
-          if (CudaKernelMayInplace0(node) && source != buffer_of.end() &&
-              plan.buffers[source->second].kind == BufferKind::kPlanned && owners[source->second].last_read == i &&
-              std::count_if(node.inputs.begin(), node.inputs.end(),
-                            [&](const TensorInfo& t) { return t.name == in; }) == 1 &&
+          if (CudaKernelMayInplace0(node) && source != kNone && plan.buffers[source].kind == BufferKind::kPlanned &&
+              owners[source].last_read == i &&
+              std::count(ids.input_ids.begin() + ids.input_begin[i], ids.input_ids.begin() + ids.input_begin[i + 1],
+                         in) == 1 &&
               ElementSize(node.inputs[0].dtype) == ElementSize(o.dtype) &&
-              SameStaticShape(static_of(in), static_of(o.name))) {
-            share(o.name, source->second, i);
+              SameStaticShape(static_of(in), static_of(id))) {
+            share(id, source, i);
             continue;
           }
         }
         // A freed buffer whose owner has the same static shape and element size, for a value read later.
-        if (last_reader.count(o.name)) {
-          const TensorInfo* shape = static_of(o.name);
+        if (last_reader[static_cast<size_t>(id)] != kNone) {
+          const TensorInfo* shape = static_of(id);
           auto match = std::find_if(free_list.begin(), free_list.end(), [&](size_t b) {
             return owners[b].element_size == ElementSize(o.dtype) && SameStaticShape(owners[b].static_shape, shape);
           });
@@ -177,11 +184,11 @@ Result<AllocationPlan> PlanAllocations(const Model& model, const Model& unbound,
             const size_t b = *match;
             free_list.erase(match);
             released[b] = false;  // in use again, until its new last reader
-            share(o.name, b, i);
+            share(id, b, i);
             continue;
           }
         }
-        step.allocate.push_back(new_buffer(o, BufferKind::kPlanned, i));
+        step.allocate.push_back(new_buffer(o, id, BufferKind::kPlanned, i));
       }
       // Scratch: the estimate's buffers on ORT's allocators, taken while the node runs.
       const Estimate& e = estimate.nodes[i].estimate;
@@ -194,18 +201,15 @@ Result<AllocationPlan> PlanAllocations(const Model& model, const Model& unbound,
     // Buffers this node read or wrote for the last time go on the free list, inputs first, then
     // outputs (the order ORT decrements use counts in), where later outputs may take them.
     released.resize(plan.buffers.size(), false);
-    auto release = [&](std::string_view value) {
-      auto it = buffer_of.find(value);
-      if (it == buffer_of.end()) return;
-      const size_t b = it->second;
+    auto release = [&](int32_t id) {
+      if (id < 0 || buffer_of[static_cast<size_t>(id)] == kNone) return;
+      const size_t b = buffer_of[static_cast<size_t>(id)];
       if (released[b] || plan.buffers[b].kind != BufferKind::kPlanned || owners[b].last_read != i) return;
       released[b] = true;
       free_list.push_front(b);
     };
-    for (const auto& in : node.inputs)
-      if (in.present()) release(in.name);
-    for (const auto& o : node.outputs)
-      if (o.present()) release(o.name);
+    for (size_t k = 0; k < node.inputs.size(); ++k) release(ids.input(i, k));
+    for (size_t k = 0; k < node.outputs.size(); ++k) release(ids.output(i, k));
   }
   // At run time a buffer goes back only after the last reader of every value that shared it
   // (GenerateDeallocationPlan), whatever the planner reused it for on the way.

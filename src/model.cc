@@ -55,6 +55,7 @@ struct Model::Impl {
   std::vector<NodeView> nodes;
   std::vector<TensorInfo> inputs;
   std::vector<TensorInfo> outputs;
+  TensorIds tensor_ids;
   std::vector<std::string> symbolic_dims;
   uint64_t initializer_bytes = 0;
   // The execution order, found once: Rebind skips every check that does not depend on the dims
@@ -617,8 +618,14 @@ void HideInventedDims(const std::unordered_set<std::string>& declared, TensorInf
     if (!d.known() && d.symbol.rfind("unk__", 0) == 0 && !declared.count(d.symbol)) d.symbol.clear();
 }
 
+// A tensor as inference left it, and its dense id (Model::TensorIds) once the main graph's views
+// have met it.
+struct Value {
+  TensorInfo info;
+  int32_t id = -1;
+};
 // A graph's values by name; the names are views into the graph, which outlives the map.
-using ValueMap = std::unordered_map<std::string_view, TensorInfo>;
+using ValueMap = std::unordered_map<std::string_view, Value>;
 
 // A graph's own values as inference left them: initializers, inputs, value_info and outputs, and
 // Constant nodes as weights that carry their small integer values (Reshape shapes, axes). `dims`
@@ -629,9 +636,9 @@ ValueMap GraphValues(const onnx::GraphProto& graph, const std::map<std::string, 
   ValueMap values;
   values.reserve(static_cast<size_t>(graph.initializer_size() + graph.input_size() + graph.value_info_size() +
                                      graph.output_size()));
-  for (const auto& t : graph.initializer()) values[t.name()] = InfoFromTensor(t);
+  for (const auto& t : graph.initializer()) values[t.name()].info = InfoFromTensor(t);
   auto remember = [&](const onnx::ValueInfoProto& vi) {
-    auto& info = values[vi.name()];
+    auto& info = values[vi.name()].info;
     info.name = vi.name();
     FillFromType(vi.type(), &info);
     if (declared != nullptr) HideInventedDims(*declared, &info);
@@ -647,7 +654,7 @@ ValueMap GraphValues(const onnx::GraphProto& graph, const std::map<std::string, 
   for (const auto& vi : graph.output()) remember(vi);
   for (const auto& node : graph.node()) {
     if (node.op_type() != "Constant" || !IsOnnxDomain(node.domain()) || node.output_size() != 1) continue;
-    auto& info = values[node.output(0)];
+    auto& info = values[node.output(0)].info;
     info.is_initializer = true;
     for (const auto& a : node.attribute()) {
       if (a.name() == "value" && a.has_t()) info.int_values = IntValues(a.t());
@@ -691,7 +698,7 @@ Subgraph BuildSubgraph(const std::string& attribute, const onnx::GraphProto& bod
     if (name.empty()) return TensorInfo{};
     for (const ValueScope* s = &scope; s != nullptr; s = s->outer) {
       auto it = s->values->find(name);
-      if (it != s->values->end()) return it->second;
+      if (it != s->values->end()) return it->second.info;
     }
     TensorInfo info;
     info.name = name;
@@ -884,7 +891,7 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
   // Values computed by data propagation (Shape -> Gather -> Concat ...).
   for (const auto& [name, shape] : propagated) {
     auto it = values.find(name);
-    if (it == values.end() || it->second.int_values) continue;
+    if (it == values.end() || it->second.info.int_values) continue;
     std::vector<int64_t> ints;
     bool complete = true;
     for (const auto& d : shape.dim()) {
@@ -894,29 +901,34 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
       }
       ints.push_back(d.dim_value());
     }
-    if (complete) it->second.int_values = std::move(ints);
+    if (complete) it->second.info.int_values = std::move(ints);
   }
 
   for (const auto& [name, v] : folded.values) {
     auto it = values.find(name);
-    if (it == values.end() || it->second.int_values || !v.fully_known()) continue;
+    if (it == values.end() || it->second.info.int_values || !v.fully_known()) continue;
     std::vector<int64_t> ints;
     for (const FoldedElement& d : v.elements) ints.push_back(*d.value);
-    it->second.int_values = std::move(ints);
+    it->second.info.int_values = std::move(ints);
   }
 
-  auto info_of = [&](const std::string& name) {
-    if (name.empty()) return TensorInfo{};
-    auto it = values.find(name);
-    if (it != values.end()) return it->second;
-    TensorInfo info;
-    info.name = name;
-    return info;
+  // A tensor by name, with its id given at its first use; a name nothing provides (only a Rebind,
+  // which skips the checks, could meet one) is a tensor with only a name.
+  TensorIds& ids = impl->tensor_ids;
+  auto value_of = [&](const std::string& name) -> Value& {
+    auto [it, inserted] = values.try_emplace(name);
+    if (inserted) it->second.info.name = name;
+    if (it->second.id < 0) it->second.id = static_cast<int32_t>(ids.count++);
+    return it->second;
   };
 
   // The views, in execution order (the nodes were permuted into it above). Each name is looked up
   // once per use: a 100k-node graph has 300k uses, and every pass over them costs tens of ms.
   impl->nodes.reserve(order.size());
+  ids.input_begin.reserve(order.size() + 1);
+  ids.output_begin.reserve(order.size() + 1);
+  ids.input_ids.reserve(order.size() * 2);
+  ids.output_ids.reserve(order.size());
   for (int i : order) {
     const auto& node = graph.node(i);
     NodeView view;
@@ -930,18 +942,29 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
     // A tensor whose shape lost a dim no one can name carries the first node that lost it, passed
     // from each node's first such input to its outputs, so an unknown estimate can say where to look.
     const std::string* lost_at = nullptr;
+    ids.input_begin.push_back(static_cast<uint32_t>(ids.input_ids.size()));
+    ids.output_begin.push_back(static_cast<uint32_t>(ids.output_ids.size()));
     for (const auto& in : node.input()) {
-      view.inputs.push_back(info_of(in));
+      if (in.empty()) {
+        view.inputs.emplace_back();
+        ids.input_ids.push_back(-1);
+        continue;
+      }
+      const Value& value = value_of(in);
+      view.inputs.push_back(value.info);
+      ids.input_ids.push_back(value.id);
       const std::string& origin = view.inputs.back().shape_lost_at;
       if (lost_at == nullptr && !origin.empty()) lost_at = &origin;
     }
     for (const auto& out : node.output()) {
       if (out.empty()) {
         view.outputs.emplace_back();
+        ids.output_ids.push_back(-1);
         continue;
       }
-      TensorInfo& info = values[out];
-      info.name = out;
+      Value& value = value_of(out);
+      ids.output_ids.push_back(value.id);
+      TensorInfo& info = value.info;
       const bool lost = !info.has_shape || std::any_of(info.dims.begin(), info.dims.end(), [](const Dim& d) {
         return !d.known() && d.symbol.empty();
       });
@@ -960,10 +983,22 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
     impl->nodes.push_back(std::move(view));
   }
 
-  // Graph inputs that are not initializers.
+  ids.input_begin.push_back(static_cast<uint32_t>(ids.input_ids.size()));
+  ids.output_begin.push_back(static_cast<uint32_t>(ids.output_ids.size()));
+  // Graph inputs that are not initializers, and the outputs (a graph may name "" as either).
+  auto add = [&](const std::string& name, std::vector<TensorInfo>* infos, std::vector<int32_t>* tensor_ids) {
+    if (name.empty()) {
+      infos->emplace_back();
+      tensor_ids->push_back(-1);
+      return;
+    }
+    const Value& value = value_of(name);
+    infos->push_back(value.info);
+    tensor_ids->push_back(value.id);
+  };
   for (const auto& vi : graph.input())
-    if (!weight_inputs.count(vi.name())) impl->inputs.push_back(info_of(vi.name()));
-  for (const auto& vi : graph.output()) impl->outputs.push_back(info_of(vi.name()));
+    if (!weight_inputs.count(vi.name())) add(vi.name(), &impl->inputs, &ids.graph_inputs);
+  for (const auto& vi : graph.output()) add(vi.name(), &impl->outputs, &ids.graph_outputs);
   return std::shared_ptr<const Model::Impl>(std::move(impl));
 }
 
@@ -1055,6 +1090,7 @@ const std::vector<TensorInfo>& Model::inputs() const { return impl_->inputs; }
 const std::vector<TensorInfo>& Model::outputs() const { return impl_->outputs; }
 const std::vector<std::string>& Model::symbolic_dims() const { return impl_->symbolic_dims; }
 uint64_t Model::initializer_bytes() const { return impl_->initializer_bytes; }
+const TensorIds& Model::tensor_ids() const { return impl_->tensor_ids; }
 
 namespace {
 

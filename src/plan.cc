@@ -68,13 +68,13 @@ struct LiveBuffer {
 
 std::vector<LiveBuffer> LiveBuffers(const Model& model, size_t* unsized) {
   const auto& nodes = model.nodes();
+  const TensorIds& ids = model.tensor_ids();
   const size_t n = nodes.size();
   std::vector<LiveBuffer> buffers;
-  // Keyed by views of the names the model's NodeViews own (the model outlives this function).
-  std::unordered_map<std::string_view, size_t> buffer_of;
-  buffer_of.reserve(n * 2 + model.inputs().size());
+  constexpr size_t kNone = std::numeric_limits<size_t>::max();
+  std::vector<size_t> buffer_of(ids.count, kNone);  // by tensor id
   buffers.reserve(n * 2 + model.inputs().size());
-  auto new_buffer = [&](const TensorInfo& t, size_t step, bool feed) {
+  auto new_buffer = [&](const TensorInfo& t, int32_t id, size_t step, bool feed) {
     auto bytes = TensorBytes(t);
     if (!bytes) ++*unsized;
     LiveBuffer b;
@@ -82,17 +82,19 @@ std::vector<LiveBuffer> LiveBuffers(const Model& model, size_t* unsized) {
     b.first = b.last = step;
     b.feed = feed;
     buffers.push_back(b);
-    buffer_of[t.name] = buffers.size() - 1;
+    buffer_of[static_cast<size_t>(id)] = buffers.size() - 1;
   };
-  for (const auto& in : model.inputs())
-    if (in.present() && !in.is_initializer) new_buffer(in, 0, /*feed=*/true);
+  auto buffer_at = [&](int32_t id) { return id < 0 ? kNone : buffer_of[static_cast<size_t>(id)]; };
+  for (size_t k = 0; k < model.inputs().size(); ++k) {
+    const TensorInfo& in = model.inputs()[k];
+    if (in.present() && !in.is_initializer) new_buffer(in, ids.graph_inputs[k], 0, /*feed=*/true);
+  }
   for (size_t i = 0; i < n; ++i) {
     const NodeView& node = nodes[i];
-    for (const auto& in : node.inputs) {
-      if (!in.present()) continue;
-      auto it = buffer_of.find(in.name);
-      if (it == buffer_of.end()) continue;
-      LiveBuffer& b = buffers[it->second];
+    for (size_t k = 0; k < node.inputs.size(); ++k) {
+      const size_t at = buffer_at(ids.input(i, k));
+      if (at == kNone) continue;
+      LiveBuffer& b = buffers[at];
       b.last = std::max(b.last, i);
       b.first_reader = std::min(b.first_reader, i);
     }
@@ -101,16 +103,17 @@ std::vector<LiveBuffer> LiveBuffers(const Model& model, size_t* unsized) {
       const TensorInfo& o = node.outputs[k];
       if (!o.present() || o.is_initializer) continue;
       if (k == 0 && AliasesInput0(node)) {
-        auto it = buffer_of.find(node.inputs[0].name);
-        if (it != buffer_of.end()) buffer_of[o.name] = it->second;  // a view: same buffer, life extended by readers
-        continue;                                                   // a view of a weight: no activation
+        // A view: same buffer, life extended by readers; a view of a weight: no activation.
+        const size_t source = node.inputs.empty() ? kNone : buffer_at(ids.input(i, 0));
+        if (source != kNone) buffer_of[static_cast<size_t>(ids.output(i, 0))] = source;
+        continue;
       }
-      new_buffer(o, i, /*feed=*/false);
+      new_buffer(o, ids.output(i, k), i, /*feed=*/false);
     }
   }
-  for (const auto& o : model.outputs()) {
-    auto it = buffer_of.find(o.name);
-    if (it != buffer_of.end() && n > 0) buffers[it->second].last = n - 1;
+  for (size_t k = 0; k < model.outputs().size() && n > 0; ++k) {
+    const size_t at = buffer_at(ids.graph_outputs[k]);
+    if (at != kNone) buffers[at].last = n - 1;
   }
   return buffers;
 }

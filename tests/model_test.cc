@@ -2,6 +2,9 @@
 // message. Graphs are built in a few lines with tests/test_graph.h.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
 #include "tests/test_graph.h"
 #include "wsest/model.h"
 #include "wsest/registry.h"
@@ -187,6 +190,58 @@ TEST(ModelLoad, EveryEighthTruncationIsAnErrorNotACrash) {
       EXPECT_EQ(model.error().code, ErrorCode::kInvalidArgument) << model.error().message;
     }
   }
+}
+
+// Tensor ids (Model::TensorIds) are the names' stand-ins in the plan and the arena replay: one id
+// per tensor wherever it appears, -1 for an omitted input, the graph's inputs and outputs included.
+TEST(ModelLoad, TensorIdsNameEachTensorOnceWhereverItAppears) {
+  GraphBuilder g;
+  g.Opset("", 13);
+  g.Input("x", kFloat, {2, 8}).Output("y").Output("s");
+  g.Weight("w", kFloat, {8, 8});
+  g.Node("MatMul", {"x", "w"}, {"h"}, "mm");
+  g.Node("Relu", {"h"}, {"y"}, "relu");
+  // Clip's min omitted (""), its max the same tensor as its input: read twice by one node.
+  g.Node("Clip", {"h", "", "h"}, {"c"}, "clip");
+  g.Node("Shape", {"c"}, {"s"}, "shape");
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  const TensorIds& ids = model->tensor_ids();
+  const auto& nodes = model->nodes();
+  ASSERT_EQ(nodes.size(), 4u);
+  ASSERT_EQ(ids.input_begin.size(), 5u);
+  ASSERT_EQ(ids.output_begin.size(), 5u);
+  // x, w, h, y, c, s: six tensors, each with its own id.
+  EXPECT_EQ(ids.count, 6u);
+  std::map<std::string, int32_t> id_of;
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    for (size_t k = 0; k < nodes[i].inputs.size(); ++k) {
+      const int32_t id = ids.input(i, k);
+      if (!nodes[i].inputs[k].present()) {
+        EXPECT_EQ(id, -1) << nodes[i].Label() << " input " << k;
+        continue;
+      }
+      auto [it, inserted] = id_of.emplace(nodes[i].inputs[k].name, id);
+      EXPECT_EQ(it->second, id) << nodes[i].inputs[k].name;
+    }
+    for (size_t k = 0; k < nodes[i].outputs.size(); ++k) {
+      auto [it, inserted] = id_of.emplace(nodes[i].outputs[k].name, ids.output(i, k));
+      EXPECT_EQ(it->second, ids.output(i, k)) << nodes[i].outputs[k].name;
+    }
+  }
+  ASSERT_EQ(id_of.size(), 6u);
+  std::set<int32_t> distinct;
+  for (const auto& [name, id] : id_of) {
+    EXPECT_GE(id, 0) << name;
+    EXPECT_LT(id, 6) << name;
+    distinct.insert(id);
+  }
+  EXPECT_EQ(distinct.size(), 6u);
+  ASSERT_EQ(ids.graph_inputs.size(), 1u);
+  EXPECT_EQ(ids.graph_inputs[0], id_of["x"]);
+  ASSERT_EQ(ids.graph_outputs.size(), 2u);
+  EXPECT_EQ(ids.graph_outputs[0], id_of["y"]);
+  EXPECT_EQ(ids.graph_outputs[1], id_of["s"]);
 }
 
 TEST(ModelLoad, OpsetNewerThanSupportedIsAnError) {
