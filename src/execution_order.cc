@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 #include <utility>
+
+#include "src/name_index.h"
 
 namespace wsest {
 namespace {
@@ -28,25 +28,32 @@ bool IsConstantNode(const onnx::NodeProto& node) { return node.op_type() == "Con
 GraphEdges BuildGraphEdges(const onnx::GraphProto& graph) {
   const int n = graph.node_size();
   GraphEdges edges;
-  std::unordered_map<std::string_view, int> producer;
-  producer.reserve(static_cast<size_t>(n) * 2);
+  // Outputs by name, and the node making each (src/name_index.h: flat, one probe a lookup).
+  NameIndex outputs(static_cast<size_t>(n) * 2);
+  std::vector<int> producer_of;
+  producer_of.reserve(static_cast<size_t>(n) * 2);
   for (int i = 0; i < n && !edges.duplicate_output; ++i) {
     for (const auto& out : graph.node(i).output()) {
       if (out.empty()) continue;
-      auto [it, inserted] = producer.emplace(out, i);
-      if (!inserted) {
+      auto [at, added] = outputs.Add(out);
+      if (!added) {
         edges.duplicate_output = out;
-        edges.duplicate_output_first = it->second;
+        edges.duplicate_output_first = producer_of[at];
         edges.duplicate_output_node = i;
         break;
       }
+      producer_of.push_back(i);
     }
   }
-  std::unordered_set<std::string_view> provided;
-  provided.reserve(static_cast<size_t>(graph.input_size() + graph.initializer_size() + graph.sparse_initializer_size()));
-  for (const auto& in : graph.input()) provided.insert(in.name());
-  for (const auto& t : graph.initializer()) provided.insert(t.name());
-  for (const auto& t : graph.sparse_initializer()) provided.insert(t.values().name());
+  auto producer = [&](std::string_view name) {
+    const uint32_t at = outputs.Find(name);
+    return at == NameIndex::kAbsent ? -1 : producer_of[at];
+  };
+  NameIndex provided(static_cast<size_t>(graph.input_size() + graph.initializer_size() +
+                                         graph.sparse_initializer_size()));
+  for (const auto& in : graph.input()) provided.Add(in.name());
+  for (const auto& t : graph.initializer()) provided.Add(t.name());
+  for (const auto& t : graph.sparse_initializer()) provided.Add(t.values().name());
 
   edges.producer_begin.reserve(static_cast<size_t>(n) + 1);
   edges.producer_nodes.reserve(static_cast<size_t>(n) * 2);
@@ -57,10 +64,10 @@ GraphEdges BuildGraphEdges(const onnx::GraphProto& graph) {
     from.clear();
     for (const auto& in : node.input()) {
       if (in.empty()) continue;
-      auto it = producer.find(in);
-      if (it != producer.end()) {
-        from.push_back(it->second);  // itself too: a node reading its own output is a cycle
-      } else if (!edges.unprovided_input && !provided.count(in)) {
+      const int p = producer(in);
+      if (p >= 0) {
+        from.push_back(p);  // itself too: a node reading its own output is a cycle
+      } else if (!edges.unprovided_input && provided.Find(in) == NameIndex::kAbsent) {
         edges.unprovided_input = in;
         edges.unprovided_input_node = i;
       }
@@ -72,8 +79,8 @@ GraphEdges BuildGraphEdges(const onnx::GraphProto& graph) {
       for (const auto& g : attr.graphs()) SubgraphReads(g, &body_reads);
     }
     for (std::string_view name : body_reads) {
-      auto it = producer.find(name);
-      if (it != producer.end() && it->second != i) from.push_back(it->second);
+      const int p = producer(name);
+      if (p >= 0 && p != i) from.push_back(p);
     }
     std::sort(from.begin(), from.end());
     from.erase(std::unique(from.begin(), from.end()), from.end());

@@ -27,6 +27,7 @@
 
 #include "ops/schemas.h"
 #include "src/execution_order.h"
+#include "src/name_index.h"
 #include "src/shape_folding.h"
 #include "src/text.h"
 #include "src/cpu_fallback.h"
@@ -624,8 +625,28 @@ struct Value {
   TensorInfo info;
   int32_t id = -1;
 };
-// A graph's values by name; the names are views into the graph, which outlives the map.
-using ValueMap = std::unordered_map<std::string_view, Value>;
+// A graph's values by name (src/name_index.h), in the order they were added. The names are views
+// into the graph, which outlives the map. A Value pointer lives until the next Get.
+class ValueMap {
+ public:
+  explicit ValueMap(size_t expected) : index_(expected) { values_.reserve(expected); }
+  Value* Find(std::string_view name) {
+    const uint32_t i = index_.Find(name);
+    return i == NameIndex::kAbsent ? nullptr : &values_[i];
+  }
+  const Value* Find(std::string_view name) const { return const_cast<ValueMap*>(this)->Find(name); }
+  // The value of `name`, a default one added when absent; second: whether it was added.
+  std::pair<Value*, bool> Get(std::string_view name) {
+    const auto [i, added] = index_.Add(name);
+    if (added) values_.emplace_back();
+    return {&values_[i], added};
+  }
+  Value& operator[](std::string_view name) { return *Get(name).first; }
+
+ private:
+  NameIndex index_;
+  std::vector<Value> values_;
+};
 
 // A graph's own values as inference left them: initializers, inputs, value_info and outputs, and
 // Constant nodes as weights that carry their small integer values (Reshape shapes, axes). `dims`
@@ -633,9 +654,8 @@ using ValueMap = std::unordered_map<std::string_view, Value>;
 // `declared`, for the main graph: the dim names its inputs declare; onnx's other invented ones are hidden.
 ValueMap GraphValues(const onnx::GraphProto& graph, const std::map<std::string, int64_t>* dims,
                      const std::unordered_set<std::string>* declared = nullptr) {
-  ValueMap values;
-  values.reserve(static_cast<size_t>(graph.initializer_size() + graph.input_size() + graph.value_info_size() +
-                                     graph.output_size()));
+  ValueMap values(static_cast<size_t>(graph.initializer_size() + graph.input_size() + graph.value_info_size() +
+                                      graph.output_size()));
   for (const auto& t : graph.initializer()) values[t.name()].info = InfoFromTensor(t);
   auto remember = [&](const onnx::ValueInfoProto& vi) {
     auto& info = values[vi.name()].info;
@@ -697,8 +717,7 @@ Subgraph BuildSubgraph(const std::string& attribute, const onnx::GraphProto& bod
   auto info_of = [&](const std::string& name) {
     if (name.empty()) return TensorInfo{};
     for (const ValueScope* s = &scope; s != nullptr; s = s->outer) {
-      auto it = s->values->find(name);
-      if (it != s->values->end()) return it->second.info;
+      if (const Value* v = s->values->Find(name)) return v->info;
     }
     TensorInfo info;
     info.name = name;
@@ -890,8 +909,8 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
 
   // Values computed by data propagation (Shape -> Gather -> Concat ...).
   for (const auto& [name, shape] : propagated) {
-    auto it = values.find(name);
-    if (it == values.end() || it->second.info.int_values) continue;
+    Value* it = values.Find(name);
+    if (it == nullptr || it->info.int_values) continue;
     std::vector<int64_t> ints;
     bool complete = true;
     for (const auto& d : shape.dim()) {
@@ -901,25 +920,25 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
       }
       ints.push_back(d.dim_value());
     }
-    if (complete) it->second.info.int_values = std::move(ints);
+    if (complete) it->info.int_values = std::move(ints);
   }
 
   for (const auto& [name, v] : folded.values) {
-    auto it = values.find(name);
-    if (it == values.end() || it->second.info.int_values || !v.fully_known()) continue;
+    Value* it = values.Find(name);
+    if (it == nullptr || it->info.int_values || !v.fully_known()) continue;
     std::vector<int64_t> ints;
     for (const FoldedElement& d : v.elements) ints.push_back(*d.value);
-    it->second.info.int_values = std::move(ints);
+    it->info.int_values = std::move(ints);
   }
 
   // A tensor by name, with its id given at its first use; a name nothing provides (only a Rebind,
   // which skips the checks, could meet one) is a tensor with only a name.
   TensorIds& ids = impl->tensor_ids;
   auto value_of = [&](const std::string& name) -> Value& {
-    auto [it, inserted] = values.try_emplace(name);
-    if (inserted) it->second.info.name = name;
-    if (it->second.id < 0) it->second.id = static_cast<int32_t>(ids.count++);
-    return it->second;
+    auto [value, added] = values.Get(name);
+    if (added) value->info.name = name;
+    if (value->id < 0) value->id = static_cast<int32_t>(ids.count++);
+    return *value;
   };
 
   // The views, in execution order (the nodes were permuted into it above). Each name is looked up
