@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <future>
 #include <limits>
 #include <optional>
 #include <utility>
@@ -71,14 +74,40 @@ struct Bound {
   PeakPlan plan;
 };
 
+// A probe worked out but not yet recorded: what Probe records, computed by a function that touches
+// nothing of the search's, so that it can run ahead on a second thread.
+struct ProbeWork {
+  int64_t value = 0;
+  bool judged = false;
+  std::optional<Error> error;             // binding, estimating or planning failed
+  std::optional<Bound> bound;             // when it did not
+  std::optional<Result<ProbeVerdict>> answer;  // the judge's, when it was asked
+};
+
 class MaxDimSearch {
  public:
   MaxDimSearch(const Model& model, const ModelOptions& base, const Target& target, const PlanOptions& options,
-               const ProbeJudge& judge, MaxDimResult* result)
-      : model_(model), base_(base), target_(target), options_(options), judge_(judge), result_(*result) {}
+               const ProbeJudge& judge, bool speculate, MaxDimResult* result)
+      : model_(model),
+        base_(base),
+        target_(target),
+        options_(options),
+        judge_(judge),
+        dim_(result->dim),
+        budget_(result->budget),
+        speculate_(speculate),
+        result_(*result) {}
+  // A probe still running ahead is of no more use: it stops at its next step, and is waited for.
+  ~MaxDimSearch() {
+    cancelled_ = true;
+    if (ahead_.valid()) ahead_.wait();
+  }
+  MaxDimSearch(const MaxDimSearch&) = delete;
+  MaxDimSearch& operator=(const MaxDimSearch&) = delete;
 
   // Phase 1: the largest value in [1, limit] whose live peak fits; nullopt when 1's does not.
   Result<std::optional<int64_t>> ByLivePeak(int64_t limit) {
+    if (limit > 1) WorkAhead(limit, /*judged=*/false);  // probed next unless 1 does not fit
     WSEST_ASSIGN_OR_RETURN(Verdict at_one, Probe(1, /*judged=*/false));
     if (at_one != Verdict::kFits) return std::optional<int64_t>();
     int64_t lo = 1;  // fits
@@ -108,6 +137,7 @@ class MaxDimSearch {
   // does a bisection, which assumes monotonicity, take over.
   Result<std::optional<int64_t>> ByJudge(int64_t upper) {
     constexpr int64_t kTopScan = 8;
+    if (upper > 1) WorkAhead(1);  // judged next unless `upper` fits
     WSEST_ASSIGN_OR_RETURN(Verdict at_upper, JudgeAt(upper));
     if (at_upper == Verdict::kFits) return std::optional<int64_t>(upper);
     if (upper == 1) return std::optional<int64_t>();
@@ -118,6 +148,7 @@ class MaxDimSearch {
     if (at_one == Verdict::kCannotTell && Newest(1).unknown_workspace_nodes > 0) return std::optional<int64_t>();
     const int64_t scan_end = std::max<int64_t>(2, upper - kTopScan);
     for (int64_t value = upper - 1; value >= scan_end; --value) {
+      if (value > scan_end) WorkAhead(value - 1);
       WSEST_ASSIGN_OR_RETURN(Verdict v, JudgeAt(value));
       if (v == Verdict::kFits) return std::optional<int64_t>(value);
     }
@@ -125,6 +156,9 @@ class MaxDimSearch {
     int64_t lo = 1, hi = scan_end;
     while (hi - lo > 1) {
       const int64_t mid = lo + (hi - lo) / 2;
+      // Ahead: the midpoint below, which the search needs when `mid` does not fit (the answer is
+      // small next to the live peak's wherever the arena's regions outgrow the live buffers).
+      if (mid - lo > 1) WorkAhead(lo + (mid - lo) / 2);
       WSEST_ASSIGN_OR_RETURN(Verdict v, JudgeAt(mid));
       (v == Verdict::kFits ? lo : hi) = mid;
     }
@@ -136,7 +170,7 @@ class MaxDimSearch {
   Result<Verdict> JudgeAt(int64_t value) {
     for (auto p = result_.probes.rbegin(); p != result_.probes.rend(); ++p)
       if (p->value == value && !p->live_only) return p->verdict;
-    if (last_fit_ && last_fit_->value == value) return Record(*last_fit_, true);
+    if (last_fit_ && last_fit_->value == value) return Record(*last_fit_, true, std::nullopt);
     return Probe(value, true);
   }
 
@@ -162,51 +196,99 @@ class MaxDimSearch {
     return fits;
   }
 
-  // Binds, estimates and plans `value`, then records it: a live peak over the budget is a "no";
-  // within it, the judge answers when `judged` (and there is one), else the live peak does.
+  // Binds, estimates and plans `value` and, when `judged` and its live peak fits, asks the judge
+  // (a live peak over the budget needs none: every buffer live at that step is held at once by
+  // ORT's arena, or by cuBLAS beside it, counted on both sides, so every order runs out too).
+  // Reads only what the search was given, so it may run on a second thread; stops early, with no
+  // answer, once the search no longer wants it.
+  ProbeWork Work(int64_t value, bool judged) const {
+    ProbeWork w;
+    w.value = value;
+    w.judged = judged;
+    Result<Model> bound = BindPoint(model_, base_, {{dim_, value}});
+    if (!bound.ok()) {
+      w.error = bound.error();
+      return w;
+    }
+    if (cancelled_) return w;
+    Result<ModelEstimate> estimate = EstimateModel(*bound, target_);
+    if (!estimate.ok()) {
+      w.error = estimate.error();
+      return w;
+    }
+    Result<PeakPlan> plan = PlanPeak(*bound, *estimate, options_);
+    if (!plan.ok()) {
+      w.error = plan.error();
+      return w;
+    }
+    w.bound = Bound{value, std::move(*bound), std::move(*estimate), std::move(*plan)};
+    if (judge_ && judged && w.bound->plan.peak_bytes <= budget_ && !cancelled_)
+      w.answer = judge_(w.bound->model, w.bound->estimate, w.bound->plan);
+    return w;
+  }
+
+  // Starts the probe of `value` on the second thread, when there is one and a judged value has
+  // not been judged yet. A probe worked out ahead that the search went past is dropped once done;
+  // while one still runs, nothing new starts.
+  void WorkAhead(int64_t value, bool judged = true) {
+    if (!speculate_ || (judged && Judged(value))) return;
+    if (ahead_.valid()) {
+      if (ahead_value_ == value || ahead_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
+      ahead_.get();
+    }
+    ahead_value_ = value;
+    ahead_judged_ = judged;
+    ahead_ = std::async(std::launch::async, [this, value, judged] { return Work(value, judged); });
+  }
+
+  bool Judged(int64_t value) const {
+    for (const auto& p : result_.probes)
+      if (p.value == value && !p.live_only) return true;
+    return last_fit_ && last_fit_->value == value;
+  }
+
+  // The probe of `value`: the one worked out ahead when it is that one, else worked out now.
+  ProbeWork TakeWork(int64_t value, bool judged) {
+    if (ahead_.valid() && ahead_value_ == value && ahead_judged_ == judged) return ahead_.get();
+    return Work(value, judged);
+  }
+
+  // Works out the probe of `value` (or takes it from the second thread) and records it.
   Result<Verdict> Probe(int64_t value, bool judged) {
+    ProbeWork w = TakeWork(value, judged);
     // A byte count over 64 bits at this value cannot fit any budget: a "no", not an error.
-    auto overflowed = [&](const Error& e) {
-      if (e.code != ErrorCode::kOutOfRange) return false;
+    if (w.error) {
+      if (w.error->code != ErrorCode::kOutOfRange) return *w.error;
       DimProbe p;
       p.value = value;
       p.peak = std::numeric_limits<uint64_t>::max();
       p.overflowed = true;
       result_.probes.push_back(p);
-      return true;
-    };
-    Result<Model> bound = BindPoint(model_, base_, {{result_.dim, value}});
-    if (!bound.ok()) return overflowed(bound.error()) ? Result<Verdict>(Verdict::kDoesNotFit) : Result<Verdict>(bound.error());
-    Result<ModelEstimate> estimate = EstimateModel(*bound, target_);
-    if (!estimate.ok())
-      return overflowed(estimate.error()) ? Result<Verdict>(Verdict::kDoesNotFit) : Result<Verdict>(estimate.error());
-    Result<PeakPlan> plan = PlanPeak(*bound, *estimate, options_);
-    if (!plan.ok()) return overflowed(plan.error()) ? Result<Verdict>(Verdict::kDoesNotFit) : Result<Verdict>(plan.error());
-    Bound b{value, std::move(*bound), std::move(*estimate), std::move(*plan)};
-    WSEST_ASSIGN_OR_RETURN(Verdict verdict, Record(b, judged));
-    if (verdict == Verdict::kFits) last_fit_ = std::move(b);
+      return Verdict::kDoesNotFit;
+    }
+    WSEST_ASSIGN_OR_RETURN(Verdict verdict, Record(*w.bound, judged, w.answer));
+    if (verdict == Verdict::kFits) last_fit_ = std::move(w.bound);
     return verdict;
   }
 
-  Result<Verdict> Record(const Bound& b, bool judged) {
+  // Records a probe; `answer` is the judge's, asked by Work when the probe is judged and fits.
+  Result<Verdict> Record(const Bound& b, bool judged, std::optional<Result<ProbeVerdict>> answer) {
     DimProbe p;
     p.value = b.value;
     p.peak = b.plan.peak_bytes;
     p.unknown_workspace_nodes = b.plan.unknown_workspace_nodes;
     p.verdict = b.plan.peak_bytes <= result_.budget ? Verdict::kFits : Verdict::kDoesNotFit;
-    // A live peak over the budget needs no judge: every buffer live at that step is held at once by
-    // ORT's arena (or by cuBLAS beside it, counted on both sides), so every order runs out too.
     if (judge_ && p.verdict == Verdict::kFits) {
       if (judged) {
         p.judged = true;
-        Result<ProbeVerdict> answer = judge_(b.model, b.estimate, b.plan);
-        if (!answer.ok()) {
-          if (answer.error().code != ErrorCode::kOutOfRange) return answer.error();
+        if (!answer) answer = judge_(b.model, b.estimate, b.plan);
+        if (!answer->ok()) {
+          if (answer->error().code != ErrorCode::kOutOfRange) return answer->error();
           p.overflowed = true;
           p.verdict = Verdict::kDoesNotFit;
         } else {
-          p.verdict = answer->verdict;
-          p.needed_bytes = answer->needed_bytes;
+          p.verdict = (*answer)->verdict;
+          p.needed_bytes = (*answer)->needed_bytes;
         }
       } else {
         p.live_only = true;
@@ -230,15 +312,23 @@ class MaxDimSearch {
   const Target& target_;
   const PlanOptions& options_;
   const ProbeJudge& judge_;
+  const std::string dim_;
+  const uint64_t budget_;
+  const bool speculate_;
   MaxDimResult& result_;
   std::optional<Bound> last_fit_;  // the newest value that fit
+  // The probe the second thread works out ahead (WorkAhead), and which it is.
+  std::future<ProbeWork> ahead_;
+  int64_t ahead_value_ = 0;
+  bool ahead_judged_ = false;
+  std::atomic<bool> cancelled_{false};
 };
 
 }  // namespace
 
 Result<MaxDimResult> FindMaxDim(const Model& model, const ModelOptions& base, const std::string& dim, uint64_t budget,
                                 const Target& target, const PlanOptions& options, int64_t limit,
-                                const ProbeJudge& judge) {
+                                const ProbeJudge& judge, int threads) {
   {
     auto ok = CheckSymbolicDim(model, base, dim, "--max-dim");
     if (!ok.ok()) return ok.error();
@@ -247,7 +337,7 @@ Result<MaxDimResult> FindMaxDim(const Model& model, const ModelOptions& base, co
   MaxDimResult result;
   result.dim = dim;
   result.budget = budget;
-  MaxDimSearch search(model, base, target, options, judge, &result);
+  MaxDimSearch search(model, base, target, options, judge, threads > 1, &result);
   WSEST_ASSIGN_OR_RETURN(std::optional<int64_t> by_live_peak, search.ByLivePeak(limit));
   result.largest = by_live_peak;
   if (judge) {

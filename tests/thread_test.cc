@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <optional>
 #include <thread>
@@ -206,6 +207,55 @@ TEST(Threads, EstimateModelOnFourThreadsGivesTheOneThreadAnswer) {
     auto wide_four = EstimateModel(*wide, DefaultTarget(), EstimateOptions{4});
     ASSERT_FALSE(wide_four.ok());
     EXPECT_EQ(wide_four.error().message, wide_one.error().message);
+  }
+}
+
+// --max-dim's second thread (FindMaxDim's threads) works probes out ahead; the search must record
+// what one thread records, whatever the verdicts. The judge is asked from both threads at once.
+TEST(Threads, MaxDimWithAProbeWorkedOutAheadRecordsWhatOneThreadRecords) {
+  ModelOptions symbolic;
+  symbolic.allow_symbolic = true;
+  auto model = Model::FromBytes(Chain(24), "chain.onnx", symbolic);
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  // The budget is the live peak at batch 17: phase 1 ends on 17 and phase 2 judges below it.
+  ModelOptions at17;
+  at17.dims = {{"batch", 17}};
+  auto bound = model->Rebind(at17);
+  ASSERT_TRUE(bound.ok()) << bound.error().message;
+  auto estimate = EstimateModel(*bound, DefaultTarget());
+  ASSERT_TRUE(estimate.ok());
+  auto plan = PlanPeak(*bound, *estimate, {});
+  ASSERT_TRUE(plan.ok());
+  const uint64_t budget = plan->peak_bytes;
+
+  using Pattern = std::function<Verdict(int64_t)>;
+  const std::vector<std::pair<std::string, Pattern>> patterns = {
+      // ORT's arena on the demo BERT: 9 and 10 run out, 11 to 13 run.
+      {"bert", [](int64_t b) { return b <= 8 || (b >= 11 && b <= 13) ? Verdict::kFits : Verdict::kDoesNotFit; }},
+      {"up to 5", [](int64_t b) { return b <= 5 ? Verdict::kFits : Verdict::kDoesNotFit; }},
+      {"up to 2", [](int64_t b) { return b <= 2 ? Verdict::kFits : Verdict::kDoesNotFit; }},
+      {"up to 6, then cannot tell", [](int64_t b) { return b <= 6 ? Verdict::kFits : Verdict::kCannotTell; }},
+      {"cannot tell", [](int64_t) { return Verdict::kCannotTell; }},
+  };
+  for (const auto& [name, verdict_at] : patterns) {
+    const ProbeJudge judge = [&verdict_at](const Model& m, const ModelEstimate&,
+                                           const PeakPlan&) -> Result<ProbeVerdict> {
+      return ProbeVerdict{verdict_at(m.inputs()[0].dims[0].value), std::nullopt};
+    };
+    auto one = FindMaxDim(*model, {}, "batch", budget, DefaultTarget(), {}, int64_t{1} << 20, judge, 1);
+    auto two = FindMaxDim(*model, {}, "batch", budget, DefaultTarget(), {}, int64_t{1} << 20, judge, 2);
+    ASSERT_TRUE(one.ok() && two.ok()) << name;
+    EXPECT_EQ(one->largest_by_live_peak, std::optional<int64_t>(17)) << name;
+    EXPECT_EQ(two->largest, one->largest) << name;
+    auto probes = [](const MaxDimResult& r) {
+      std::vector<std::string> out;
+      for (const auto& p : r.probes)
+        out.push_back(std::to_string(p.value) + " " + VerdictName(p.verdict) + (p.judged ? " judged" : "") +
+                      (p.live_only ? " live" : "") + " " + std::to_string(p.peak));
+      return out;
+    };
+    EXPECT_EQ(probes(*two), probes(*one)) << name;
+    ASSERT_EQ(two->model_at_largest.has_value(), one->model_at_largest.has_value()) << name;
   }
 }
 

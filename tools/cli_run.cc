@@ -124,7 +124,8 @@ int wsest::cli::RunCli(int argc, char** argv, std::ostream& out, std::ostream& e
   wsest::LayeredQueries library(sources);
   if (!sources.empty()) target.live = &library;
 
-  // The CLI owns its process: nodes are estimated on up to 8 of the machine's threads.
+  // The CLI owns its process: nodes are estimated on up to 8 of the machine's threads, and
+  // --max-dim works out a probe ahead on a second one.
   wsest::EstimateOptions estimate_options;
   estimate_options.threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
 
@@ -151,7 +152,8 @@ int wsest::cli::RunCli(int argc, char** argv, std::ostream& out, std::ostream& e
       if (answer->orders_out_of_memory == 0) v.needed_bytes = answer->needed_bytes();
       return v;
     };
-    auto found = wsest::FindMaxDim(*loaded, options, max_dim, *budget, target, plan_options, int64_t{1} << 20, judge);
+    auto found = wsest::FindMaxDim(*loaded, options, max_dim, *budget, target, plan_options, int64_t{1} << 20, judge,
+                                   estimate_options.threads);
     if (!found.ok()) return Fail(found.error().message);
     max_dim_result = std::move(*found);
     if (max_dim_result->model_at_largest) {

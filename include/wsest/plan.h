@@ -149,9 +149,13 @@ struct ProbeVerdict {
   std::optional<uint64_t> needed_bytes;
 };
 using ProbeJudge = std::function<Result<ProbeVerdict>(const Model&, const ModelEstimate&, const PeakPlan&)>;
+// `threads` over 1: a second thread works out, while the search waits on a probe, the probe the
+// search will make next if the answer goes one way (the next value of phase 2's scan, one of the
+// bisection's next midpoints). The probes recorded and the answer are the same as on one thread;
+// the judge is then called from two threads at once.
 Result<MaxDimResult> FindMaxDim(const Model& model, const ModelOptions& base, const std::string& dim, uint64_t budget,
                                 const Target& target, const PlanOptions& options = {},
-                                int64_t limit = int64_t{1} << 20, const ProbeJudge& judge = {});
+                                int64_t limit = int64_t{1} << 20, const ProbeJudge& judge = {}, int threads = 1);
 
 // --dim name=lo..hi. Evaluated values ("breakpoints"): both ends, every power of two in [lo, hi]
 // and the values one below and one above each of them, sorted and unique. Kernel choices flip at
