@@ -79,15 +79,19 @@ struct Bound {
 struct ProbeWork {
   int64_t value = 0;
   bool judged = false;
-  std::optional<Error> error;             // binding, estimating or planning failed
-  std::optional<Bound> bound;             // when it did not
+  std::optional<Error> error;                  // binding, estimating or planning failed
+  std::optional<Bound> bound;                  // when it did not
   std::optional<Result<ProbeVerdict>> answer;  // the judge's, when it was asked
 };
 
 class MaxDimSearch {
  public:
+  // Substitution (Model::Substitute) replaces Rebind once it gave Rebind's views at the first
+  // probe; until then, and where it cannot bind, each probe re-binds.
+  enum class Substitution { kUnchecked, kTrusted, kOff };
+
   MaxDimSearch(const Model& model, const ModelOptions& base, const Target& target, const PlanOptions& options,
-               const ProbeJudge& judge, bool speculate, MaxDimResult* result)
+               const ProbeJudge& judge, bool speculate, bool substitute, MaxDimResult* result)
       : model_(model),
         base_(base),
         target_(target),
@@ -96,6 +100,7 @@ class MaxDimSearch {
         dim_(result->dim),
         budget_(result->budget),
         speculate_(speculate),
+        substitution_(substitute ? Substitution::kUnchecked : Substitution::kOff),
         result_(*result) {}
   // A probe still running ahead is of no more use: it stops at its next step, and is waited for.
   ~MaxDimSearch() {
@@ -205,7 +210,7 @@ class MaxDimSearch {
     ProbeWork w;
     w.value = value;
     w.judged = judged;
-    Result<Model> bound = BindPoint(model_, base_, {{dim_, value}});
+    Result<Model> bound = BindAt(value);
     if (!bound.ok()) {
       w.error = bound.error();
       return w;
@@ -227,6 +232,18 @@ class MaxDimSearch {
     return w;
   }
 
+  // `value` bound: by substitution once it is trusted, else by Rebind.
+  Result<Model> BindAt(int64_t value) const {
+    if (substitution_ == Substitution::kTrusted)
+      if (std::optional<Model> substituted = model_.Substitute({{dim_, value}})) return std::move(*substituted);
+    return BindPoint(model_, base_, {{dim_, value}});
+  }
+
+ public:
+  // Whether the probes were bound by substitution (the answer's model then needs checking).
+  bool Substituted() const { return substitution_ == Substitution::kTrusted; }
+
+ private:
   // Starts the probe of `value` on the second thread, when there is one and a judged value has
   // not been judged yet. A probe worked out ahead that the search went past is dropped once done;
   // while one still runs, nothing new starts.
@@ -253,9 +270,15 @@ class MaxDimSearch {
     return Work(value, judged);
   }
 
-  // Works out the probe of `value` (or takes it from the second thread) and records it.
+  // Works out the probe of `value` (or takes it from the second thread) and records it. The first
+  // probe Rebind made decides whether substitution is trusted: it must give the same views.
   Result<Verdict> Probe(int64_t value, bool judged) {
     ProbeWork w = TakeWork(value, judged);
+    if (substitution_ == Substitution::kUnchecked && w.bound) {
+      std::optional<Model> substituted = model_.Substitute({{dim_, value}});
+      const bool same = substituted && SameViews(*substituted, w.bound->model);
+      substitution_ = same ? Substitution::kTrusted : Substitution::kOff;
+    }
     // A byte count over 64 bits at this value cannot fit any budget: a "no", not an error.
     if (w.error) {
       if (w.error->code != ErrorCode::kOutOfRange) return *w.error;
@@ -315,6 +338,7 @@ class MaxDimSearch {
   const std::string dim_;
   const uint64_t budget_;
   const bool speculate_;
+  std::atomic<Substitution> substitution_;  // read by the second thread's probes
   MaxDimResult& result_;
   std::optional<Bound> last_fit_;  // the newest value that fit
   // The probe the second thread works out ahead (WorkAhead), and which it is.
@@ -334,26 +358,40 @@ Result<MaxDimResult> FindMaxDim(const Model& model, const ModelOptions& base, co
     if (!ok.ok()) return ok.error();
   }
   if (limit < 1) return InvalidArgument(fmt::format("--max-dim {}: the search limit must be at least 1", dim));
-  MaxDimResult result;
-  result.dim = dim;
-  result.budget = budget;
-  MaxDimSearch search(model, base, target, options, judge, threads > 1, &result);
-  WSEST_ASSIGN_OR_RETURN(std::optional<int64_t> by_live_peak, search.ByLivePeak(limit));
-  result.largest = by_live_peak;
-  if (judge) {
-    result.largest_by_live_peak = by_live_peak;
-    if (by_live_peak) {
-      WSEST_ASSIGN_OR_RETURN(result.largest, search.ByJudge(*by_live_peak));
-      if (result.largest != by_live_peak) result.reached_limit = false;
+  // One search; with `substitute`, probes after the first are bound by substitution once it has
+  // given the first probe's views (Model::Substitute), and the answer's model is re-bound to check it.
+  bool substitution_disagreed = false;
+  auto search_once = [&](bool substitute) -> Result<MaxDimResult> {
+    MaxDimResult result;
+    result.dim = dim;
+    result.budget = budget;
+    MaxDimSearch search(model, base, target, options, judge, threads > 1, substitute, &result);
+    WSEST_ASSIGN_OR_RETURN(std::optional<int64_t> by_live_peak, search.ByLivePeak(limit));
+    result.largest = by_live_peak;
+    if (judge) {
+      result.largest_by_live_peak = by_live_peak;
+      if (by_live_peak) {
+        WSEST_ASSIGN_OR_RETURN(result.largest, search.ByJudge(*by_live_peak));
+        if (result.largest != by_live_peak) result.reached_limit = false;
+      }
     }
-  }
-  if (result.largest) {
+    if (!result.largest) return result;
     result.model_at_largest = search.TakeModelAt(*result.largest);
-    if (!result.model_at_largest) {
+    if (!result.model_at_largest || search.Substituted()) {
       WSEST_ASSIGN_OR_RETURN(Model at, BindPoint(model, base, {{dim, *result.largest}}));
+      // Substitution gave other views than Rebind at the answer: the search is not to be trusted.
+      if (result.model_at_largest && !SameViews(*result.model_at_largest, at)) {
+        substitution_disagreed = true;
+        return result;
+      }
       result.model_at_largest = std::move(at);
     }
-  }
+    return result;
+  };
+  Result<MaxDimResult> searched = search_once(/*substitute=*/true);
+  if (searched.ok() && substitution_disagreed) searched = search_once(/*substitute=*/false);
+  if (!searched.ok()) return searched.error();
+  MaxDimResult result = std::move(*searched);
   // The search assumes the need never decreases as the dim grows; check every pair of probes.
   std::vector<DimProbe> sorted = result.probes;
   std::sort(sorted.begin(), sorted.end(), [](const DimProbe& a, const DimProbe& b) { return a.value < b.value; });

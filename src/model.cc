@@ -1083,6 +1083,32 @@ Result<Model> Model::Rebind(const ModelOptions& options) const try {
   return CurrentExceptionAsError(impl_->path);
 }
 
+std::optional<Model> Model::Substitute(const std::map<std::string, int64_t>& dims) const {
+  const std::set<std::string_view> symbols(impl_->symbolic_dims.begin(), impl_->symbolic_dims.end());
+  auto bind = [&](TensorInfo& t) {
+    if (!t.present()) return true;
+    if (!t.has_shape) return false;
+    for (Dim& d : t.dims) {
+      if (d.known()) continue;
+      if (!symbols.count(d.symbol)) return false;
+      auto value = dims.find(d.symbol);
+      if (value != dims.end()) d = Dim::Known(value->second);
+    }
+    return true;
+  };
+  auto impl = std::make_shared<Impl>(*impl_);
+  for (NodeView& node : impl->nodes) {
+    if (!node.subgraphs.empty()) return std::nullopt;
+    for (auto* side : {&node.inputs, &node.outputs})
+      for (TensorInfo& t : *side)
+        if (!bind(t)) return std::nullopt;
+  }
+  for (auto* side : {&impl->inputs, &impl->outputs})
+    for (TensorInfo& t : *side)
+      if (!bind(t)) return std::nullopt;
+  return Model(std::move(impl));
+}
+
 Result<Model> Model::WithDeclaredDims() const try {
   ModelOptions declared;
   declared.allow_symbolic = true;

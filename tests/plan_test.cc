@@ -8,6 +8,7 @@
 
 #include "estimators/estimators.h"
 #include "tests/cli_runner.h"
+#include "src/dim_binding.h"
 #include "tests/test_graph.h"
 #include "wsest/model.h"
 #include "wsest/plan.h"
@@ -301,6 +302,62 @@ TEST(MaxDim, JudgedFromTheTopWhereTheVerdictIsNotMonotonic) {
   EXPECT_FALSE(none->largest.has_value());
   EXPECT_EQ(none->largest_by_live_peak, std::optional<int64_t>(17));
   EXPECT_EQ(undecided.judged, (std::vector<int64_t>{17, 1, 16, 15, 14, 13, 12, 11, 10, 9}));
+}
+
+// --max-dim binds its probes by substitution (Model::Substitute) once it gave Rebind's views at the
+// first probe. Where every shape is known or a graph input's symbol, it does: Relu's [batch, 256]
+// at batch 4 is [4, 256] either way.
+TEST(MaxDim, SubstitutionGivesRebindsViewsWhereEveryShapeIsASymbolOrKnown) {
+  ModelOptions load;
+  load.allow_symbolic = true;
+  auto model = Model::FromBytes(BatchRelu().Serialize(), "m.onnx", load);
+  ASSERT_TRUE(model.ok());
+  std::optional<Model> substituted = model->Substitute({{"batch", 4}});
+  ASSERT_TRUE(substituted.has_value());
+  ModelOptions at4;
+  at4.dims = {{"batch", 4}};
+  auto rebound = model->Rebind(at4);
+  ASSERT_TRUE(rebound.ok());
+  EXPECT_TRUE(SameViews(*substituted, *rebound));
+  EXPECT_EQ(substituted->nodes()[0].outputs[0].dims[0].value, 4);
+  EXPECT_EQ(substituted->inputs()[0].dims[0].value, 4);
+  // At another value they differ (the check is not vacuous).
+  ModelOptions at5;
+  at5.dims = {{"batch", 5}};
+  auto other = model->Rebind(at5);
+  ASSERT_TRUE(other.ok());
+  EXPECT_FALSE(SameViews(*substituted, *other));
+}
+
+// Where a shape tensor gets its values only once the dim has one (Shape's output is [4, 256] at
+// batch 4, unknown at "batch"), substitution does not give Rebind's views, and the search does not
+// trust it; where a dim is no graph input's symbol, it does not substitute at all.
+TEST(MaxDim, SubstitutionIsNotTrustedWhereAShapeTensorGetsItsValuesFromTheDim) {
+  GraphBuilder g;
+  g.Input("x", kFloat, {"batch", 256}).Output("y");
+  g.Node("Shape", {"x"}, {"s"}, "shape");
+  g.Node("Reshape", {"x", "s"}, {"y"}, "reshape");
+  ModelOptions load;
+  load.allow_symbolic = true;
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx", load);
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  std::optional<Model> substituted = model->Substitute({{"batch", 4}});
+  ASSERT_TRUE(substituted.has_value());
+  ModelOptions at4;
+  at4.dims = {{"batch", 4}};
+  auto rebound = model->Rebind(at4);
+  ASSERT_TRUE(rebound.ok());
+  EXPECT_EQ(rebound->nodes()[1].inputs[1].int_values, (std::vector<int64_t>{4, 256}));
+  EXPECT_FALSE(substituted->nodes()[1].inputs[1].int_values.has_value());
+  EXPECT_FALSE(SameViews(*substituted, *rebound));
+
+  // A dim no one named: [N] from NonZero's output count. Substitution cannot bind it.
+  GraphBuilder unnamed;
+  unnamed.Input("x", kFloat, {"batch", 4}).Output("y");
+  unnamed.Node("NonZero", {"x"}, {"y"}, "nz");
+  auto nz = Model::FromBytes(unnamed.Serialize(), "nz.onnx", load);
+  ASSERT_TRUE(nz.ok()) << nz.error().message;
+  EXPECT_FALSE(nz->Substitute({{"batch", 4}}).has_value());
 }
 
 TEST(MaxDim, Cli) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,14 @@ class Model {
 
   // Re-binds dims and re-runs shape inference on the already-parsed graph.
   Result<Model> Rebind(const ModelOptions& options) const;
+  // This model with `dims` put into the shapes it inferred with them symbolic: a copy of the views,
+  // no shape inference (about a tenth of Rebind's cost). Nullopt when a shape here cannot be bound
+  // that way: a dim neither known nor one of symbolic_dims(), a shape of unknown rank, a graph
+  // attribute. It equals Rebind only where inference's answer at the values is its symbolic answer
+  // with the values put in (not where a computed shape tensor would get its values, nor where a
+  // value breaks a broadcast inference assumed); FindMaxDim checks it against Rebind before relying
+  // on it.
+  std::optional<Model> Substitute(const std::map<std::string, int64_t>& dims) const;
   // The graph with every input dim left as the file declares it: the static shapes ORT's planner
   // compares (src/allocation_plan.h). Bound once per parsed graph and shared by all its Rebinds,
   // so a search that re-binds many times pays for it once.
