@@ -77,12 +77,33 @@ struct Replay {
   std::vector<std::string>* trace = nullptr;  // set: every request is written here
 };
 
-// Where a request comes from ("run 1: Conv 'c' (scratch)"), put together only when a region grows,
-// a trace is kept or the request fails: a replay makes hundreds of thousands of requests, and
-// building each one's text was three string allocations apiece.
+// Node labels for messages ("Conv 'c'"), each made when first asked: a replay names a node only
+// where a region grows, a trace is kept or a request fails, and making all of a 10k-node graph's
+// labels cost 5 M instructions a simulation, which a --max-dim search makes per judged probe.
+class NodeLabels {
+ public:
+  explicit NodeLabels(const std::vector<NodeView>& nodes) : nodes_(nodes), labels_(nodes.size()) {}
+  const std::string& operator[](size_t i) const {
+    if (labels_[i].empty()) labels_[i] = nodes_[i].Label();  // a Label is never empty
+    return labels_[i];
+  }
+
+ private:
+  const std::vector<NodeView>& nodes_;
+  mutable std::vector<std::string> labels_;
+};
+
+// Where a request comes from ("run 1: Conv 'c' (scratch)"): `what`, or node `node`'s label when
+// `labels` is set, put together only when a region grows, a trace is kept or the request fails: a
+// replay makes hundreds of thousands of requests, and building each one's text was three string
+// allocations apiece.
 struct Site {
   std::string_view run, what, suffix;
-  std::string What() const { return std::string(what) + std::string(suffix); }
+  const NodeLabels* labels = nullptr;
+  size_t node = 0;
+  std::string What() const {
+    return (labels != nullptr ? (*labels)[node] : std::string(what)) + std::string(suffix);
+  }
   std::string Text() const { return run.empty() ? What() : std::string(run) + ": " + What(); }
 };
 
@@ -120,19 +141,17 @@ struct EpBuffers {
   }
 };
 
-bool RunOnce(BfcArena& arena, const AllocationPlan& plan, const std::vector<std::string>& labels,
+bool RunOnce(BfcArena& arena, const AllocationPlan& plan, const NodeLabels& labels,
              std::optional<uint64_t> pattern_block, EpBuffers& ep_buffers, const std::string& run, Replay* replay,
              std::string* failed_at) {
   std::vector<uint64_t> handle(plan.buffers.size(), 0);
-  auto take = [&](uint64_t bytes, BfcArena::Stream stream, std::string_view what,
-                  std::string_view suffix = {}) -> std::optional<uint64_t> {
-    const Site site{run, what, suffix};
+  auto take = [&](uint64_t bytes, BfcArena::Stream stream, const Site& site) -> std::optional<uint64_t> {
     auto h = Take(arena, bytes, stream, site, replay);
     if (!h) *failed_at = site.What();
     return h;
   };
   for (size_t b : plan.feeds) {
-    auto h = take(plan.buffers[b].bytes, kComputeStream, "a feed's device copy");
+    auto h = take(plan.buffers[b].bytes, kComputeStream, Site{run, "a feed's device copy", {}});
     if (!h) return false;
     handle[b] = *h;
   }
@@ -153,7 +172,7 @@ bool RunOnce(BfcArena& arena, const AllocationPlan& plan, const std::vector<std:
     const PlanStep& step = plan.steps[i];
     for (size_t b : step.allocate) {
       if (pattern_block && plan.buffers[b].kind == BufferKind::kPlanned) continue;  // inside the block
-      auto h = take(plan.buffers[b].bytes, kComputeStream, labels[i]);
+      auto h = take(plan.buffers[b].bytes, kComputeStream, Site{run, {}, {}, &labels, i});
       if (!h) return false;
       handle[b] = *h;
     }
@@ -165,7 +184,7 @@ bool RunOnce(BfcArena& arena, const AllocationPlan& plan, const std::vector<std:
     }
     scratch.clear();
     for (uint64_t bytes : step.scratch) {
-      auto h = take(bytes, kComputeStream, labels[i], " (scratch)");
+      auto h = take(bytes, kComputeStream, Site{run, {}, " (scratch)", &labels, i});
       if (!h) return false;
       scratch.push_back(*h);
     }
@@ -193,7 +212,7 @@ bool RunOnce(BfcArena& arena, const AllocationPlan& plan, const std::vector<std:
 }
 
 Replay ReplaySession(const AllocationPlan& plan, const std::vector<uint64_t>& initializers,
-                     const std::vector<std::string>& labels, const ArenaSettings& settings,
+                     const NodeLabels& labels, const ArenaSettings& settings,
                      std::optional<uint64_t> pattern_block, std::vector<std::string>* trace) {
   Replay r;
   r.trace = trace;
@@ -287,8 +306,7 @@ Result<SessionMemory> SimulateSessionMemory(const Model& model, const ModelEstim
   // The static shapes ORT's planner compares: the graph inferred with its inputs' dims unbound.
   WSEST_ASSIGN_OR_RETURN(Model unbound, model.WithDeclaredDims());
   WSEST_ASSIGN_OR_RETURN(AllocationPlan plan, PlanAllocations(model, unbound, estimate));
-  std::vector<std::string> labels;
-  for (const auto& node : model.nodes()) labels.push_back(node.Label());
+  const NodeLabels labels(model.nodes());
 
   SessionMemory out;
   out.unknown_workspace_nodes = plan.unknown_workspace_nodes;
