@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <limits>
-#include <list>
+#include <optional>
+#include <string>
+#include <unordered_map>
 
 #include "wsest/plan.h"
 #include "wsest/registry.h"
@@ -28,6 +30,23 @@ bool SameStaticShape(const TensorInfo* a, const TensorInfo* b) {
     return false;
   }
   return true;
+}
+
+// What SameStaticShape and an equal element size compare, as text: two buffers match exactly when
+// their keys are equal. Nullopt for a shape that matches nothing (SameStaticShape's refusals).
+std::optional<std::string> ReuseKey(int64_t element_size, const TensorInfo* shape) {
+  if (shape == nullptr || !shape->has_shape || shape->dims.empty()) return std::nullopt;
+  std::string key = std::to_string(element_size);
+  for (const Dim& d : shape->dims) {
+    if (d.known()) {
+      key.append(",").append(std::to_string(d.value));
+    } else if (!d.symbol.empty()) {
+      key.append(",$").append(std::to_string(d.symbol.size())).append(":").append(d.symbol);  // sized: unambiguous
+    } else {
+      return std::nullopt;
+    }
+  }
+  return key;
 }
 
 bool OnCuda(const NodeView& node, const Estimate& estimate) {
@@ -132,8 +151,12 @@ Result<AllocationPlan> PlanAllocations(const Model& model, const Model& unbound,
   }
 
   // FindReusableTensor's free list: a freed buffer goes to the front, the first match is taken.
-  std::list<size_t> free_list;
-  std::vector<bool> released;  // per buffer: on the free list now
+  // Matching is equality of ReuseKey, so the first match is the buffer freed last among those with
+  // the request's key: one stack per key gives it without walking the list (which was most of a
+  // plan's cost on a 10k-node transformer, a plan a --max-dim probe).
+  std::unordered_map<std::string, std::vector<size_t>> free_by_key;
+  std::vector<std::optional<std::string>> owner_key;  // per buffer
+  std::vector<bool> released;                         // per buffer: on the free list now
   for (size_t i = 0; i < n; ++i) {
     const NodeView& node = nodes[i];
     PlanStep& step = plan.steps[i];
@@ -176,13 +199,11 @@ Result<AllocationPlan> PlanAllocations(const Model& model, const Model& unbound,
         }
         // A freed buffer whose owner has the same static shape and element size, for a value read later.
         if (last_reader[static_cast<size_t>(id)] != kNone) {
-          const TensorInfo* shape = static_of(id);
-          auto match = std::find_if(free_list.begin(), free_list.end(), [&](size_t b) {
-            return owners[b].element_size == ElementSize(o.dtype) && SameStaticShape(owners[b].static_shape, shape);
-          });
-          if (match != free_list.end()) {
-            const size_t b = *match;
-            free_list.erase(match);
+          const std::optional<std::string> key = ReuseKey(ElementSize(o.dtype), static_of(id));
+          auto stack = key ? free_by_key.find(*key) : free_by_key.end();
+          if (stack != free_by_key.end() && !stack->second.empty()) {
+            const size_t b = stack->second.back();
+            stack->second.pop_back();
             released[b] = false;  // in use again, until its new last reader
             share(id, b, i);
             continue;
@@ -206,7 +227,11 @@ Result<AllocationPlan> PlanAllocations(const Model& model, const Model& unbound,
       const size_t b = buffer_of[static_cast<size_t>(id)];
       if (released[b] || plan.buffers[b].kind != BufferKind::kPlanned || owners[b].last_read != i) return;
       released[b] = true;
-      free_list.push_front(b);
+      while (owner_key.size() <= b) {
+        const Owner& owner = owners[owner_key.size()];
+        owner_key.push_back(ReuseKey(owner.element_size, owner.static_shape));
+      }
+      if (owner_key[b]) free_by_key[*owner_key[b]].push_back(b);
     };
     for (size_t k = 0; k < node.inputs.size(); ++k) release(ids.input(i, k));
     for (size_t k = 0; k < node.outputs.size(); ++k) release(ids.output(i, k));
