@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <functional>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -32,21 +34,17 @@ bool SameStaticShape(const TensorInfo* a, const TensorInfo* b) {
   return true;
 }
 
-// What SameStaticShape and an equal element size compare, as text: two buffers match exactly when
-// their keys are equal. Nullopt for a shape that matches nothing (SameStaticShape's refusals).
-std::optional<std::string> ReuseKey(int64_t element_size, const TensorInfo* shape) {
+// A hash of what SameStaticShape and an equal element size compare: buffers that match have equal
+// hashes. Nullopt for a shape that matches nothing (SameStaticShape's refusals).
+std::optional<uint64_t> ReuseHash(int64_t element_size, const TensorInfo* shape) {
   if (shape == nullptr || !shape->has_shape || shape->dims.empty()) return std::nullopt;
-  std::string key = std::to_string(element_size);
+  uint64_t h = static_cast<uint64_t>(element_size) * 0x9e3779b97f4a7c15u;
   for (const Dim& d : shape->dims) {
-    if (d.known()) {
-      key.append(",").append(std::to_string(d.value));
-    } else if (!d.symbol.empty()) {
-      key.append(",$").append(std::to_string(d.symbol.size())).append(":").append(d.symbol);  // sized: unambiguous
-    } else {
-      return std::nullopt;
-    }
+    if (!d.known() && d.symbol.empty()) return std::nullopt;
+    const uint64_t x = d.known() ? static_cast<uint64_t>(d.value) : std::hash<std::string>{}(d.symbol) ^ (1ull << 63);
+    h = (h ^ x) * 0x100000001b3u + (h >> 29);
   }
-  return key;
+  return h;
 }
 
 bool OnCuda(const NodeView& node, const Estimate& estimate) {
@@ -151,12 +149,13 @@ Result<AllocationPlan> PlanAllocations(const Model& model, const Model& unbound,
   }
 
   // FindReusableTensor's free list: a freed buffer goes to the front, the first match is taken.
-  // Matching is equality of ReuseKey, so the first match is the buffer freed last among those with
-  // the request's key: one stack per key gives it without walking the list (which was most of a
-  // plan's cost on a 10k-node transformer, a plan a --max-dim probe).
-  std::unordered_map<std::string, std::vector<size_t>> free_by_key;
-  std::vector<std::optional<std::string>> owner_key;  // per buffer
-  std::vector<bool> released;                         // per buffer: on the free list now
+  // Buffers that match share a ReuseHash, so the first match is the buffer freed last among those
+  // with the request's hash that match it: one list per hash, searched from its newest end, gives
+  // it without walking every freed buffer (most of a plan's cost on a 10k-node transformer, which
+  // a --max-dim search plans per probe).
+  std::unordered_map<uint64_t, std::vector<size_t>> free_by_hash;
+  std::vector<std::optional<uint64_t>> owner_hash;  // per buffer
+  std::vector<bool> released;                       // per buffer: on the free list now
   for (size_t i = 0; i < n; ++i) {
     const NodeView& node = nodes[i];
     PlanStep& step = plan.steps[i];
@@ -199,14 +198,21 @@ Result<AllocationPlan> PlanAllocations(const Model& model, const Model& unbound,
         }
         // A freed buffer whose owner has the same static shape and element size, for a value read later.
         if (last_reader[static_cast<size_t>(id)] != kNone) {
-          const std::optional<std::string> key = ReuseKey(ElementSize(o.dtype), static_of(id));
-          auto stack = key ? free_by_key.find(*key) : free_by_key.end();
-          if (stack != free_by_key.end() && !stack->second.empty()) {
-            const size_t b = stack->second.back();
-            stack->second.pop_back();
-            released[b] = false;  // in use again, until its new last reader
-            share(id, b, i);
-            continue;
+          const TensorInfo* shape = static_of(id);
+          const std::optional<uint64_t> hash = ReuseHash(ElementSize(o.dtype), shape);
+          auto freed = hash ? free_by_hash.find(*hash) : free_by_hash.end();
+          if (freed != free_by_hash.end()) {
+            std::vector<size_t>& list = freed->second;
+            auto match = std::find_if(list.rbegin(), list.rend(), [&](size_t b) {
+              return owners[b].element_size == ElementSize(o.dtype) && SameStaticShape(owners[b].static_shape, shape);
+            });
+            if (match != list.rend()) {
+              const size_t b = *match;
+              list.erase(std::next(match).base());
+              released[b] = false;  // in use again, until its new last reader
+              share(id, b, i);
+              continue;
+            }
           }
         }
         step.allocate.push_back(new_buffer(o, id, BufferKind::kPlanned, i));
@@ -227,11 +233,11 @@ Result<AllocationPlan> PlanAllocations(const Model& model, const Model& unbound,
       const size_t b = buffer_of[static_cast<size_t>(id)];
       if (released[b] || plan.buffers[b].kind != BufferKind::kPlanned || owners[b].last_read != i) return;
       released[b] = true;
-      while (owner_key.size() <= b) {
-        const Owner& owner = owners[owner_key.size()];
-        owner_key.push_back(ReuseKey(owner.element_size, owner.static_shape));
+      while (owner_hash.size() <= b) {
+        const Owner& owner = owners[owner_hash.size()];
+        owner_hash.push_back(ReuseHash(owner.element_size, owner.static_shape));
       }
-      if (owner_key[b]) free_by_key[*owner_key[b]].push_back(b);
+      if (owner_hash[b]) free_by_hash[*owner_hash[b]].push_back(b);
     };
     for (size_t k = 0; k < node.inputs.size(); ++k) release(ids.input(i, k));
     for (size_t k = 0; k < node.outputs.size(); ++k) release(ids.output(i, k));

@@ -48,6 +48,21 @@ struct DeclaredDimsCache {
   std::optional<Error> error;
 };
 
+// Where a model's shapes hold one of its graph inputs' symbols, found once (Model::Substitute), and
+// whether every shape is known or such a symbol, which is when substitution can bind the model.
+struct SymbolSites {
+  enum Side : uint8_t { kNodeInput, kNodeOutput, kGraphInput, kGraphOutput };
+  struct Site {
+    uint32_t node;  // for a node's tensors
+    uint32_t tensor;
+    uint32_t dim;
+    Side side;
+  };
+  std::once_flag once;
+  bool substitutable = false;
+  std::vector<Site> sites;
+};
+
 struct Model::Impl {
   std::string path;
   // Null on the declared-dims model itself: it must not hold the cache that holds it.
@@ -62,6 +77,9 @@ struct Model::Impl {
   // The execution order, found once: Rebind skips every check that does not depend on the dims
   // (topological order, schema verification, required inputs, domains, initializer dims).
   std::vector<int> order;
+  std::shared_ptr<SymbolSites> symbol_sites = std::make_shared<SymbolSites>();
+  // Set on a model Substitute made: the sites of the model it was made from.
+  std::shared_ptr<const SymbolSites> substituted_from;
 };
 
 namespace {
@@ -1083,29 +1101,69 @@ Result<Model> Model::Rebind(const ModelOptions& options) const try {
   return CurrentExceptionAsError(impl_->path);
 }
 
-std::optional<Model> Model::Substitute(const std::map<std::string, int64_t>& dims) const {
-  const std::set<std::string_view> symbols(impl_->symbolic_dims.begin(), impl_->symbolic_dims.end());
-  auto bind = [&](TensorInfo& t) {
-    if (!t.present()) return true;
-    if (!t.has_shape) return false;
-    for (Dim& d : t.dims) {
-      if (d.known()) continue;
-      if (!symbols.count(d.symbol)) return false;
-      auto value = dims.find(d.symbol);
-      if (value != dims.end()) d = Dim::Known(value->second);
+namespace {
+
+template <typename ImplT>
+auto& TensorAt(ImplT& impl, const SymbolSites::Site& site) {
+  switch (site.side) {
+    case SymbolSites::kNodeInput: return impl.nodes[site.node].inputs[site.tensor];
+    case SymbolSites::kNodeOutput: return impl.nodes[site.node].outputs[site.tensor];
+    case SymbolSites::kGraphInput: return impl.inputs[site.tensor];
+    default: return impl.outputs[site.tensor];
+  }
+}
+
+void FindSymbolSites(const Model::Impl& impl, SymbolSites* out) {
+  const std::set<std::string_view> symbols(impl.symbolic_dims.begin(), impl.symbolic_dims.end());
+  // The sites of one list of tensors; false when a shape there cannot be bound by substitution.
+  auto scan = [&](const std::vector<TensorInfo>& tensors, SymbolSites::Side side, uint32_t node) {
+    for (uint32_t k = 0; k < tensors.size(); ++k) {
+      const TensorInfo& t = tensors[k];
+      if (!t.present()) continue;
+      if (!t.has_shape) return false;
+      for (uint32_t d = 0; d < t.dims.size(); ++d) {
+        if (t.dims[d].known()) continue;
+        if (!symbols.count(t.dims[d].symbol)) return false;
+        out->sites.push_back({node, k, d, side});
+      }
     }
     return true;
   };
-  auto impl = std::make_shared<Impl>(*impl_);
-  for (NodeView& node : impl->nodes) {
-    if (!node.subgraphs.empty()) return std::nullopt;
-    for (auto* side : {&node.inputs, &node.outputs})
-      for (TensorInfo& t : *side)
-        if (!bind(t)) return std::nullopt;
+  for (uint32_t i = 0; i < impl.nodes.size(); ++i) {
+    const NodeView& node = impl.nodes[i];
+    if (!node.subgraphs.empty() || !scan(node.inputs, SymbolSites::kNodeInput, i) ||
+        !scan(node.outputs, SymbolSites::kNodeOutput, i)) {
+      out->sites.clear();
+      return;
+    }
   }
-  for (auto* side : {&impl->inputs, &impl->outputs})
-    for (TensorInfo& t : *side)
-      if (!bind(t)) return std::nullopt;
+  if (!scan(impl.inputs, SymbolSites::kGraphInput, 0) || !scan(impl.outputs, SymbolSites::kGraphOutput, 0)) {
+    out->sites.clear();
+    return;
+  }
+  out->substitutable = true;
+}
+
+}  // namespace
+
+std::optional<Model> Model::Substitute(const std::map<std::string, int64_t>& dims, std::optional<Model> spare) const {
+  SymbolSites& sites = *impl_->symbol_sites;
+  std::call_once(sites.once, [&] { FindSymbolSites(*impl_, &sites); });
+  if (!sites.substitutable) return std::nullopt;
+  std::shared_ptr<Impl> impl;
+  if (spare && spare->impl_.use_count() == 1 && spare->impl_->substituted_from == impl_->symbol_sites) {
+    // Made from this model and held nowhere else: only its sites differ from this model's views.
+    impl = std::const_pointer_cast<Impl>(std::move(spare->impl_));
+  } else {
+    impl = std::make_shared<Impl>(*impl_);
+    impl->symbol_sites = std::make_shared<SymbolSites>();
+    impl->substituted_from = impl_->symbol_sites;
+  }
+  for (const SymbolSites::Site& site : sites.sites) {
+    const Dim& from = TensorAt(*impl_, site).dims[site.dim];
+    auto value = dims.find(from.symbol);
+    TensorAt(*impl, site).dims[site.dim] = value != dims.end() ? Dim::Known(value->second) : from;
+  }
   return Model(std::move(impl));
 }
 

@@ -58,8 +58,10 @@ class Model {
   // attribute. It equals Rebind only where inference's answer at the values is its symbolic answer
   // with the values put in (not where a computed shape tensor would get its values, nor where a
   // value breaks a broadcast inference assumed); FindMaxDim checks it against Rebind before relying
-  // on it.
-  std::optional<Model> Substitute(const std::map<std::string, int64_t>& dims) const;
+  // on it. `spare`: a model an earlier Substitute of this model made that nothing else holds any
+  // more; its views are overwritten instead of this model's being copied.
+  std::optional<Model> Substitute(const std::map<std::string, int64_t>& dims,
+                                  std::optional<Model> spare = std::nullopt) const;
   // The graph with every input dim left as the file declares it: the static shapes ORT's planner
   // compares (src/allocation_plan.h). Bound once per parsed graph and shared by all its Rebinds,
   // so a search that re-binds many times pays for it once.
