@@ -329,6 +329,37 @@ TEST(MaxDim, SubstitutionGivesRebindsViewsWhereEveryShapeIsASymbolOrKnown) {
   EXPECT_FALSE(SameViews(*substituted, *other));
 }
 
+// A spare (a model Substitute made that nothing else holds) is overwritten instead of copied; one
+// that is still held elsewhere, or was made from another model, is left as it is.
+TEST(MaxDim, SubstituteOverwritesOnlyASpareNothingElseHolds) {
+  ModelOptions load;
+  load.allow_symbolic = true;
+  auto model = Model::FromBytes(BatchRelu().Serialize(), "m.onnx", load);
+  auto other = Model::FromBytes(BatchRelu().Serialize(), "other.onnx", load);
+  ASSERT_TRUE(model.ok() && other.ok());
+  auto at = [&](int64_t batch) {
+    ModelOptions o;
+    o.dims = {{"batch", batch}};
+    return *model->Rebind(o);
+  };
+  std::optional<Model> three = model->Substitute({{"batch", 3}});
+  ASSERT_TRUE(three);
+  const Model kept = *three;  // held here too: not a spare
+  std::optional<Model> seven = model->Substitute({{"batch", 7}}, std::move(three));
+  ASSERT_TRUE(seven);
+  EXPECT_TRUE(SameViews(*seven, at(7)));
+  EXPECT_TRUE(SameViews(kept, at(3)));  // untouched
+  // A true spare, then one made from another model: both give batch 9's views.
+  std::optional<Model> nine = model->Substitute({{"batch", 9}}, std::move(seven));
+  ASSERT_TRUE(nine);
+  EXPECT_TRUE(SameViews(*nine, at(9)));
+  std::optional<Model> foreign = other->Substitute({{"batch", 2}});
+  std::optional<Model> five = model->Substitute({{"batch", 5}}, std::move(foreign));
+  ASSERT_TRUE(five);
+  EXPECT_TRUE(SameViews(*five, at(5)));
+  EXPECT_EQ(five->path(), "m.onnx");
+}
+
 // Where a shape tensor gets its values only once the dim has one (Shape's output is [4, 256] at
 // batch 4, unknown at "batch"), substitution does not give Rebind's views, and the search does not
 // trust it; where a dim is no graph input's symbol, it does not substitute at all.
