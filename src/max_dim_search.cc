@@ -162,8 +162,7 @@ class MaxDimSearch {
     int64_t lo = 1, hi = scan_end;
     while (hi - lo > 1) {
       const int64_t mid = lo + (hi - lo) / 2;
-      // Ahead: the midpoint below, which the search needs when `mid` does not fit (the answer is
-      // small next to the live peak's wherever the arena's regions outgrow the live buffers).
+      // Ahead: the midpoint below, which the search needs when `mid` does not fit.
       if (mid - lo > 1) WorkAhead(lo + (mid - lo) / 2);
       WSEST_ASSIGN_OR_RETURN(Verdict v, JudgeAt(mid));
       (v == Verdict::kFits ? lo : hi) = mid;
@@ -298,6 +297,7 @@ class MaxDimSearch {
       substitution_ = same ? Substitution::kTrusted : Substitution::kOff;
     }
     // A byte count over 64 bits at this value cannot fit any budget: a "no", not an error.
+    if (!w.error && !w.bound) return Error{ErrorCode::kInternal, "a --max-dim probe was cancelled while needed"};
     if (w.error) {
       if (w.error->code != ErrorCode::kOutOfRange) return *w.error;
       DimProbe p;
