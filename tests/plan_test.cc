@@ -304,44 +304,42 @@ TEST(MaxDim, JudgedFromTheTopWhereTheVerdictIsNotMonotonic) {
   EXPECT_EQ(undecided.judged, (std::vector<int64_t>{17, 1, 16, 15, 14, 13, 12, 11, 10, 9}));
 }
 
+// `graph` loaded with its dims symbolic, and re-bound at batch `batch`.
+Model Symbolic(const GraphBuilder& graph, const std::string& label = "m.onnx") {
+  ModelOptions load;
+  load.allow_symbolic = true;
+  auto model = Model::FromBytes(graph.Serialize(), label, load);
+  EXPECT_TRUE(model.ok()) << model.error().message;
+  return *model;
+}
+Model RebindAt(const Model& model, int64_t batch) {
+  ModelOptions at;
+  at.dims = {{"batch", batch}};
+  auto bound = model.Rebind(at);
+  EXPECT_TRUE(bound.ok()) << bound.error().message;
+  return *bound;
+}
+
 // --max-dim binds its probes by substitution (Model::Substitute) once it gave Rebind's views at the
 // first probe. Where every shape is known or a graph input's symbol, it does: Relu's [batch, 256]
 // at batch 4 is [4, 256] either way.
 TEST(MaxDim, SubstitutionGivesRebindsViewsWhereEveryShapeIsASymbolOrKnown) {
-  ModelOptions load;
-  load.allow_symbolic = true;
-  auto model = Model::FromBytes(BatchRelu().Serialize(), "m.onnx", load);
-  ASSERT_TRUE(model.ok());
-  std::optional<Model> substituted = model->Substitute({{"batch", 4}});
+  const Model model = Symbolic(BatchRelu());
+  std::optional<Model> substituted = model.Substitute({{"batch", 4}});
   ASSERT_TRUE(substituted.has_value());
-  ModelOptions at4;
-  at4.dims = {{"batch", 4}};
-  auto rebound = model->Rebind(at4);
-  ASSERT_TRUE(rebound.ok());
-  EXPECT_TRUE(SameViews(*substituted, *rebound));
+  EXPECT_TRUE(SameViews(*substituted, RebindAt(model, 4)));
   EXPECT_EQ(substituted->nodes()[0].outputs[0].dims[0].value, 4);
   EXPECT_EQ(substituted->inputs()[0].dims[0].value, 4);
   // At another value they differ (the check is not vacuous).
-  ModelOptions at5;
-  at5.dims = {{"batch", 5}};
-  auto other = model->Rebind(at5);
-  ASSERT_TRUE(other.ok());
-  EXPECT_FALSE(SameViews(*substituted, *other));
+  EXPECT_FALSE(SameViews(*substituted, RebindAt(model, 5)));
 }
 
 // A spare (a model Substitute made that nothing else holds) is overwritten instead of copied; one
 // that is still held elsewhere, or was made from another model, is left as it is.
 TEST(MaxDim, SubstituteOverwritesOnlyASpareNothingElseHolds) {
-  ModelOptions load;
-  load.allow_symbolic = true;
-  auto model = Model::FromBytes(BatchRelu().Serialize(), "m.onnx", load);
-  auto other = Model::FromBytes(BatchRelu().Serialize(), "other.onnx", load);
-  ASSERT_TRUE(model.ok() && other.ok());
-  auto at = [&](int64_t batch) {
-    ModelOptions o;
-    o.dims = {{"batch", batch}};
-    return *model->Rebind(o);
-  };
+  const Model symbolic = Symbolic(BatchRelu()), other = Symbolic(BatchRelu(), "other.onnx");
+  const Model* model = &symbolic;
+  auto at = [&](int64_t batch) { return RebindAt(symbolic, batch); };
   std::optional<Model> three = model->Substitute({{"batch", 3}});
   ASSERT_TRUE(three);
   const Model kept = *three;  // held here too: not a spare
@@ -353,7 +351,7 @@ TEST(MaxDim, SubstituteOverwritesOnlyASpareNothingElseHolds) {
   std::optional<Model> nine = model->Substitute({{"batch", 9}}, std::move(seven));
   ASSERT_TRUE(nine);
   EXPECT_TRUE(SameViews(*nine, at(9)));
-  std::optional<Model> foreign = other->Substitute({{"batch", 2}});
+  std::optional<Model> foreign = other.Substitute({{"batch", 2}});
   std::optional<Model> five = model->Substitute({{"batch", 5}}, std::move(foreign));
   ASSERT_TRUE(five);
   EXPECT_TRUE(SameViews(*five, at(5)));
@@ -368,27 +366,19 @@ TEST(MaxDim, SubstitutionIsNotTrustedWhereAShapeTensorGetsItsValuesFromTheDim) {
   g.Input("x", kFloat, {"batch", 256}).Output("y");
   g.Node("Shape", {"x"}, {"s"}, "shape");
   g.Node("Reshape", {"x", "s"}, {"y"}, "reshape");
-  ModelOptions load;
-  load.allow_symbolic = true;
-  auto model = Model::FromBytes(g.Serialize(), "m.onnx", load);
-  ASSERT_TRUE(model.ok()) << model.error().message;
-  std::optional<Model> substituted = model->Substitute({{"batch", 4}});
+  const Model model = Symbolic(g);
+  std::optional<Model> substituted = model.Substitute({{"batch", 4}});
   ASSERT_TRUE(substituted.has_value());
-  ModelOptions at4;
-  at4.dims = {{"batch", 4}};
-  auto rebound = model->Rebind(at4);
-  ASSERT_TRUE(rebound.ok());
-  EXPECT_EQ(rebound->nodes()[1].inputs[1].int_values, (std::vector<int64_t>{4, 256}));
+  const Model rebound = RebindAt(model, 4);
+  EXPECT_EQ(rebound.nodes()[1].inputs[1].int_values, (std::vector<int64_t>{4, 256}));
   EXPECT_FALSE(substituted->nodes()[1].inputs[1].int_values.has_value());
-  EXPECT_FALSE(SameViews(*substituted, *rebound));
+  EXPECT_FALSE(SameViews(*substituted, rebound));
 
   // A dim no one named: [N] from NonZero's output count. Substitution cannot bind it.
   GraphBuilder unnamed;
   unnamed.Input("x", kFloat, {"batch", 4}).Output("y");
   unnamed.Node("NonZero", {"x"}, {"y"}, "nz");
-  auto nz = Model::FromBytes(unnamed.Serialize(), "nz.onnx", load);
-  ASSERT_TRUE(nz.ok()) << nz.error().message;
-  EXPECT_FALSE(nz->Substitute({{"batch", 4}}).has_value());
+  EXPECT_FALSE(Symbolic(unnamed).Substitute({{"batch", 4}}).has_value());
 }
 
 TEST(MaxDim, Cli) {

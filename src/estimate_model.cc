@@ -1,0 +1,163 @@
+// EstimateModel: every node of a bound model estimated (include/wsest/model.h), with ORT's CPU
+// fallback applied and the summary the report and the plan read.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "src/cpu_fallback.h"
+#include "src/current_exception.h"
+#include "wsest/bytes.h"
+#include "wsest/model.h"
+#include "wsest/registry.h"
+
+namespace wsest {
+namespace {
+
+// A tensor whose every dim is known but whose byte size passes 64 bits: an error naming the node and
+// the tensor, never a size that silently counts 0 (a query [2^26, 2^26, 4096] float is 2^66 B).
+std::optional<Error> TensorOverflow(const NodeView& node) {
+  auto overflows = [](const TensorInfo& t) {
+    if (!t.present() || !t.fully_known()) return false;
+    Bytes b = Bytes::FromDim(ElementSize(t.dtype));
+    for (const Dim& d : t.dims) b *= Bytes::FromDim(d.value);
+    return b.overflow();
+  };
+  for (const auto* side : {&node.inputs, &node.outputs}) {
+    for (const TensorInfo& t : *side) {
+      if (!overflows(t)) continue;
+      std::vector<std::string> dims;
+      for (const Dim& d : t.dims) dims.push_back(std::to_string(d.value));
+      return OutOfRange(fmt::format("{}: the byte size of tensor '{}' ([{}] {}) overflows 64 bits; check the input "
+                                    "dims", node.Label(), t.name, fmt::join(dims, ", "), DataTypeName(t.dtype)));
+    }
+  }
+  return std::nullopt;
+}
+
+// An unknown estimate whose node reads a tensor with a lost shape names the node that lost it.
+void AddLostShape(const NodeView& node, Estimate* estimate) {
+  for (const TensorInfo& t : node.inputs) {
+    if (t.shape_lost_at.empty()) continue;
+    estimate->reason += fmt::format(" (the shape of '{}' was lost at {})", t.name, t.shape_lost_at);
+    return;
+  }
+}
+
+// Every node's own estimate, and whether the CUDA EP takes it, on `threads` threads (the caller's
+// included). Nodes are estimated independently, so blocks of them go to whichever thread is free;
+// the error returned is the first node's in model order, as on one thread.
+Result<bool> EstimateNodes(const std::vector<NodeView>& nodes, const Target& target, int threads,
+                           std::vector<Estimate>* estimates, std::vector<bool>* cuda) {
+  const size_t n = nodes.size();
+  estimates->assign(n, Estimate{});
+  std::vector<char> takes(n, 0);  // not vector<bool>: threads write neighbouring entries
+  constexpr size_t kBlock = 256;
+  const size_t blocks = (n + kBlock - 1) / kBlock;
+  std::vector<std::optional<Error>> block_error(blocks);
+  std::vector<std::exception_ptr> thread_exception(static_cast<size_t>(std::max(threads, 1)));
+  std::atomic<size_t> next_block{0};
+  std::atomic<size_t> first_failed_block{blocks};
+  auto work = [&](size_t thread) {
+    try {
+      for (size_t b = next_block++; b < blocks && b < first_failed_block.load(); b = next_block++) {
+        for (size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) {
+          std::optional<Error> failed = TensorOverflow(nodes[i]);
+          if (!failed) {
+            Result<Estimate> estimate = EstimateNode(nodes[i], target);
+            if (estimate.ok()) {
+              (*estimates)[i] = std::move(*estimate);
+              takes[i] = (*estimates)[i].variant != "cpu_ep" &&
+                         FindEstimator(nodes[i].domain, nodes[i].op_type, nodes[i].opset) != nullptr;
+              continue;
+            }
+            failed = estimate.error();
+          }
+          block_error[b] = std::move(failed);
+          size_t seen = first_failed_block.load();
+          while (b < seen && !first_failed_block.compare_exchange_weak(seen, b)) {
+          }
+          break;
+        }
+      }
+    } catch (...) {
+      thread_exception[thread] = std::current_exception();
+    }
+  };
+  const size_t helpers = static_cast<size_t>(std::clamp(threads, 1, static_cast<int>(std::max<size_t>(blocks, 1)))) - 1;
+  std::vector<std::thread> pool;
+  pool.reserve(helpers);
+  for (size_t t = 0; t < helpers; ++t) pool.emplace_back(work, t + 1);
+  work(0);
+  for (auto& t : pool) t.join();
+  for (const auto& e : thread_exception)
+    if (e) std::rethrow_exception(e);
+  for (auto& e : block_error)
+    if (e) return std::move(*e);
+  cuda->assign(takes.begin(), takes.end());
+  return true;
+}
+
+}  // namespace
+
+Result<ModelEstimate> EstimateModel(const Model& model, const Target& target, const EstimateOptions& options) try {
+  ModelEstimate out;
+  out.model_path = model.path();
+  out.device = target.device.id;
+  out.ep = fmt::format("{} {}", kEpName, kEpRelease);
+  out.cudnn = CudnnVersionText(target.cudnn_version);
+  const auto& nodes = model.nodes();
+  std::vector<Estimate> estimates;
+  std::vector<bool> cuda;
+  if (auto estimated = EstimateNodes(nodes, target, options.threads, &estimates, &cuda); !estimated.ok())
+    return estimated.error();
+  // The nodes the CUDA EP takes that ORT's CPU fallback moves off it all the same.
+  const std::vector<bool> moved = CpuPreferredNodes(model, cuda);
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (!moved[i]) continue;
+    Estimate cpu("cpu_ep", Exactness::kExact);
+    cpu.reason = fmt::format("onnxruntime {} moves this shape computation to the CPU EP "
+                             "(core/framework/fallback_cpu_capability.cc GetCpuPreferredNodes: every input is a "
+                             "host tensor, a graph input or a small initializer), so it takes no GPU workspace",
+                             kEpRelease);
+    estimates[i] = std::move(cpu);
+  }
+  bool first = true;
+  out.nodes.reserve(nodes.size());
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const NodeView& node = nodes[i];
+    Estimate estimate = std::move(estimates[i]);
+    auto& summary = out.summary;
+    ++summary.nodes;
+    if (auto bytes = estimate.workspace_bytes()) {
+      ++summary.estimated;
+      if (estimate.exactness == Exactness::kExact) ++summary.exact;
+      if (estimate.exactness == Exactness::kUpperBound) ++summary.upper_bound;
+      if (estimate.exactness == Exactness::kHeuristic) ++summary.heuristic;
+      summary.exactness = first ? estimate.exactness : CombineExactness(summary.exactness, estimate.exactness);
+      first = false;
+      const Bytes sum = Bytes(summary.workspace_sum_bytes) + Bytes(*bytes);
+      if (sum.overflow()) return OutOfRange(fmt::format("{}: the sum of workspaces overflows 64 bits", model.path()));
+      summary.workspace_sum_bytes = sum.value();
+      if (!summary.largest_node || *bytes > summary.workspace_max_bytes) {
+        summary.workspace_max_bytes = *bytes;
+        summary.largest_node = i;
+      }
+    } else {
+      ++summary.unknown;
+    }
+    if (!estimate.workspace_bytes()) AddLostShape(node, &estimate);
+    out.nodes.push_back(NodeEstimate{i, node.name, node.op_type, node.domain, std::move(estimate)});
+  }
+  if (out.summary.unknown > 0) out.summary.exactness = Exactness::kUnknown;
+  return out;
+} catch (...) {
+  return CurrentExceptionAsError(model.path());
+}
+
+}  // namespace wsest
