@@ -28,11 +28,14 @@ bool IsConstantNode(const onnx::NodeProto& node) { return node.op_type() == "Con
 GraphEdges BuildGraphEdges(const onnx::GraphProto& graph) {
   const int n = graph.node_size();
   GraphEdges edges;
+  constexpr int kAhead = 4;  // nodes whose names are prefetched ahead of their lookup (NameIndex::Prefetch)
   // Outputs by name, and the node making each (src/name_index.h: flat, one probe a lookup).
   NameIndex outputs(static_cast<size_t>(n) * 2);
   std::vector<int> producer_of;
   producer_of.reserve(static_cast<size_t>(n) * 2);
   for (int i = 0; i < n && !edges.duplicate_output; ++i) {
+    if (i + kAhead < n)
+      for (const auto& name : graph.node(i + kAhead).output()) outputs.Prefetch(name);
     for (const auto& out : graph.node(i).output()) {
       if (out.empty()) continue;
       auto [at, added] = outputs.Add(out);
@@ -60,6 +63,8 @@ GraphEdges BuildGraphEdges(const onnx::GraphProto& graph) {
   std::vector<std::string_view> body_reads;
   std::vector<int> from;
   for (int i = 0; i < n; ++i) {
+    if (i + kAhead < n)
+      for (const auto& name : graph.node(i + kAhead).input()) outputs.Prefetch(name);
     const auto& node = graph.node(i);
     from.clear();
     for (const auto& in : node.input()) {

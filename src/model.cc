@@ -658,6 +658,7 @@ class ValueMap {
     return {&values_[i], added};
   }
   Value& operator[](std::string_view name) { return *Get(name).first; }
+  void Prefetch(std::string_view name) const { index_.Prefetch(name); }
 
  private:
   NameIndex index_;
@@ -686,7 +687,11 @@ ValueMap GraphValues(const onnx::GraphProto& graph, const std::map<std::string, 
     }
   };
   for (const auto& vi : graph.input()) remember(vi);
-  for (const auto& vi : graph.value_info()) remember(vi);
+  constexpr int kAhead = 8;  // value_info entries whose names are prefetched ahead (NameIndex::Prefetch)
+  for (int k = 0; k < graph.value_info_size(); ++k) {
+    if (k + kAhead < graph.value_info_size()) values.Prefetch(graph.value_info(k + kAhead).name());
+    remember(graph.value_info(k));
+  }
   for (const auto& vi : graph.output()) remember(vi);
   for (const auto& node : graph.node()) {
     if (node.op_type() != "Constant" || !IsOnnxDomain(node.domain()) || node.output_size() != 1) continue;
@@ -964,7 +969,14 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
   ids.output_begin.reserve(order.size() + 1);
   ids.input_ids.reserve(order.size() * 2);
   ids.output_ids.reserve(order.size());
-  for (int i : order) {
+  constexpr size_t kAhead = 4;  // nodes whose names are prefetched ahead of the one being viewed
+  for (size_t at = 0; at < order.size(); ++at) {
+    const int i = order[at];
+    if (at + kAhead < order.size()) {
+      const auto& ahead = graph.node(order[at + kAhead]);
+      for (const auto& name : ahead.input()) values.Prefetch(name);
+      for (const auto& name : ahead.output()) values.Prefetch(name);
+    }
     const auto& node = graph.node(i);
     NodeView view;
     view.name = node.name();
