@@ -7,6 +7,7 @@
 #include <exception>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -59,13 +60,19 @@ Result<bool> EstimateNodes(const std::vector<NodeView>& nodes, const Target& tar
   std::vector<char> takes(n, 0);  // not vector<bool>: threads write neighbouring entries
   constexpr size_t kBlock = 256;
   const size_t blocks = (n + kBlock - 1) / kBlock;
+  // Per block, what stopped it: an Error or an exception (at most one of the two).
   std::vector<std::optional<Error>> block_error(blocks);
-  std::vector<std::exception_ptr> thread_exception(static_cast<size_t>(std::max(threads, 1)));
+  std::vector<std::exception_ptr> block_exception(blocks);
   std::atomic<size_t> next_block{0};
   std::atomic<size_t> first_failed_block{blocks};
-  auto work = [&](size_t thread) {
-    try {
-      for (size_t b = next_block++; b < blocks && b < first_failed_block.load(); b = next_block++) {
+  auto fail = [&](size_t b) {
+    size_t seen = first_failed_block.load();
+    while (b < seen && !first_failed_block.compare_exchange_weak(seen, b)) {
+    }
+  };
+  auto work = [&] {
+    for (size_t b = next_block++; b < blocks && b < first_failed_block.load(); b = next_block++) {
+      try {
         for (size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) {
           std::optional<Error> failed = TensorOverflow(nodes[i]);
           if (!failed) {
@@ -79,26 +86,33 @@ Result<bool> EstimateNodes(const std::vector<NodeView>& nodes, const Target& tar
             failed = estimate.error();
           }
           block_error[b] = std::move(failed);
-          size_t seen = first_failed_block.load();
-          while (b < seen && !first_failed_block.compare_exchange_weak(seen, b)) {
-          }
+          fail(b);
           break;
         }
+      } catch (...) {
+        block_exception[b] = std::current_exception();
+        fail(b);
       }
-    } catch (...) {
-      thread_exception[thread] = std::current_exception();
     }
   };
-  const size_t helpers = static_cast<size_t>(std::clamp(threads, 1, static_cast<int>(std::max<size_t>(blocks, 1)))) - 1;
+  // Helpers the machine will not start are done without: the blocks go to the threads there are.
+  const int wanted = std::clamp(threads, 1, static_cast<int>(std::min<size_t>(std::max<size_t>(blocks, 1), 64)));
   std::vector<std::thread> pool;
-  pool.reserve(helpers);
-  for (size_t t = 0; t < helpers; ++t) pool.emplace_back(work, t + 1);
-  work(0);
+  pool.reserve(static_cast<size_t>(wanted - 1));
+  for (int t = 1; t < wanted; ++t) {
+    try {
+      pool.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;
+    }
+  }
+  work();
   for (auto& t : pool) t.join();
-  for (const auto& e : thread_exception)
-    if (e) std::rethrow_exception(e);
-  for (auto& e : block_error)
-    if (e) return std::move(*e);
+  // The first block in model order that failed decides, as on one thread.
+  for (size_t b = 0; b < blocks; ++b) {
+    if (block_exception[b]) std::rethrow_exception(block_exception[b]);
+    if (block_error[b]) return std::move(*block_error[b]);
+  }
   cuda->assign(takes.begin(), takes.end());
   return true;
 }

@@ -113,7 +113,7 @@ class MaxDimSearch {
 
   // Phase 1: the largest value in [1, limit] whose live peak fits; nullopt when 1's does not.
   Result<std::optional<int64_t>> ByLivePeak(int64_t limit) {
-    if (limit > 1) WorkAhead(limit, /*judged=*/false);  // probed next unless 1 does not fit
+    if (limit > 1) WorkAhead(limit, /*judged=*/false, /*keep=*/1);  // probed next unless 1 does not fit
     WSEST_ASSIGN_OR_RETURN(Verdict at_one, Probe(1, /*judged=*/false));
     if (at_one != Verdict::kFits) return std::optional<int64_t>();
     int64_t lo = 1;  // fits
@@ -143,7 +143,7 @@ class MaxDimSearch {
   // does a bisection, which assumes monotonicity, take over.
   Result<std::optional<int64_t>> ByJudge(int64_t upper) {
     constexpr int64_t kTopScan = 8;
-    if (upper > 1) WorkAhead(1);  // judged next unless `upper` fits
+    if (upper > 1) WorkAhead(1, /*judged=*/true, /*keep=*/upper);  // judged next unless `upper` fits
     WSEST_ASSIGN_OR_RETURN(Verdict at_upper, JudgeAt(upper));
     if (at_upper == Verdict::kFits) return std::optional<int64_t>(upper);
     if (upper == 1) return std::optional<int64_t>();
@@ -154,7 +154,7 @@ class MaxDimSearch {
     if (at_one == Verdict::kCannotTell && Newest(1).unknown_workspace_nodes > 0) return std::optional<int64_t>();
     const int64_t scan_end = std::max<int64_t>(2, upper - kTopScan);
     for (int64_t value = upper - 1; value >= scan_end; --value) {
-      if (value > scan_end) WorkAhead(value - 1);
+      if (value > scan_end) WorkAhead(value - 1, /*judged=*/true, /*keep=*/value);
       WSEST_ASSIGN_OR_RETURN(Verdict v, JudgeAt(value));
       if (v == Verdict::kFits) return std::optional<int64_t>(value);
     }
@@ -163,7 +163,7 @@ class MaxDimSearch {
     while (hi - lo > 1) {
       const int64_t mid = lo + (hi - lo) / 2;
       // Ahead: the midpoint below, which the search needs when `mid` does not fit.
-      if (mid - lo > 1) WorkAhead(lo + (mid - lo) / 2);
+      if (mid - lo > 1) WorkAhead(lo + (mid - lo) / 2, /*judged=*/true, /*keep=*/mid);
       WSEST_ASSIGN_OR_RETURN(Verdict v, JudgeAt(mid));
       (v == Verdict::kFits ? lo : hi) = mid;
     }
@@ -262,13 +262,21 @@ class MaxDimSearch {
 
  private:
   // Starts the probe of `value` on the second thread, when there is one and a judged value has
-  // not been judged yet. A probe worked out ahead that the search went past is dropped once done;
-  // while one still runs, nothing new starts.
-  void WorkAhead(int64_t value, bool judged = true) {
+  // not been judged yet. The second thread's probe of `keep`, which the search asks for next, is
+  // left for it (nothing new starts); another it went past is dropped once done; while one still
+  // runs, nothing new starts.
+  void WorkAhead(int64_t value, bool judged, int64_t keep) {
     if (!speculate_ || (judged && Judged(value))) return;
     if (ahead_.valid()) {
-      if (ahead_value_ == value || ahead_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
-      GiveBack(ahead_.get().bound);
+      if (ahead_value_ == value || ahead_value_ == keep ||
+          ahead_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+        return;
+      }
+      try {
+        GiveBack(ahead_.get().bound);
+      } catch (...) {
+        // A dropped probe's failure is not the search's: one thread would not have made it.
+      }
     }
     ahead_value_ = value;
     ahead_judged_ = judged;
@@ -381,18 +389,24 @@ Result<MaxDimResult> FindMaxDim(const Model& model, const ModelOptions& base, co
   if (limit < 1) return InvalidArgument(fmt::format("--max-dim {}: the search limit must be at least 1", dim));
   // One search; with `substitute`, probes after the first are bound by substitution once it has
   // given the first probe's views (Model::Substitute), and the answer's model is re-bound to check it.
-  bool substitution_disagreed = false;
+  bool substituted = false, substitution_disagreed = false;
   auto search_once = [&](bool substitute) -> Result<MaxDimResult> {
     MaxDimResult result;
     result.dim = dim;
     result.budget = budget;
     MaxDimSearch search(model, base, target, options, judge, threads > 1, substitute, &result);
-    WSEST_ASSIGN_OR_RETURN(std::optional<int64_t> by_live_peak, search.ByLivePeak(limit));
+    // Whether any probe was bound by substitution: an error then is checked with Rebind alone.
+    auto note = [&] { substituted = search.Substituted(); };
+    auto by_live = search.ByLivePeak(limit);
+    note();
+    WSEST_ASSIGN_OR_RETURN(std::optional<int64_t> by_live_peak, std::move(by_live));
     result.largest = by_live_peak;
     if (judge) {
       result.largest_by_live_peak = by_live_peak;
       if (by_live_peak) {
-        WSEST_ASSIGN_OR_RETURN(result.largest, search.ByJudge(*by_live_peak));
+        auto by_judge = search.ByJudge(*by_live_peak);
+        note();
+        WSEST_ASSIGN_OR_RETURN(result.largest, std::move(by_judge));
         if (result.largest != by_live_peak) result.reached_limit = false;
       }
     }
@@ -400,8 +414,11 @@ Result<MaxDimResult> FindMaxDim(const Model& model, const ModelOptions& base, co
     result.model_at_largest = search.TakeModelAt(*result.largest);
     if (!result.model_at_largest || search.Substituted()) {
       WSEST_ASSIGN_OR_RETURN(Model at, BindPoint(model, base, {{dim, *result.largest}}));
-      // Substitution gave other views than Rebind at the answer: the search is not to be trusted.
-      if (result.model_at_largest && !SameViews(*result.model_at_largest, at)) {
+      // The answer's probe, as substitution bound it, must be what Rebind gives there; else the
+      // search is not to be trusted.
+      std::optional<Model> probed = std::move(result.model_at_largest);
+      if (search.Substituted() && !probed) probed = model.Substitute({{dim, *result.largest}});
+      if (search.Substituted() && (!probed || !SameViews(*probed, at))) {
         substitution_disagreed = true;
         return result;
       }
@@ -410,7 +427,10 @@ Result<MaxDimResult> FindMaxDim(const Model& model, const ModelOptions& base, co
     return result;
   };
   Result<MaxDimResult> searched = search_once(/*substitute=*/true);
-  if (searched.ok() && substitution_disagreed) searched = search_once(/*substitute=*/false);
+  // Rebind alone decides where substitution disagreed at the answer, or where a search that used
+  // it failed (an error substitution caused is not the model's).
+  if ((searched.ok() && substitution_disagreed) || (!searched.ok() && substituted))
+    searched = search_once(/*substitute=*/false);
   if (!searched.ok()) return searched.error();
   MaxDimResult result = std::move(*searched);
   // The search assumes the need never decreases as the dim grows; check every pair of probes.

@@ -1012,6 +1012,7 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
       Value& value = value_of(out);
       ids.output_ids.push_back(value.id);
       TensorInfo& info = value.info;
+      info.name = out;  // a Constant's value may have come in without one (GraphValues)
       const bool lost = !info.has_shape || std::any_of(info.dims.begin(), info.dims.end(), [](const Dim& d) {
         return !d.known() && d.symbol.empty();
       });
@@ -1141,7 +1142,7 @@ void FindSymbolSites(const Model::Impl& impl, SymbolSites* out) {
 
 }  // namespace
 
-std::optional<Model> Model::Substitute(const std::map<std::string, int64_t>& dims, std::optional<Model> spare) const {
+std::optional<Model> Model::Substitute(const std::map<std::string, int64_t>& dims, std::optional<Model> spare) const try {
   SymbolSites& sites = *impl_->symbol_sites;
   std::call_once(sites.once, [&] { FindSymbolSites(*impl_, &sites); });
   if (!sites.substitutable) return std::nullopt;
@@ -1149,6 +1150,7 @@ std::optional<Model> Model::Substitute(const std::map<std::string, int64_t>& dim
   if (spare && spare->impl_.use_count() == 1 && spare->impl_->substituted_from == impl_->symbol_sites) {
     // Made from this model and held nowhere else: only its sites differ from this model's views.
     impl = std::const_pointer_cast<Impl>(std::move(spare->impl_));
+    impl->symbol_sites = std::make_shared<SymbolSites>();  // its own, if found, were for its old values
   } else {
     impl = std::make_shared<Impl>(*impl_);
     impl->symbol_sites = std::make_shared<SymbolSites>();
@@ -1160,6 +1162,8 @@ std::optional<Model> Model::Substitute(const std::map<std::string, int64_t>& dim
     TensorAt(*impl, site).dims[site.dim] = value != dims.end() ? Dim::Known(value->second) : from;
   }
   return Model(std::move(impl));
+} catch (...) {
+  return std::nullopt;  // nothing throws out of the public API: the caller re-binds instead
 }
 
 Result<Model> Model::WithDeclaredDims() const try {

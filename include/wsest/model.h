@@ -57,9 +57,10 @@ class Model {
   // that way: a dim neither known nor one of symbolic_dims(), a shape of unknown rank, a graph
   // attribute. It equals Rebind only where inference's answer at the values is its symbolic answer
   // with the values put in (not where a computed shape tensor would get its values, nor where a
-  // value breaks a broadcast inference assumed); FindMaxDim checks it against Rebind before relying
-  // on it. `spare`: a model an earlier Substitute of this model made that nothing else holds any
-  // more; its views are overwritten instead of this model's being copied.
+  // value breaks a broadcast inference assumed). FindMaxDim compares it with Rebind at the first
+  // probe and at the answer, and searches again with Rebind alone on a difference or a failure.
+  // `spare`: a model an earlier Substitute of this model made that nothing else holds any more; its
+  // views are overwritten instead of this model's being copied. Nullopt too when memory runs out.
   std::optional<Model> Substitute(const std::map<std::string, int64_t>& dims,
                                   std::optional<Model> spare = std::nullopt) const;
   // The graph with every input dim left as the file declares it: the static shapes ORT's planner
