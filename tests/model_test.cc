@@ -244,6 +244,22 @@ TEST(ModelLoad, TensorIdsNameEachTensorOnceWhereverItAppears) {
   EXPECT_EQ(ids.graph_outputs[1], id_of["s"]);
 }
 
+// A Constant inference passes over (no ai.onnx schema at opset 0, so no value_info for its output)
+// still gives its output's name to the views: the node that makes it and the node that reads it.
+TEST(ModelLoad, AConstantInferenceSkipsKeepsItsOutputsName) {
+  GraphBuilder g(/*opset=*/0);
+  g.Input("x", kFloat, {6}).Output("y");
+  g.Node("Constant", {}, {"c"}, "shape").Attr("value_ints", std::vector<int64_t>{2, 3});
+  g.Node("Reshape", {"x", "c"}, {"y"}, "reshape");
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  ASSERT_EQ(model->nodes().size(), 2u);
+  EXPECT_EQ(model->nodes()[0].outputs[0].name, "c");
+  ASSERT_EQ(model->nodes()[1].inputs.size(), 2u);
+  EXPECT_EQ(model->nodes()[1].inputs[1].name, "c");
+  EXPECT_TRUE(model->nodes()[1].inputs[1].present());
+}
+
 TEST(ModelLoad, OpsetNewerThanSupportedIsAnError) {
   GraphBuilder g(25);
   g.Input("x", kFloat, {2}).Output("y");
