@@ -112,42 +112,31 @@ class LazyLiveQueries final : public LibraryQueries {
   explicit LazyLiveQueries(int device_ordinal) : device_ordinal_(device_ordinal) {}
   std::string Kind() const override { return "live"; }
   Result<ConvAnswer> ConvWorkspace(const ConvQuery& q) const override {
-    if (const LibraryQueries* live = Live()) {
-      std::lock_guard<std::mutex> one_at_a_time(asking_);
-      return live->ConvWorkspace(q);
-    }
-    return NotFound(why_not_);
+    return Ask(&LibraryQueries::ConvWorkspace, q);
   }
   Result<ReductionAnswer> ReductionWorkspace(const ReductionQuery& q) const override {
-    if (const LibraryQueries* live = Live()) {
-      std::lock_guard<std::mutex> one_at_a_time(asking_);
-      return live->ReductionWorkspace(q);
-    }
-    return NotFound(why_not_);
+    return Ask(&LibraryQueries::ReductionWorkspace, q);
   }
   Result<RnnAnswer> RnnTempSpace(const RnnQuery& q) const override {
-    if (const LibraryQueries* live = Live()) {
-      std::lock_guard<std::mutex> one_at_a_time(asking_);
-      return live->RnnTempSpace(q);
-    }
-    return NotFound(why_not_);
+    return Ask(&LibraryQueries::RnnTempSpace, q);
   }
   Result<CubAnswer> CubTempStorage(const CubQuery& q) const override {
-    if (const LibraryQueries* live = Live()) {
-      std::lock_guard<std::mutex> one_at_a_time(asking_);
-      return live->CubTempStorage(q);
-    }
-    return NotFound(why_not_);
+    return Ask(&LibraryQueries::CubTempStorage, q);
   }
   Result<SdpaAnswer> SdpaWorkspace(const SdpaQuery& q) const override {
-    if (const LibraryQueries* live = Live()) {
-      std::lock_guard<std::mutex> one_at_a_time(asking_);
-      return live->SdpaWorkspace(q);
-    }
-    return NotFound(why_not_);
+    return Ask(&LibraryQueries::SdpaWorkspace, q);
   }
 
  private:
+  // The loaded module's answer to `question`, one question at a time, or why there is none.
+  template <typename Answer, typename Query>
+  Result<Answer> Ask(Result<Answer> (LibraryQueries::*question)(const Query&) const, const Query& q) const {
+    const LibraryQueries* live = Live();
+    if (live == nullptr) return NotFound(why_not_);
+    std::lock_guard<std::mutex> one_at_a_time(asking_);
+    return (live->*question)(q);
+  }
+
   const LibraryQueries* Live() const {
     std::call_once(opened_, [this] { live_ = CreateLiveQueries(device_ordinal_, &why_not_); });
     return live_.get();

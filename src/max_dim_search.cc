@@ -78,8 +78,6 @@ struct Bound {
 // A probe worked out but not yet recorded: what Probe records, computed by a function that touches
 // nothing of the search's, so that it can run ahead on a second thread.
 struct ProbeWork {
-  int64_t value = 0;
-  bool judged = false;
   std::optional<Error> error;                  // binding, estimating or planning failed
   std::optional<Bound> bound;                  // when it did not
   std::optional<Result<ProbeVerdict>> answer;  // the judge's, when it was asked
@@ -173,10 +171,16 @@ class MaxDimSearch {
  private:
   // The judge's verdict at `value`: the one already found, or a new probe.
   Result<Verdict> JudgeAt(int64_t value) {
-    for (auto p = result_.probes.rbegin(); p != result_.probes.rend(); ++p)
-      if (p->value == value && !p->live_only) return p->verdict;
+    if (const DimProbe* settled = Settled(value)) return settled->verdict;
     if (last_fit_ && last_fit_->value == value) return Record(*last_fit_, true, std::nullopt);
     return Probe(value, true);
+  }
+
+  // The newest probe at `value` whose verdict is not the live peak's alone, or null.
+  const DimProbe* Settled(int64_t value) const {
+    for (auto p = result_.probes.rbegin(); p != result_.probes.rend(); ++p)
+      if (p->value == value && !p->live_only) return &*p;
+    return nullptr;
   }
 
   const DimProbe& Newest(int64_t value) const {
@@ -208,8 +212,6 @@ class MaxDimSearch {
   // answer, once the search no longer wants it.
   ProbeWork Work(int64_t value, bool judged) const {
     ProbeWork w;
-    w.value = value;
-    w.judged = judged;
     Result<Model> bound = BindAt(value);
     if (!bound.ok()) {
       w.error = bound.error();
@@ -266,7 +268,8 @@ class MaxDimSearch {
   // left for it (nothing new starts); another it went past is dropped once done; while one still
   // runs, nothing new starts.
   void WorkAhead(int64_t value, bool judged, int64_t keep) {
-    if (!speculate_ || (judged && Judged(value))) return;
+    // A judged value needs no work when it has a verdict, or its bound model is at hand (JudgeAt).
+    if (!speculate_ || (judged && (Settled(value) || (last_fit_ && last_fit_->value == value)))) return;
     if (ahead_.valid()) {
       if (ahead_value_ == value || ahead_value_ == keep ||
           ahead_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
@@ -281,12 +284,6 @@ class MaxDimSearch {
     ahead_value_ = value;
     ahead_judged_ = judged;
     ahead_ = std::async(std::launch::async, [this, value, judged] { return Work(value, judged); });
-  }
-
-  bool Judged(int64_t value) const {
-    for (const auto& p : result_.probes)
-      if (p.value == value && !p.live_only) return true;
-    return last_fit_ && last_fit_->value == value;
   }
 
   // The probe of `value`: the one worked out ahead when it is that one, else worked out now.
