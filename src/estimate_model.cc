@@ -3,14 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
 #include <optional>
 #include <string>
-#include <system_error>
-#include <thread>
 #include <vector>
 
+#include "src/block_threads.h"
 #include "src/cpu_fallback.h"
 #include "src/current_exception.h"
 #include "wsest/bytes.h"
@@ -59,60 +56,26 @@ Result<bool> EstimateNodes(const std::vector<NodeView>& nodes, const Target& tar
   estimates->assign(n, Estimate{});
   std::vector<char> takes(n, 0);  // not vector<bool>: threads write neighbouring entries
   constexpr size_t kBlock = 256;
-  const size_t blocks = (n + kBlock - 1) / kBlock;
-  // Per block, what stopped it: an Error or an exception (at most one of the two).
-  std::vector<std::optional<Error>> block_error(blocks);
-  std::vector<std::exception_ptr> block_exception(blocks);
-  std::atomic<size_t> next_block{0};
-  std::atomic<size_t> first_failed_block{blocks};
-  auto fail = [&](size_t b) {
-    size_t seen = first_failed_block.load();
-    while (b < seen && !first_failed_block.compare_exchange_weak(seen, b)) {
-    }
-  };
-  auto work = [&] {
-    for (size_t b = next_block++; b < blocks && b < first_failed_block.load(); b = next_block++) {
-      try {
-        for (size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) {
-          std::optional<Error> failed = TensorOverflow(nodes[i]);
-          if (!failed) {
-            Result<Estimate> estimate = EstimateNode(nodes[i], target);
-            if (estimate.ok()) {
-              (*estimates)[i] = std::move(*estimate);
-              takes[i] = (*estimates)[i].variant != "cpu_ep" &&
-                         FindEstimator(nodes[i].domain, nodes[i].op_type, nodes[i].opset) != nullptr;
-              continue;
-            }
-            failed = estimate.error();
-          }
-          block_error[b] = std::move(failed);
-          fail(b);
-          break;
+  std::vector<std::optional<Error>> block_error((n + kBlock - 1) / kBlock);  // what stopped each block
+  const size_t stopped = ForEachBlock(n, kBlock, threads, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      std::optional<Error> failed = TensorOverflow(nodes[i]);
+      if (!failed) {
+        Result<Estimate> estimate = EstimateNode(nodes[i], target);
+        if (estimate.ok()) {
+          (*estimates)[i] = std::move(*estimate);
+          takes[i] = (*estimates)[i].variant != "cpu_ep" &&
+                     FindEstimator(nodes[i].domain, nodes[i].op_type, nodes[i].opset) != nullptr;
+          continue;
         }
-      } catch (...) {
-        block_exception[b] = std::current_exception();
-        fail(b);
+        failed = estimate.error();
       }
+      block_error[begin / kBlock] = std::move(failed);
+      return false;
     }
-  };
-  // Helpers the machine will not start are done without: the blocks go to the threads there are.
-  const int wanted = std::clamp(threads, 1, static_cast<int>(std::min<size_t>(std::max<size_t>(blocks, 1), 64)));
-  std::vector<std::thread> pool;
-  pool.reserve(static_cast<size_t>(wanted - 1));
-  for (int t = 1; t < wanted; ++t) {
-    try {
-      pool.emplace_back(work);
-    } catch (const std::system_error&) {
-      break;
-    }
-  }
-  work();
-  for (auto& t : pool) t.join();
-  // The first block in model order that failed decides, as on one thread.
-  for (size_t b = 0; b < blocks; ++b) {
-    if (block_exception[b]) std::rethrow_exception(block_exception[b]);
-    if (block_error[b]) return std::move(*block_error[b]);
-  }
+    return true;
+  });
+  if (stopped < block_error.size()) return std::move(*block_error[stopped]);
   cuda->assign(takes.begin(), takes.end());
   return true;
 }

@@ -24,6 +24,7 @@
 #include <unordered_set>
 
 #include "ops/schemas.h"
+#include "src/block_threads.h"
 #include "src/current_exception.h"
 #include "src/execution_order.h"
 #include "src/name_index.h"
@@ -642,7 +643,8 @@ struct Value {
   int32_t id = -1;
 };
 // A graph's values by name (src/name_index.h), in the order they were added. The names are views
-// into the graph, which outlives the map. A Value pointer lives until the next Get.
+// into the graph, which outlives the map. A Value pointer lives until the next IndexOf; an index,
+// as long as the map.
 class ValueMap {
  public:
   explicit ValueMap(size_t expected) : index_(expected) { values_.reserve(expected); }
@@ -651,13 +653,15 @@ class ValueMap {
     return i == NameIndex::kAbsent ? nullptr : &values_[i];
   }
   const Value* Find(std::string_view name) const { return const_cast<ValueMap*>(this)->Find(name); }
-  // The value of `name`, a default one added when absent; second: whether it was added.
-  std::pair<Value*, bool> Get(std::string_view name) {
+  // The index of `name`'s value, a default one added when absent; second: whether it was added.
+  std::pair<uint32_t, bool> IndexOf(std::string_view name) {
     const auto [i, added] = index_.Add(name);
     if (added) values_.emplace_back();
-    return {&values_[i], added};
+    return {i, added};
   }
-  Value& operator[](std::string_view name) { return *Get(name).first; }
+  Value& operator[](std::string_view name) { return values_[IndexOf(name).first]; }
+  Value& at(uint32_t index) { return values_[index]; }
+  const Value& at(uint32_t index) const { return values_[index]; }
   void Prefetch(std::string_view name) const { index_.Prefetch(name); }
 
  private:
@@ -952,87 +956,101 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
     it->info.int_values = std::move(ints);
   }
 
-  // A tensor by name, with its id given at its first use; a name nothing provides (only a Rebind,
-  // which skips the checks, could meet one) is a tensor with only a name.
+  // A tensor by name: the index of its value, with its id given at its first use; a name nothing
+  // provides (only a Rebind, which skips the checks, could meet one) is a tensor with only a name.
   TensorIds& ids = impl->tensor_ids;
-  auto value_of = [&](const std::string& name) -> Value& {
-    auto [value, added] = values.Get(name);
-    if (added) value->info.name = name;
-    if (value->id < 0) value->id = static_cast<int32_t>(ids.count++);
-    return *value;
+  auto value_of = [&](const std::string& name) -> uint32_t {
+    auto [index, added] = values.IndexOf(name);
+    Value& value = values.at(index);
+    if (added) value.info.name = name;
+    if (value.id < 0) value.id = static_cast<int32_t>(ids.count++);
+    return index;
   };
 
-  // The views, in execution order (the nodes were permuted into it above). Each name is looked up
-  // once per use: a 100k-node graph has 300k uses, and every pass over them costs tens of ms.
-  impl->nodes.reserve(order.size());
-  ids.input_begin.reserve(order.size() + 1);
-  ids.output_begin.reserve(order.size() + 1);
-  ids.input_ids.reserve(order.size() * 2);
-  ids.output_ids.reserve(order.size());
-  constexpr size_t kAhead = 4;  // nodes whose names are prefetched ahead of the one being viewed
-  for (size_t at = 0; at < order.size(); ++at) {
+  // The views, in execution order (the nodes were permuted into it above), in two passes. The first
+  // looks each name up once per use (a 100k-node graph has 300k uses, and every pass over them costs
+  // tens of ms), gives ids, and passes lost shapes from inputs to outputs, which needs the order.
+  // The second copies the values into the views: each view on its own, so options.threads build
+  // blocks of them at once (the copies are most of the views' cost: a malloc per name and shape).
+  const size_t n = order.size();
+  std::vector<uint32_t> input_values, output_values;  // each use's value, laid out as ids.input_ids
+  input_values.reserve(n * 2);
+  output_values.reserve(n);
+  ids.input_begin.reserve(n + 1);
+  ids.output_begin.reserve(n + 1);
+  ids.input_ids.reserve(n * 2);
+  ids.output_ids.reserve(n);
+  constexpr size_t kAhead = 4;  // nodes whose names are prefetched ahead of the one being looked up
+  for (size_t at = 0; at < n; ++at) {
     const int i = order[at];
-    if (at + kAhead < order.size()) {
+    if (at + kAhead < n) {
       const auto& ahead = graph.node(order[at + kAhead]);
       for (const auto& name : ahead.input()) values.Prefetch(name);
       for (const auto& name : ahead.output()) values.Prefetch(name);
     }
     const auto& node = graph.node(i);
-    NodeView view;
-    view.name = node.name();
-    view.op_type = node.op_type();
-    view.domain = DomainOf(node);
-    auto opset = opsets.find(view.domain);
-    view.opset = opset == opsets.end() ? 0 : opset->second;
-    view.inputs.reserve(static_cast<size_t>(node.input_size()));
-    view.outputs.reserve(static_cast<size_t>(node.output_size()));
     // A tensor whose shape lost a dim no one can name carries the first node that lost it, passed
     // from each node's first such input to its outputs, so an unknown estimate can say where to look.
-    const std::string* lost_at = nullptr;
+    std::optional<uint32_t> lost_from;  // the input value whose origin the outputs take
     ids.input_begin.push_back(static_cast<uint32_t>(ids.input_ids.size()));
     ids.output_begin.push_back(static_cast<uint32_t>(ids.output_ids.size()));
     for (const auto& in : node.input()) {
-      if (in.empty()) {
-        view.inputs.emplace_back();
-        ids.input_ids.push_back(-1);
-        continue;
-      }
-      const Value& value = value_of(in);
-      view.inputs.push_back(value.info);
-      ids.input_ids.push_back(value.id);
-      const std::string& origin = view.inputs.back().shape_lost_at;
-      if (lost_at == nullptr && !origin.empty()) lost_at = &origin;
+      const uint32_t index = in.empty() ? NameIndex::kAbsent : value_of(in);
+      input_values.push_back(index);
+      ids.input_ids.push_back(in.empty() ? -1 : values.at(index).id);
+      if (!in.empty() && !lost_from && !values.at(index).info.shape_lost_at.empty()) lost_from = index;
     }
     for (const auto& out : node.output()) {
-      if (out.empty()) {
-        view.outputs.emplace_back();
-        ids.output_ids.push_back(-1);
-        continue;
-      }
-      Value& value = value_of(out);
-      ids.output_ids.push_back(value.id);
-      TensorInfo& info = value.info;
+      const uint32_t index = out.empty() ? NameIndex::kAbsent : value_of(out);
+      output_values.push_back(index);
+      ids.output_ids.push_back(out.empty() ? -1 : values.at(index).id);
+      if (out.empty()) continue;
+      TensorInfo& info = values.at(index).info;
       info.name = out;  // a Constant's value may have come in without one (GraphValues)
       const bool lost = !info.has_shape || std::any_of(info.dims.begin(), info.dims.end(), [](const Dim& d) {
         return !d.known() && d.symbol.empty();
       });
-      if (lost) info.shape_lost_at = lost_at != nullptr ? *lost_at : NodeLabel(node, static_cast<size_t>(i));
-      view.outputs.push_back(info);
-    }
-    for (const auto& a : node.attribute()) {
-      bool supported = false;
-      AttributeValue v = AttrValue(a, &supported);
-      if (supported) view.attributes.emplace(a.name(), std::move(v));
-      // Only graph attributes (If, Loop, Scan) reach here unsupported: a model without them pays nothing.
-      if (!supported && a.has_g()) {
-        view.subgraphs.push_back(BuildSubgraph(a.name(), a.g(), opsets, options.dims, {&values, nullptr}));
+      if (lost) {
+        info.shape_lost_at =
+            lost_from ? values.at(*lost_from).info.shape_lost_at : NodeLabel(node, static_cast<size_t>(i));
       }
     }
-    impl->nodes.push_back(std::move(view));
   }
-
   ids.input_begin.push_back(static_cast<uint32_t>(ids.input_ids.size()));
   ids.output_begin.push_back(static_cast<uint32_t>(ids.output_ids.size()));
+
+  impl->nodes.resize(n);
+  const ValueMap& known = values;  // the second pass only reads it, from several threads
+  auto copy_values = [&known](const std::vector<uint32_t>& uses, uint32_t begin, uint32_t end,
+                              std::vector<TensorInfo>* infos) {
+    infos->reserve(end - begin);
+    for (uint32_t k = begin; k < end; ++k)
+      infos->push_back(uses[k] == NameIndex::kAbsent ? TensorInfo{} : known.at(uses[k]).info);
+  };
+  ForEachBlock(n, 256, options.threads, [&](size_t begin, size_t end) {
+    for (size_t at = begin; at < end; ++at) {
+      const auto& node = graph.node(order[at]);
+      NodeView& view = impl->nodes[at];
+      view.name = node.name();
+      view.op_type = node.op_type();
+      view.domain = DomainOf(node);
+      auto opset = opsets.find(view.domain);
+      view.opset = opset == opsets.end() ? 0 : opset->second;
+      copy_values(input_values, ids.input_begin[at], ids.input_begin[at + 1], &view.inputs);
+      copy_values(output_values, ids.output_begin[at], ids.output_begin[at + 1], &view.outputs);
+      for (const auto& a : node.attribute()) {
+        bool supported = false;
+        AttributeValue v = AttrValue(a, &supported);
+        if (supported) view.attributes.emplace(a.name(), std::move(v));
+        // Only graph attributes (If, Loop, Scan) reach here unsupported: a model without them pays nothing.
+        if (!supported && a.has_g()) {
+          view.subgraphs.push_back(BuildSubgraph(a.name(), a.g(), opsets, options.dims, {&known, nullptr}));
+        }
+      }
+    }
+    return true;
+  });
+
   // Graph inputs that are not initializers, and the outputs (a graph may name "" as either).
   auto add = [&](const std::string& name, std::vector<TensorInfo>* infos, std::vector<int32_t>* tensor_ids) {
     if (name.empty()) {
@@ -1040,7 +1058,7 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
       tensor_ids->push_back(-1);
       return;
     }
-    const Value& value = value_of(name);
+    const Value& value = values.at(value_of(name));
     infos->push_back(value.info);
     tensor_ids->push_back(value.id);
   };

@@ -7,11 +7,13 @@
 #include <atomic>
 #include <fstream>
 #include <functional>
+#include <stdexcept>
 #include <iterator>
 #include <optional>
 #include <thread>
 #include <vector>
 
+#include "src/block_threads.h"
 #include "tests/test_graph.h"
 #include "wsest/model.h"
 #include "wsest/plan.h"
@@ -208,6 +210,85 @@ TEST(Threads, EstimateModelOnFourThreadsGivesTheOneThreadAnswer) {
     ASSERT_FALSE(wide_four.ok());
     EXPECT_EQ(wide_four.error().message, wide_one.error().message);
   }
+}
+
+// The first block in order that stops decides, whichever thread met its failure first: blocks
+// 3 (throws) and 5 (stops) of 8, then 2 (stops) and 4 (throws). Blocks before it all run.
+TEST(Threads, ForEachBlockAnswersForTheFirstBlockThatStops) {
+  for (int round = 0; round < 20; ++round) {
+    std::vector<std::atomic<int>> ran(8);
+    auto stopping = [&](int throws, int stops) {
+      return [&ran, throws, stops](size_t begin, size_t end) {
+        const size_t b = begin / 10;
+        EXPECT_EQ(end, begin + 10);
+        ran[b]++;
+        if (static_cast<int>(b) == throws) throw std::runtime_error("block " + std::to_string(b));
+        return static_cast<int>(b) != stops;
+      };
+    };
+    try {
+      ForEachBlock(80, 10, 4, stopping(3, 5));
+      ADD_FAILURE() << "block 3 threw";
+    } catch (const std::runtime_error& e) {
+      EXPECT_STREQ(e.what(), "block 3");
+    }
+    EXPECT_EQ(ForEachBlock(80, 10, 4, stopping(4, 2)), 2u);
+    for (int b = 0; b <= 2; ++b) EXPECT_EQ(ran[static_cast<size_t>(b)].load(), 2) << b;  // once per call
+    EXPECT_EQ(ForEachBlock(80, 10, 4, stopping(-1, -1)), 8u);
+  }
+}
+
+// Everything a view holds that the second pass of Bind copies, as text to compare.
+std::string ViewText(const NodeView& v) {
+  auto tensor = [](const TensorInfo& t) {
+    std::string out = t.name + ":" + std::to_string(static_cast<int>(t.dtype)) + ":" + std::to_string(t.rank());
+    for (const Dim& d : t.dims) out += "," + (d.known() ? std::to_string(d.value) : d.symbol);
+    if (t.int_values) out += ":ints" + std::to_string(t.int_values->size());
+    return out + ":" + (t.is_initializer ? "w" : "") + ":" + t.shape_lost_at;
+  };
+  std::string out = v.name + " " + v.op_type + " " + v.domain + " " + std::to_string(v.opset) + " in";
+  for (const auto& t : v.inputs) out += " " + tensor(t);
+  out += " out";
+  for (const auto& t : v.outputs) out += " " + tensor(t);
+  return out + " attrs " + std::to_string(v.attributes.size());
+}
+
+// Bind copies values into the views on ModelOptions::threads threads; the model must be one thread's.
+// The Reshape at node 700 (its shape a graph input) loses both dims, and every node after it, in
+// blocks the other threads build, must name it as where the shape was lost.
+TEST(Threads, LoadOnFourThreadsGivesTheOneThreadViews) {
+  testing::GraphBuilder g;
+  g.Opset("", 17);
+  g.Input("x", onnx::TensorProto::FLOAT, {"batch", 64});
+  g.Input("shape", onnx::TensorProto::INT64, {2});
+  std::string last = "x";
+  for (int i = 0; i < 1500; ++i) {
+    const std::string out = "t" + std::to_string(i);
+    if (i == 700)
+      g.Node("Reshape", {last, "shape"}, {out}, "lose");
+    else
+      g.Node(i % 2 == 0 ? "Relu" : "Softmax", {last}, {out}, "n" + std::to_string(i));
+    last = out;
+  }
+  g.Output(last);
+  ModelOptions one_thread;
+  one_thread.dims = {{"batch", 8}};
+  ModelOptions four_threads = one_thread;
+  four_threads.threads = 4;
+  auto one = Model::FromBytes(g.Serialize(), "lose.onnx", one_thread);
+  auto four = Model::FromBytes(g.Serialize(), "lose.onnx", four_threads);
+  ASSERT_TRUE(one.ok() && four.ok());
+  ASSERT_EQ(one->nodes().size(), 1500u);
+  ASSERT_EQ(four->nodes().size(), 1500u);
+  for (size_t i = 0; i < 1500; ++i) ASSERT_EQ(ViewText(four->nodes()[i]), ViewText(one->nodes()[i])) << i;
+  EXPECT_EQ(four->tensor_ids().input_ids, one->tensor_ids().input_ids);
+  EXPECT_EQ(four->tensor_ids().output_ids, one->tensor_ids().output_ids);
+  EXPECT_EQ(four->nodes()[699].inputs[0].shape_lost_at, "");  // [8, 64] before the Reshape
+  EXPECT_EQ(four->nodes()[1499].inputs[0].shape_lost_at, "Reshape 'lose'");
+  EXPECT_EQ(four->nodes()[1499].outputs[0].shape_lost_at, "Reshape 'lose'");
+  auto rebound = four->Rebind(four_threads);
+  ASSERT_TRUE(rebound.ok()) << rebound.error().message;
+  EXPECT_EQ(ViewText(rebound->nodes()[1200]), ViewText(one->nodes()[1200]));
 }
 
 // --max-dim's second thread (FindMaxDim's threads) works probes out ahead; the search must record

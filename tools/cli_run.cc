@@ -100,7 +100,11 @@ int wsest::cli::RunCli(int argc, char** argv, std::ostream& out, std::ostream& e
     ~JoinOnExit() { thread.join(); }
   } warm_registry{std::thread(wsest::PrepareSchemas)};
   const std::string& model_path = cli.model_path;
-  const wsest::ModelOptions& options = cli.model;
+  // The CLI owns its process: views are built and nodes estimated on up to 8 of the machine's
+  // threads, and --max-dim works out a probe ahead on a second one.
+  const int threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+  wsest::ModelOptions options = cli.model;
+  options.threads = threads;
   const std::vector<wsest::DimRange>& ranges = cli.ranges;
   const std::string& max_dim = cli.max_dim;
   const std::optional<uint64_t>& budget = cli.budget;
@@ -124,10 +128,8 @@ int wsest::cli::RunCli(int argc, char** argv, std::ostream& out, std::ostream& e
   wsest::LayeredQueries library(sources);
   if (!sources.empty()) target.live = &library;
 
-  // The CLI owns its process: nodes are estimated on up to 8 of the machine's threads, and
-  // --max-dim works out a probe ahead on a second one.
   wsest::EstimateOptions estimate_options;
-  estimate_options.threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+  estimate_options.threads = threads;
 
   // Dims that --max-dim or a range sets are bound per probe: the first load leaves them symbolic.
   wsest::ModelOptions load_options = options;
