@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -20,6 +21,8 @@
 #include <set>
 #include <stdexcept>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -62,6 +65,16 @@ struct SymbolSites {
   std::vector<Site> sites;
 };
 
+// The main graph's tensors by name, numbered in the order the views meet them (so a tensor's number
+// is its Model::TensorIds id), then the initializers no node reads (a body may), and each use's
+// number. Names and the execution order are the same for every Rebind of a parsed graph, so the
+// first load makes it (on a second thread while onnx infers shapes, when it has one) and its
+// Rebinds share it: they look names up only for what inference wrote.
+struct TensorCatalog {
+  NameIndex names;  // views into the unbound graph's names
+  TensorIds ids;
+};
+
 struct Model::Impl {
   std::string path;
   // Null on the declared-dims model itself: it must not hold the cache that holds it.
@@ -70,7 +83,7 @@ struct Model::Impl {
   std::vector<NodeView> nodes;
   std::vector<TensorInfo> inputs;
   std::vector<TensorInfo> outputs;
-  TensorIds tensor_ids;
+  std::shared_ptr<const TensorCatalog> catalog;
   std::vector<std::string> symbolic_dims;
   uint64_t initializer_bytes = 0;
   // The execution order, found once: Rebind skips every check that does not depend on the dims
@@ -636,37 +649,36 @@ void HideInventedDims(const std::unordered_set<std::string>& declared, TensorInf
     if (!d.known() && d.symbol.rfind("unk__", 0) == 0 && !declared.count(d.symbol)) d.symbol.clear();
 }
 
-// A tensor as inference left it, and its dense id (Model::TensorIds) once the main graph's views
-// have met it.
-struct Value {
-  TensorInfo info;
-  int32_t id = -1;
-};
-// A graph's values by name (src/name_index.h), in the order they were added. The names are views
-// into the graph, which outlives the map. A Value pointer lives until the next IndexOf; an index,
-// as long as the map.
+// A graph's values by name (src/name_index.h). A body's map adds the names it meets, in the order
+// it meets them; the main graph's is over its TensorCatalog's names, numbered as there, and keeps
+// no other name (a value_info entry no node, graph input or output names is dropped). Names are
+// views into the graph, which outlives the map.
 class ValueMap {
  public:
-  explicit ValueMap(size_t expected) : index_(expected) { values_.reserve(expected); }
-  Value* Find(std::string_view name) {
-    const uint32_t i = index_.Find(name);
+  explicit ValueMap(size_t expected) : own_(expected) { values_.reserve(expected); }
+  explicit ValueMap(const NameIndex* names) : fixed_(names), values_(names->size()) {}
+  TensorInfo* Find(std::string_view name) {
+    const uint32_t i = index().Find(name);
     return i == NameIndex::kAbsent ? nullptr : &values_[i];
   }
-  const Value* Find(std::string_view name) const { return const_cast<ValueMap*>(this)->Find(name); }
-  // The index of `name`'s value, a default one added when absent; second: whether it was added.
-  std::pair<uint32_t, bool> IndexOf(std::string_view name) {
-    const auto [i, added] = index_.Add(name);
+  const TensorInfo* Find(std::string_view name) const { return const_cast<ValueMap*>(this)->Find(name); }
+  // The value to fill for `name`: added when absent from a body's map; null when absent from the
+  // main graph's. A pointer lives until the next Slot.
+  TensorInfo* Slot(std::string_view name) {
+    if (fixed_ != nullptr) return Find(name);
+    const auto [i, added] = own_.Add(name);
     if (added) values_.emplace_back();
-    return {i, added};
+    return &values_[i];
   }
-  Value& operator[](std::string_view name) { return values_[IndexOf(name).first]; }
-  Value& at(uint32_t index) { return values_[index]; }
-  const Value& at(uint32_t index) const { return values_[index]; }
-  void Prefetch(std::string_view name) const { index_.Prefetch(name); }
+  TensorInfo& at(uint32_t index) { return values_[index]; }
+  const TensorInfo& at(uint32_t index) const { return values_[index]; }
+  void Prefetch(std::string_view name) const { index().Prefetch(name); }
 
  private:
-  NameIndex index_;
-  std::vector<Value> values_;
+  const NameIndex& index() const { return fixed_ != nullptr ? *fixed_ : own_; }
+  const NameIndex* fixed_ = nullptr;
+  NameIndex own_;
+  std::vector<TensorInfo> values_;
 };
 
 // A graph's own values as inference left them: initializers, inputs, value_info and outputs, and
@@ -674,17 +686,21 @@ class ValueMap {
 // binds the symbolic dims a body declares itself (the main graph's inputs are bound before inference).
 // `declared`, for the main graph: the dim names its inputs declare; onnx's other invented ones are hidden.
 ValueMap GraphValues(const onnx::GraphProto& graph, const std::map<std::string, int64_t>* dims,
-                     const std::unordered_set<std::string>* declared = nullptr) {
-  ValueMap values(static_cast<size_t>(graph.initializer_size() + graph.input_size() + graph.value_info_size() +
-                                      graph.output_size()));
-  for (const auto& t : graph.initializer()) values[t.name()].info = InfoFromTensor(t);
+                     const std::unordered_set<std::string>* declared = nullptr, const NameIndex* names = nullptr) {
+  ValueMap values = names != nullptr ? ValueMap(names)
+                                     : ValueMap(static_cast<size_t>(graph.initializer_size() + graph.input_size() +
+                                                                    graph.value_info_size() + graph.output_size()));
+  for (const auto& t : graph.initializer()) {
+    if (TensorInfo* info = values.Slot(t.name())) *info = InfoFromTensor(t);
+  }
   auto remember = [&](const onnx::ValueInfoProto& vi) {
-    auto& info = values[vi.name()].info;
-    info.name = vi.name();
-    FillFromType(vi.type(), &info);
-    if (declared != nullptr) HideInventedDims(*declared, &info);
+    TensorInfo* info = values.Slot(vi.name());
+    if (info == nullptr) return;
+    info->name = vi.name();
+    FillFromType(vi.type(), info);
+    if (declared != nullptr) HideInventedDims(*declared, info);
     if (dims == nullptr) return;
-    for (auto& d : info.dims) {
+    for (auto& d : info->dims) {
       if (d.known()) continue;
       auto bound = dims->find(d.symbol);
       if (bound != dims->end()) d = Dim::Known(bound->second);
@@ -699,12 +715,13 @@ ValueMap GraphValues(const onnx::GraphProto& graph, const std::map<std::string, 
   for (const auto& vi : graph.output()) remember(vi);
   for (const auto& node : graph.node()) {
     if (node.op_type() != "Constant" || !IsOnnxDomain(node.domain()) || node.output_size() != 1) continue;
-    auto& info = values[node.output(0)].info;
-    info.is_initializer = true;
+    TensorInfo* info = values.Slot(node.output(0));
+    if (info == nullptr) continue;
+    info->is_initializer = true;
     for (const auto& a : node.attribute()) {
-      if (a.name() == "value" && a.has_t()) info.int_values = IntValues(a.t());
-      if (a.name() == "value_ints") info.int_values = std::vector<int64_t>(a.ints().begin(), a.ints().end());
-      if (a.name() == "value_int") info.int_values = std::vector<int64_t>{a.i()};
+      if (a.name() == "value" && a.has_t()) info->int_values = IntValues(a.t());
+      if (a.name() == "value_ints") info->int_values = std::vector<int64_t>(a.ints().begin(), a.ints().end());
+      if (a.name() == "value_int") info->int_values = std::vector<int64_t>{a.i()};
     }
   }
   return values;
@@ -742,7 +759,7 @@ Subgraph BuildSubgraph(const std::string& attribute, const onnx::GraphProto& bod
   auto info_of = [&](const std::string& name) {
     if (name.empty()) return TensorInfo{};
     for (const ValueScope* s = &scope; s != nullptr; s = s->outer) {
-      if (const Value* v = s->values->Find(name)) return v->info;
+      if (const TensorInfo* info = s->values->Find(name)) return *info;
     }
     TensorInfo info;
     info.name = name;
@@ -773,6 +790,86 @@ Subgraph BuildSubgraph(const std::string& attribute, const onnx::GraphProto& bod
   for (const auto& vi : body.output()) out.outputs.push_back(info_of(vi.name()));
   return out;
 }
+
+// The catalog of `graph` (the unbound one: its names outlive every model) walked in `order`:
+// each node's inputs, then its outputs, then the graph inputs that are not initializers, then the
+// outputs, numbered at their first use; then the initializers no node reads. Omitted ones are -1.
+std::shared_ptr<const TensorCatalog> CatalogOf(const onnx::GraphProto& graph, const std::vector<int>& order) {
+  auto catalog = std::make_shared<TensorCatalog>();
+  const size_t n = order.size();
+  catalog->names = NameIndex(n * 2 + static_cast<size_t>(graph.input_size() + graph.initializer_size()));
+  TensorIds& ids = catalog->ids;
+  auto number = [&](const std::string& name) {
+    return name.empty() ? -1 : static_cast<int32_t>(catalog->names.Add(name).first);
+  };
+  ids.input_begin.reserve(n + 1);
+  ids.output_begin.reserve(n + 1);
+  ids.input_ids.reserve(n * 2);
+  ids.output_ids.reserve(n);
+  constexpr size_t kAhead = 4;  // nodes whose names are prefetched ahead of the one being numbered
+  for (size_t at = 0; at < n; ++at) {
+    if (at + kAhead < n) {
+      const auto& ahead = graph.node(order[at + kAhead]);
+      for (const auto& name : ahead.input()) catalog->names.Prefetch(name);
+      for (const auto& name : ahead.output()) catalog->names.Prefetch(name);
+    }
+    const auto& node = graph.node(order[at]);
+    ids.input_begin.push_back(static_cast<uint32_t>(ids.input_ids.size()));
+    ids.output_begin.push_back(static_cast<uint32_t>(ids.output_ids.size()));
+    for (const auto& in : node.input()) ids.input_ids.push_back(number(in));
+    for (const auto& out : node.output()) ids.output_ids.push_back(number(out));
+  }
+  ids.input_begin.push_back(static_cast<uint32_t>(ids.input_ids.size()));
+  ids.output_begin.push_back(static_cast<uint32_t>(ids.output_ids.size()));
+  const std::unordered_set<std::string_view> weight_inputs = WeightInputs(graph);
+  for (const auto& vi : graph.input())
+    if (!weight_inputs.count(vi.name())) ids.graph_inputs.push_back(number(vi.name()));
+  for (const auto& vi : graph.output()) ids.graph_outputs.push_back(number(vi.name()));
+  ids.count = catalog->names.size();
+  for (const auto& t : graph.initializer()) catalog->names.Add(t.name());
+  return catalog;
+}
+
+// Hands Bind its catalog: a Rebind's, made by its model; a first load's, made on a second thread
+// from the start (the caller's threads allow it) or, failing that, when asked for.
+class CatalogMaker {
+ public:
+  CatalogMaker(std::shared_ptr<const TensorCatalog> made, const onnx::GraphProto& unbound, const std::vector<int>& order,
+               int threads)
+      : graph_(unbound), order_(order), catalog_(std::move(made)) {
+    if (catalog_ != nullptr || threads <= 1) return;
+    try {
+      thread_ = std::thread([this] {
+        try {
+          catalog_ = CatalogOf(graph_, order_);
+        } catch (...) {
+          failed_ = std::current_exception();
+        }
+      });
+    } catch (const std::system_error&) {
+      // No second thread: Get makes it.
+    }
+  }
+  ~CatalogMaker() {
+    if (thread_.joinable()) thread_.join();
+  }
+  CatalogMaker(const CatalogMaker&) = delete;
+  CatalogMaker& operator=(const CatalogMaker&) = delete;
+
+  std::shared_ptr<const TensorCatalog> Get() {
+    if (thread_.joinable()) thread_.join();
+    if (failed_) std::rethrow_exception(failed_);
+    if (catalog_ == nullptr) catalog_ = CatalogOf(graph_, order_);
+    return catalog_;
+  }
+
+ private:
+  const onnx::GraphProto& graph_;  // the unbound graph and the order: both outlive Bind
+  const std::vector<int>& order_;
+  std::shared_ptr<const TensorCatalog> catalog_;
+  std::exception_ptr failed_;
+  std::thread thread_;
+};
 
 // The copy Bind binds and infers, in `arena`. What Bind or onnx's inference writes is copied: every
 // field but the graph's nodes and initializers, and the nodes with graph attributes (inference
@@ -879,6 +976,9 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
     order = checked->order;
   }
   impl->order = order;
+  // The catalog: a Rebind's is its model's; a first load's is made while onnx infers shapes.
+  CatalogMaker catalog_maker(checked != nullptr ? checked->catalog : nullptr, unbound->graph(), impl->order,
+                             options.threads);
   if (!std::is_sorted(order.begin(), order.end())) {
     // onnx's inference walks nodes in file order; ORT sorts them first, and so do we. The nodes are
     // permuted in place by swapping pointers: copying them into a field outside the arena and
@@ -921,8 +1021,11 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
   WSEST_ASSIGN_OR_RETURN(folded, FoldShapes(model, propagated, label));
 
   const auto& graph = model->graph();
+  impl->catalog = catalog_maker.Get();
+  const TensorCatalog& catalog = *impl->catalog;
+  const TensorIds& ids = catalog.ids;
   const std::unordered_set<std::string> declared(impl->symbolic_dims.begin(), impl->symbolic_dims.end());
-  ValueMap values = GraphValues(graph, nullptr, &declared);
+  ValueMap values = GraphValues(graph, nullptr, &declared, &catalog.names);
   Bytes weights;
   for (const auto& t : graph.initializer()) {
     Bytes b(static_cast<uint64_t>(std::max<int64_t>(0, ElementSize(static_cast<DataType>(t.data_type())))));
@@ -934,8 +1037,8 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
 
   // Values computed by data propagation (Shape -> Gather -> Concat ...).
   for (const auto& [name, shape] : propagated) {
-    Value* it = values.Find(name);
-    if (it == nullptr || it->info.int_values) continue;
+    TensorInfo* it = values.Find(name);
+    if (it == nullptr || it->int_values) continue;
     std::vector<int64_t> ints;
     bool complete = true;
     for (const auto& d : shape.dim()) {
@@ -945,99 +1048,67 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
       }
       ints.push_back(d.dim_value());
     }
-    if (complete) it->info.int_values = std::move(ints);
+    if (complete) it->int_values = std::move(ints);
   }
 
   for (const auto& [name, v] : folded.values) {
-    Value* it = values.Find(name);
-    if (it == nullptr || it->info.int_values || !v.fully_known()) continue;
+    TensorInfo* it = values.Find(name);
+    if (it == nullptr || it->int_values || !v.fully_known()) continue;
     std::vector<int64_t> ints;
     for (const FoldedElement& d : v.elements) ints.push_back(*d.value);
-    it->info.int_values = std::move(ints);
+    it->int_values = std::move(ints);
   }
 
-  // A tensor by name: the index of its value, with its id given at its first use; a name nothing
-  // provides (only a Rebind, which skips the checks, could meet one) is a tensor with only a name.
-  TensorIds& ids = impl->tensor_ids;
-  auto value_of = [&](const std::string& name) -> uint32_t {
-    auto [index, added] = values.IndexOf(name);
-    Value& value = values.at(index);
-    if (added) value.info.name = name;
-    if (value.id < 0) value.id = static_cast<int32_t>(ids.count++);
-    return index;
-  };
-
-  // The views, in execution order (the nodes were permuted into it above), in two passes. The first
-  // looks each name up once per use (a 100k-node graph has 300k uses, and every pass over them costs
-  // tens of ms), gives ids, and passes lost shapes from inputs to outputs, which needs the order.
-  // The second copies the values into the views: each view on its own, so options.threads build
-  // blocks of them at once (the copies are most of the views' cost: a malloc per name and shape).
+  // The views, in execution order (the nodes were permuted into it above), in two passes over the
+  // catalog's numbers: no name is looked up. The first passes lost shapes from inputs to outputs,
+  // which needs the order, and names the tensors nothing described (only a Rebind, which skips the
+  // checks, could meet a name nothing provides). The second copies the values into the views: each
+  // view on its own, so options.threads build blocks of them at once (the copies are most of the
+  // views' cost: a malloc per name and shape).
   const size_t n = order.size();
-  std::vector<uint32_t> input_values, output_values;  // each use's value, laid out as ids.input_ids
-  input_values.reserve(n * 2);
-  output_values.reserve(n);
-  ids.input_begin.reserve(n + 1);
-  ids.output_begin.reserve(n + 1);
-  ids.input_ids.reserve(n * 2);
-  ids.output_ids.reserve(n);
-  constexpr size_t kAhead = 4;  // nodes whose names are prefetched ahead of the one being looked up
   for (size_t at = 0; at < n; ++at) {
-    const int i = order[at];
-    if (at + kAhead < n) {
-      const auto& ahead = graph.node(order[at + kAhead]);
-      for (const auto& name : ahead.input()) values.Prefetch(name);
-      for (const auto& name : ahead.output()) values.Prefetch(name);
-    }
-    const auto& node = graph.node(i);
+    const auto& node = graph.node(static_cast<int>(at));
     // A tensor whose shape lost a dim no one can name carries the first node that lost it, passed
     // from each node's first such input to its outputs, so an unknown estimate can say where to look.
-    std::optional<uint32_t> lost_from;  // the input value whose origin the outputs take
-    ids.input_begin.push_back(static_cast<uint32_t>(ids.input_ids.size()));
-    ids.output_begin.push_back(static_cast<uint32_t>(ids.output_ids.size()));
-    for (const auto& in : node.input()) {
-      const uint32_t index = in.empty() ? NameIndex::kAbsent : value_of(in);
-      input_values.push_back(index);
-      ids.input_ids.push_back(in.empty() ? -1 : values.at(index).id);
-      if (!in.empty() && !lost_from && !values.at(index).info.shape_lost_at.empty()) lost_from = index;
+    const TensorInfo* lost_from = nullptr;  // the input whose origin the outputs take
+    for (int k = 0; k < node.input_size(); ++k) {
+      const int32_t id = ids.input(at, static_cast<size_t>(k));
+      if (id < 0) continue;
+      TensorInfo& info = values.at(static_cast<uint32_t>(id));
+      if (info.name.empty()) info.name = node.input(k);
+      if (lost_from == nullptr && !info.shape_lost_at.empty()) lost_from = &info;
     }
-    for (const auto& out : node.output()) {
-      const uint32_t index = out.empty() ? NameIndex::kAbsent : value_of(out);
-      output_values.push_back(index);
-      ids.output_ids.push_back(out.empty() ? -1 : values.at(index).id);
-      if (out.empty()) continue;
-      TensorInfo& info = values.at(index).info;
-      info.name = out;  // a Constant's value may have come in without one (GraphValues)
+    for (int k = 0; k < node.output_size(); ++k) {
+      const int32_t id = ids.output(at, static_cast<size_t>(k));
+      if (id < 0) continue;
+      TensorInfo& info = values.at(static_cast<uint32_t>(id));
+      info.name = node.output(k);  // a Constant's value may have come in without one (GraphValues)
       const bool lost = !info.has_shape || std::any_of(info.dims.begin(), info.dims.end(), [](const Dim& d) {
         return !d.known() && d.symbol.empty();
       });
-      if (lost) {
-        info.shape_lost_at =
-            lost_from ? values.at(*lost_from).info.shape_lost_at : NodeLabel(node, static_cast<size_t>(i));
-      }
+      if (lost) info.shape_lost_at = lost_from != nullptr ? lost_from->shape_lost_at : NodeLabel(node, at);
     }
   }
-  ids.input_begin.push_back(static_cast<uint32_t>(ids.input_ids.size()));
-  ids.output_begin.push_back(static_cast<uint32_t>(ids.output_ids.size()));
 
   impl->nodes.resize(n);
   const ValueMap& known = values;  // the second pass only reads it, from several threads
-  auto copy_values = [&known](const std::vector<uint32_t>& uses, uint32_t begin, uint32_t end,
+  auto copy_values = [&known](const std::vector<int32_t>& uses, uint32_t begin, uint32_t end,
                               std::vector<TensorInfo>* infos) {
     infos->reserve(end - begin);
     for (uint32_t k = begin; k < end; ++k)
-      infos->push_back(uses[k] == NameIndex::kAbsent ? TensorInfo{} : known.at(uses[k]).info);
+      infos->push_back(uses[k] < 0 ? TensorInfo{} : known.at(static_cast<uint32_t>(uses[k])));
   };
   ForEachBlock(n, 256, options.threads, [&](size_t begin, size_t end) {
     for (size_t at = begin; at < end; ++at) {
-      const auto& node = graph.node(order[at]);
+      const auto& node = graph.node(static_cast<int>(at));
       NodeView& view = impl->nodes[at];
       view.name = node.name();
       view.op_type = node.op_type();
       view.domain = DomainOf(node);
       auto opset = opsets.find(view.domain);
       view.opset = opset == opsets.end() ? 0 : opset->second;
-      copy_values(input_values, ids.input_begin[at], ids.input_begin[at + 1], &view.inputs);
-      copy_values(output_values, ids.output_begin[at], ids.output_begin[at + 1], &view.outputs);
+      copy_values(ids.input_ids, ids.input_begin[at], ids.input_begin[at + 1], &view.inputs);
+      copy_values(ids.output_ids, ids.output_begin[at], ids.output_begin[at + 1], &view.outputs);
       for (const auto& a : node.attribute()) {
         bool supported = false;
         AttributeValue v = AttrValue(a, &supported);
@@ -1052,19 +1123,19 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
   });
 
   // Graph inputs that are not initializers, and the outputs (a graph may name "" as either).
-  auto add = [&](const std::string& name, std::vector<TensorInfo>* infos, std::vector<int32_t>* tensor_ids) {
-    if (name.empty()) {
+  auto add = [&](int32_t id, const std::string& name, std::vector<TensorInfo>* infos) {
+    if (id < 0) {
       infos->emplace_back();
-      tensor_ids->push_back(-1);
       return;
     }
-    const Value& value = values.at(value_of(name));
-    infos->push_back(value.info);
-    tensor_ids->push_back(value.id);
+    TensorInfo& info = values.at(static_cast<uint32_t>(id));
+    if (info.name.empty()) info.name = name;
+    infos->push_back(info);
   };
+  size_t k = 0;
   for (const auto& vi : graph.input())
-    if (!weight_inputs.count(vi.name())) add(vi.name(), &impl->inputs, &ids.graph_inputs);
-  for (const auto& vi : graph.output()) add(vi.name(), &impl->outputs, &ids.graph_outputs);
+    if (!weight_inputs.count(vi.name())) add(ids.graph_inputs[k++], vi.name(), &impl->inputs);
+  for (int o = 0; o < graph.output_size(); ++o) add(ids.graph_outputs[static_cast<size_t>(o)], graph.output(o).name(), &impl->outputs);
   return std::shared_ptr<const Model::Impl>(std::move(impl));
 }
 
@@ -1210,7 +1281,7 @@ const std::vector<TensorInfo>& Model::inputs() const { return impl_->inputs; }
 const std::vector<TensorInfo>& Model::outputs() const { return impl_->outputs; }
 const std::vector<std::string>& Model::symbolic_dims() const { return impl_->symbolic_dims; }
 uint64_t Model::initializer_bytes() const { return impl_->initializer_bytes; }
-const TensorIds& Model::tensor_ids() const { return impl_->tensor_ids; }
+const TensorIds& Model::tensor_ids() const { return impl_->catalog->ids; }
 
 const char* Version() { return WSEST_VERSION; }
 
