@@ -35,7 +35,8 @@ struct GraphEdges {
   std::optional<std::string_view> unprovided_input;
   int unprovided_input_node = -1;
 };
-GraphEdges BuildGraphEdges(const onnx::GraphProto& graph);
+// Looks the inputs up on `threads` threads (the caller's included); the edges are the same for any count.
+GraphEdges BuildGraphEdges(const onnx::GraphProto& graph, int threads = 1);
 
 // Node indices with every node after the ones it reads; nullopt when `edges` hold a cycle, then
 // `cycle_node` is a node on or behind one.

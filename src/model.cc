@@ -681,20 +681,30 @@ class ValueMap {
   std::vector<TensorInfo> values_;
 };
 
+// Constant nodes' outputs are weights that carry their small integer values (Reshape shapes, axes).
+void MarkConstants(const onnx::GraphProto& graph, ValueMap* values) {
+  for (const auto& node : graph.node()) {
+    if (node.op_type() != "Constant" || !IsOnnxDomain(node.domain()) || node.output_size() != 1) continue;
+    TensorInfo* info = values->Slot(node.output(0));
+    if (info == nullptr) continue;
+    info->is_initializer = true;
+    for (const auto& a : node.attribute()) {
+      if (a.name() == "value" && a.has_t()) info->int_values = IntValues(a.t());
+      if (a.name() == "value_ints") info->int_values = std::vector<int64_t>(a.ints().begin(), a.ints().end());
+      if (a.name() == "value_int") info->int_values = std::vector<int64_t>{a.i()};
+    }
+  }
+}
+
 // A graph's own values as inference left them: initializers, inputs, value_info and outputs, and
 // Constant nodes as weights that carry their small integer values (Reshape shapes, axes). `dims`
 // binds the symbolic dims a body declares itself (the main graph's inputs are bound before inference).
 // `declared`, for the main graph: the dim names its inputs declare; onnx's other invented ones are hidden.
+// `names`, for the main graph: its catalog's, the only ones kept; then `threads` fill the values.
 ValueMap GraphValues(const onnx::GraphProto& graph, const std::map<std::string, int64_t>* dims,
-                     const std::unordered_set<std::string>* declared = nullptr, const NameIndex* names = nullptr) {
-  ValueMap values = names != nullptr ? ValueMap(names)
-                                     : ValueMap(static_cast<size_t>(graph.initializer_size() + graph.input_size() +
-                                                                    graph.value_info_size() + graph.output_size()));
-  for (const auto& t : graph.initializer()) {
-    if (TensorInfo* info = values.Slot(t.name())) *info = InfoFromTensor(t);
-  }
-  auto remember = [&](const onnx::ValueInfoProto& vi) {
-    TensorInfo* info = values.Slot(vi.name());
+                     const std::unordered_set<std::string>* declared = nullptr, const NameIndex* names = nullptr,
+                     int threads = 1) {
+  auto remember = [&](const onnx::ValueInfoProto& vi, TensorInfo* info) {
     if (info == nullptr) return;
     info->name = vi.name();
     FillFromType(vi.type(), info);
@@ -706,24 +716,55 @@ ValueMap GraphValues(const onnx::GraphProto& graph, const std::map<std::string, 
       if (bound != dims->end()) d = Dim::Known(bound->second);
     }
   };
-  for (const auto& vi : graph.input()) remember(vi);
-  constexpr int kAhead = 8;  // value_info entries whose names are prefetched ahead (NameIndex::Prefetch)
-  for (int k = 0; k < graph.value_info_size(); ++k) {
-    if (k + kAhead < graph.value_info_size()) values.Prefetch(graph.value_info(k + kAhead).name());
-    remember(graph.value_info(k));
-  }
-  for (const auto& vi : graph.output()) remember(vi);
-  for (const auto& node : graph.node()) {
-    if (node.op_type() != "Constant" || !IsOnnxDomain(node.domain()) || node.output_size() != 1) continue;
-    TensorInfo* info = values.Slot(node.output(0));
-    if (info == nullptr) continue;
-    info->is_initializer = true;
-    for (const auto& a : node.attribute()) {
-      if (a.name() == "value" && a.has_t()) info->int_values = IntValues(a.t());
-      if (a.name() == "value_ints") info->int_values = std::vector<int64_t>(a.ints().begin(), a.ints().end());
-      if (a.name() == "value_int") info->int_values = std::vector<int64_t>{a.i()};
+  constexpr int kAhead = 8;  // names prefetched ahead of their lookup (NameIndex::Prefetch)
+  if (names == nullptr) {
+    ValueMap values(static_cast<size_t>(graph.initializer_size() + graph.input_size() + graph.value_info_size() +
+                                        graph.output_size()));
+    for (const auto& t : graph.initializer()) *values.Slot(t.name()) = InfoFromTensor(t);
+    for (const auto& vi : graph.input()) remember(vi, values.Slot(vi.name()));
+    for (int k = 0; k < graph.value_info_size(); ++k) {
+      if (k + kAhead < graph.value_info_size()) values.Prefetch(graph.value_info(k + kAhead).name());
+      remember(graph.value_info(k), values.Slot(graph.value_info(k).name()));
     }
+    for (const auto& vi : graph.output()) remember(vi, values.Slot(vi.name()));
+    MarkConstants(graph, &values);
+    return values;
   }
+
+  // The main graph: first where each initializer and value_info entry goes, looked up on all the
+  // threads (each lookup is a cache miss or two in a 200k-name index: most of this pass's cost).
+  ValueMap values(names);
+  const int initializers = graph.initializer_size(), infos = graph.value_info_size();
+  auto name_at = [&](int k) -> const std::string& {
+    return k < initializers ? graph.initializer(k).name() : graph.value_info(k - initializers).name();
+  };
+  std::vector<uint32_t> slot(static_cast<size_t>(initializers + infos));
+  ForEachBlock(slot.size(), 4096, threads, [&](size_t begin, size_t end) {
+    for (size_t k = begin; k < end; ++k) {
+      if (k + kAhead < end) names->Prefetch(name_at(static_cast<int>(k + kAhead)));
+      slot[k] = names->Find(name_at(static_cast<int>(k)));
+    }
+    return true;
+  });
+  // Then each value filled in the order one thread fills it: initializer, input, value_info, output.
+  // Owner o of `owners` fills the values in every owners-th run of 64 (runs keep threads off each
+  // other's cache lines).
+  const size_t owners = static_cast<size_t>(std::max(threads, 1));
+  ForEachBlock(owners, 1, threads, [&](size_t owner, size_t) {
+    auto mine = [&](uint32_t at) { return at != NameIndex::kAbsent && (at / 64) % owners == owner; };
+    for (int k = 0; k < initializers; ++k)
+      if (mine(slot[static_cast<size_t>(k)])) values.at(slot[static_cast<size_t>(k)]) = InfoFromTensor(graph.initializer(k));
+    for (const auto& vi : graph.input())
+      if (const uint32_t at = names->Find(vi.name()); mine(at)) remember(vi, &values.at(at));
+    for (int k = 0; k < infos; ++k) {
+      const uint32_t at = slot[static_cast<size_t>(initializers + k)];
+      if (mine(at)) remember(graph.value_info(k), &values.at(at));
+    }
+    for (const auto& vi : graph.output())
+      if (const uint32_t at = names->Find(vi.name()); mine(at)) remember(vi, &values.at(at));
+    return true;
+  });
+  MarkConstants(graph, &values);
   return values;
 }
 
@@ -967,7 +1008,7 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
                        CheckFunctionCalls(*model, label)}) {
       if (!check.ok()) return check.error();
     }
-    const GraphEdges edges = BuildGraphEdges(model->graph());
+    const GraphEdges edges = BuildGraphEdges(model->graph(), options.threads);
     auto acyclic = CheckEdges(model->graph(), edges, label);
     if (!acyclic.ok()) return acyclic.error();
     // Kahn's pass checked the graph (a cycle, a name nothing makes); ORT runs it in its own order.
@@ -1025,7 +1066,7 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
   const TensorCatalog& catalog = *impl->catalog;
   const TensorIds& ids = catalog.ids;
   const std::unordered_set<std::string> declared(impl->symbolic_dims.begin(), impl->symbolic_dims.end());
-  ValueMap values = GraphValues(graph, nullptr, &declared, &catalog.names);
+  ValueMap values = GraphValues(graph, nullptr, &declared, &catalog.names, options.threads);
   Bytes weights;
   for (const auto& t : graph.initializer()) {
     Bytes b(static_cast<uint64_t>(std::max<int64_t>(0, ElementSize(static_cast<DataType>(t.data_type())))));

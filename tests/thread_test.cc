@@ -291,6 +291,42 @@ TEST(Threads, LoadOnFourThreadsGivesTheOneThreadViews) {
   EXPECT_EQ(ViewText(rebound->nodes()[1200]), ViewText(one->nodes()[1200]));
 }
 
+// The edge check looks inputs up in blocks of 4096 nodes on ModelOptions::threads threads. Nodes
+// 5000 and 9000 read names nothing provides; the error must name node 5000's, as one thread does,
+// whichever block finished first. Every node after a Split that makes two outputs reads both.
+TEST(Threads, LoadOnFourThreadsNamesTheFirstUnprovidedInput) {
+  auto graph = [](bool broken) {
+    testing::GraphBuilder g;
+    g.Opset("", 17);
+    g.Input("x", onnx::TensorProto::FLOAT, {8, 64});
+    std::string last = "x";
+    for (int i = 0; i < 10000; ++i) {
+      const std::string out = "t" + std::to_string(i);
+      if (broken && (i == 5000 || i == 9000))
+        g.Node("Add", {last, "ghost" + std::to_string(i)}, {out}, "reads_ghost" + std::to_string(i));
+      else
+        g.Node(i % 2 == 0 ? "Relu" : "Sigmoid", {last}, {out}, "n" + std::to_string(i));
+      last = out;
+    }
+    g.Output(last);
+    return g.Serialize();
+  };
+  ModelOptions four;
+  four.threads = 4;
+  for (int round = 0; round < 5; ++round) {
+    auto loaded = Model::FromBytes(graph(true), "ghosts.onnx", four);
+    ASSERT_FALSE(loaded.ok());
+    EXPECT_EQ(loaded.error().message,
+              "ghosts.onnx: Add 'reads_ghost5000': input 'ghost5000' is not produced by any node, initializer or "
+              "graph input");
+  }
+  auto one = Model::FromBytes(graph(false), "chain.onnx");
+  auto threaded = Model::FromBytes(graph(false), "chain.onnx", four);
+  ASSERT_TRUE(one.ok() && threaded.ok());
+  ASSERT_EQ(threaded->nodes().size(), 10000u);
+  for (size_t i = 0; i < 10000; i += 997) EXPECT_EQ(ViewText(threaded->nodes()[i]), ViewText(one->nodes()[i])) << i;
+}
+
 // --max-dim's second thread (FindMaxDim's threads) works probes out ahead; the search must record
 // what one thread records, whatever the verdicts. The judge is asked from both threads at once.
 TEST(Threads, MaxDimWithAProbeWorkedOutAheadRecordsWhatOneThreadRecords) {
