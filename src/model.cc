@@ -774,6 +774,20 @@ struct ValueScope {
   const ValueScope* outer;  // null at the main graph
 };
 
+// A view's name, op, domain, opset and attributes: all but its tensors and bodies, which need shapes.
+void FillViewHead(const NodeProto& node, const std::unordered_map<std::string, int>& opsets, NodeView* view) {
+  view->name = node.name();
+  view->op_type = node.op_type();
+  view->domain = DomainOf(node);
+  auto opset = opsets.find(view->domain);
+  view->opset = opset == opsets.end() ? 0 : opset->second;
+  for (const auto& a : node.attribute()) {
+    bool supported = false;
+    AttributeValue v = AttrValue(a, &supported);
+    if (supported) view->attributes.emplace(a.name(), std::move(v));
+  }
+}
+
 Subgraph BuildSubgraph(const std::string& attribute, const onnx::GraphProto& body,
                        const std::unordered_map<std::string, int>& opsets, const std::map<std::string, int64_t>& dims,
                        const ValueScope& outer);
@@ -812,18 +826,9 @@ Subgraph BuildSubgraph(const std::string& attribute, const onnx::GraphProto& bod
   out.nodes.reserve(static_cast<size_t>(body.node_size()));
   for (const auto& node : body.node()) {
     NodeView view;
-    view.name = node.name();
-    view.op_type = node.op_type();
-    view.domain = DomainOf(node);
-    auto opset = opsets.find(view.domain);
-    view.opset = opset == opsets.end() ? 0 : opset->second;
+    FillViewHead(node, opsets, &view);
     for (const auto& in : node.input()) view.inputs.push_back(info_of(in));
     for (const auto& o : node.output()) view.outputs.push_back(info_of(o));
-    for (const auto& a : node.attribute()) {
-      bool supported = false;
-      AttributeValue v = AttrValue(a, &supported);
-      if (supported) view.attributes.emplace(a.name(), std::move(v));
-    }
     AddSubgraphs(node, opsets, dims, scope, &view);
     out.nodes.push_back(std::move(view));
   }
@@ -871,43 +876,52 @@ std::shared_ptr<const TensorCatalog> CatalogOf(const onnx::GraphProto& graph, co
   return catalog;
 }
 
-// Hands Bind its catalog: a Rebind's, made by its model; a first load's, made on a second thread
-// from the start (the caller's threads allow it) or, failing that, when asked for.
-class CatalogMaker {
+// What Bind can do before shapes are known, on a second thread while onnx infers them when the
+// caller's threads allow: the catalog (a Rebind's is its model's) and the views' heads, from the
+// unbound graph in execution order. Without a second thread, Catalog makes the catalog and the
+// views' heads are left to Bind.
+class ShapeFreeWork {
  public:
-  CatalogMaker(std::shared_ptr<const TensorCatalog> made, const onnx::GraphProto& unbound, const std::vector<int>& order,
-               int threads)
+  ShapeFreeWork(std::shared_ptr<const TensorCatalog> made, const onnx::GraphProto& unbound,
+                const std::vector<int>& order, const std::unordered_map<std::string, int>& opsets, int threads,
+                std::vector<NodeView>* views)
       : graph_(unbound), order_(order), catalog_(std::move(made)) {
-    if (catalog_ != nullptr || threads <= 1) return;
+    if (threads <= 1) return;
     try {
-      thread_ = std::thread([this] {
+      thread_ = std::thread([this, &opsets, views] {
         try {
-          catalog_ = CatalogOf(graph_, order_);
+          if (catalog_ == nullptr) catalog_ = CatalogOf(graph_, order_);
+          views->resize(order_.size());
+          for (size_t at = 0; at < order_.size(); ++at) FillViewHead(graph_.node(order_[at]), opsets, &(*views)[at]);
+          heads_filled_ = true;
         } catch (...) {
           failed_ = std::current_exception();
         }
       });
     } catch (const std::system_error&) {
-      // No second thread: Get makes it.
+      // No second thread: the work is done when asked for.
     }
   }
-  ~CatalogMaker() {
+  ~ShapeFreeWork() {
     if (thread_.joinable()) thread_.join();
   }
-  CatalogMaker(const CatalogMaker&) = delete;
-  CatalogMaker& operator=(const CatalogMaker&) = delete;
+  ShapeFreeWork(const ShapeFreeWork&) = delete;
+  ShapeFreeWork& operator=(const ShapeFreeWork&) = delete;
 
-  std::shared_ptr<const TensorCatalog> Get() {
+  // The catalog; then heads_filled says whether the views hold their heads.
+  std::shared_ptr<const TensorCatalog> Catalog() {
     if (thread_.joinable()) thread_.join();
     if (failed_) std::rethrow_exception(failed_);
     if (catalog_ == nullptr) catalog_ = CatalogOf(graph_, order_);
     return catalog_;
   }
+  bool heads_filled() const { return heads_filled_; }
 
  private:
   const onnx::GraphProto& graph_;  // the unbound graph and the order: both outlive Bind
   const std::vector<int>& order_;
   std::shared_ptr<const TensorCatalog> catalog_;
+  bool heads_filled_ = false;
   std::exception_ptr failed_;
   std::thread thread_;
 };
@@ -1018,8 +1032,8 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
   }
   impl->order = order;
   // The catalog: a Rebind's is its model's; a first load's is made while onnx infers shapes.
-  CatalogMaker catalog_maker(checked != nullptr ? checked->catalog : nullptr, unbound->graph(), impl->order,
-                             options.threads);
+  ShapeFreeWork shape_free(checked != nullptr ? checked->catalog : nullptr, unbound->graph(), impl->order, opsets,
+                           options.threads, &impl->nodes);
   if (!std::is_sorted(order.begin(), order.end())) {
     // onnx's inference walks nodes in file order; ORT sorts them first, and so do we. The nodes are
     // permuted in place by swapping pointers: copying them into a field outside the arena and
@@ -1062,7 +1076,7 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
   WSEST_ASSIGN_OR_RETURN(folded, FoldShapes(model, propagated, label));
 
   const auto& graph = model->graph();
-  impl->catalog = catalog_maker.Get();
+  impl->catalog = shape_free.Catalog();
   const TensorCatalog& catalog = *impl->catalog;
   const TensorIds& ids = catalog.ids;
   const std::unordered_set<std::string> declared(impl->symbolic_dims.begin(), impl->symbolic_dims.end());
@@ -1131,7 +1145,8 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
     }
   }
 
-  impl->nodes.resize(n);
+  const bool heads_filled = shape_free.heads_filled();
+  if (!heads_filled) impl->nodes.resize(n);
   const ValueMap& known = values;  // the second pass only reads it, from several threads
   auto copy_values = [&known](const std::vector<int32_t>& uses, uint32_t begin, uint32_t end,
                               std::vector<TensorInfo>* infos) {
@@ -1143,22 +1158,11 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
     for (size_t at = begin; at < end; ++at) {
       const auto& node = graph.node(static_cast<int>(at));
       NodeView& view = impl->nodes[at];
-      view.name = node.name();
-      view.op_type = node.op_type();
-      view.domain = DomainOf(node);
-      auto opset = opsets.find(view.domain);
-      view.opset = opset == opsets.end() ? 0 : opset->second;
+      if (!heads_filled) FillViewHead(node, opsets, &view);
       copy_values(ids.input_ids, ids.input_begin[at], ids.input_begin[at + 1], &view.inputs);
       copy_values(ids.output_ids, ids.output_begin[at], ids.output_begin[at + 1], &view.outputs);
-      for (const auto& a : node.attribute()) {
-        bool supported = false;
-        AttributeValue v = AttrValue(a, &supported);
-        if (supported) view.attributes.emplace(a.name(), std::move(v));
-        // Only graph attributes (If, Loop, Scan) reach here unsupported: a model without them pays nothing.
-        if (!supported && a.has_g()) {
-          view.subgraphs.push_back(BuildSubgraph(a.name(), a.g(), opsets, options.dims, {&known, nullptr}));
-        }
-      }
+      // Bodies are read from the copy inference wrote them into (their shapes are there).
+      AddSubgraphs(node, opsets, options.dims, {&known, nullptr}, &view);
     }
     return true;
   });
