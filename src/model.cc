@@ -1031,7 +1031,8 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
     order = checked->order;
   }
   impl->order = order;
-  // The catalog: a Rebind's is its model's; a first load's is made while onnx infers shapes.
+  // What needs no shape is done while onnx infers them: the catalog (a Rebind's is its model's) and
+  // the views' heads.
   ShapeFreeWork shape_free(checked != nullptr ? checked->catalog : nullptr, unbound->graph(), impl->order, opsets,
                            options.threads, &impl->nodes);
   if (!std::is_sorted(order.begin(), order.end())) {

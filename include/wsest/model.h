@@ -23,8 +23,9 @@ struct ModelOptions {
   // When false (the CLI's default), a graph input dim that stays symbolic is an error naming the
   // first node that reads it; when true, it stays symbolic and dependent estimates are Unknown.
   bool allow_symbolic = false;
-  // Threads building the node views at once, the caller's included (EstimateOptions::threads has
-  // the same default, for the same reason). The model is the same for any count.
+  // Threads that look the graph's names up and build the node views, the caller's included; from
+  // 2, one of them also does what needs no shape while onnx infers shapes. The default starts no
+  // thread (EstimateOptions::threads has it for the same reason). The model is the same for any count.
   int threads = 1;
 };
 
