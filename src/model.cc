@@ -165,29 +165,36 @@ Result<std::shared_ptr<ModelProto>> Parse(const std::string& bytes, const std::s
 }
 
 // Keeps dims and dtype of every initializer and the values of small inline ones; drops payloads.
-void DropPayloads(onnx::GraphProto* graph) {
-  for (auto& t : *graph->mutable_initializer()) {
-    // Small inline tensors of any type keep their values: onnx's inference reads constants such as
-    // Resize scales, Reshape shapes and Pad pads, and a dropped payload reads as a wrong size.
-    int64_t n = 1;
-    for (int64_t d : t.dims()) {
-      if (d < 0 || __builtin_mul_overflow(n, d, &n)) n = kMaxInlineIntValues + 1;
-      if (n > kMaxInlineIntValues) break;
-    }
-    if (t.data_location() != TensorProto::EXTERNAL && n <= kMaxInlineIntValues) continue;
-    t.clear_raw_data();
-    t.clear_float_data();
-    t.clear_int32_data();
-    t.clear_int64_data();
-    t.clear_double_data();
-    t.clear_uint64_data();
-    t.clear_string_data();
+// A tensor's values, cleared unless they are small and inline: onnx's inference reads constants
+// such as Resize scales, Reshape shapes and Pad pads, and a dropped payload reads as a wrong size.
+void DropPayload(TensorProto* t) {
+  int64_t n = 1;
+  for (int64_t d : t->dims()) {
+    if (d < 0 || __builtin_mul_overflow(n, d, &n)) n = kMaxInlineIntValues + 1;
+    if (n > kMaxInlineIntValues) break;
   }
-  for (auto& node : *graph->mutable_node())
+  if (t->data_location() != TensorProto::EXTERNAL && n <= kMaxInlineIntValues) return;
+  t->clear_raw_data();
+  t->clear_float_data();
+  t->clear_int32_data();
+  t->clear_int64_data();
+  t->clear_double_data();
+  t->clear_uint64_data();
+  t->clear_string_data();
+}
+
+// The weights' payloads, whether initializers or Constant nodes (paddle2onnx writes every weight of
+// PaddleOCR's recognizer as a Constant: 10.7 MB that shape folding's extra inference runs copied).
+void DropPayloads(onnx::GraphProto* graph) {
+  for (auto& t : *graph->mutable_initializer()) DropPayload(&t);
+  for (auto& node : *graph->mutable_node()) {
+    const bool constant = node.op_type() == "Constant" && IsOnnxDomain(node.domain());
     for (auto& attr : *node.mutable_attribute()) {
+      if (constant && attr.name() == "value" && attr.has_t()) DropPayload(attr.mutable_t());
       if (attr.has_g()) DropPayloads(attr.mutable_g());
       for (auto& g : *attr.mutable_graphs()) DropPayloads(&g);
     }
+  }
 }
 
 std::optional<std::vector<int64_t>> IntValues(const TensorProto& t) {

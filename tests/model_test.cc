@@ -2,6 +2,8 @@
 // message. Graphs are built in a few lines with tests/test_graph.h.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <map>
 #include <set>
 
@@ -258,6 +260,40 @@ TEST(ModelLoad, AConstantInferenceSkipsKeepsItsOutputsName) {
   ASSERT_EQ(model->nodes()[1].inputs.size(), 2u);
   EXPECT_EQ(model->nodes()[1].inputs[1].name, "c");
   EXPECT_TRUE(model->nodes()[1].inputs[1].present());
+}
+
+// A Constant node's weight loses its payload as an initializer's does (over 1024 elements), and
+// keeps its shape; a small Constant keeps its values, which inference reads (Reshape's target).
+TEST(ModelLoad, AConstantsLargePayloadIsDroppedAndItsShapeKept) {
+  GraphBuilder g;
+  g.Input("x", kFloat, {8, 64}).Output("z");
+  onnx::AttributeProto* weight = g.Node("Constant", {}, {"w"}, "weight").proto()->add_attribute();
+  weight->set_name("value");
+  weight->set_type(onnx::AttributeProto::TENSOR);
+  weight->mutable_t()->set_data_type(onnx::TensorProto::FLOAT);
+  for (int64_t d : {64, 32}) weight->mutable_t()->add_dims(d);
+  for (int i = 0; i < 64 * 32; ++i) weight->mutable_t()->add_float_data(0.5f);
+  g.Node("MatMul", {"x", "w"}, {"y"}, "matmul");
+  onnx::AttributeProto* target = g.Node("Constant", {}, {"shape"}, "shape").proto()->add_attribute();
+  target->set_name("value");
+  target->set_type(onnx::AttributeProto::TENSOR);
+  target->mutable_t()->set_data_type(onnx::TensorProto::INT64);
+  target->mutable_t()->add_dims(2);
+  for (int64_t v : {16, 16}) target->mutable_t()->add_int64_data(v);
+  g.Node("Reshape", {"y", "shape"}, {"z"}, "reshape");
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  ASSERT_EQ(model->nodes().size(), 4u);
+  auto node = [&](const std::string& op) {
+    return *std::find_if(model->nodes().begin(), model->nodes().end(), [&](const NodeView& v) { return v.op_type == op; });
+  };
+  const NodeView matmul = node("MatMul");
+  EXPECT_EQ(Dims(matmul.inputs[1]), (std::vector<int64_t>{64, 32}));
+  EXPECT_TRUE(matmul.inputs[1].is_initializer);
+  EXPECT_EQ(Dims(matmul.outputs[0]), (std::vector<int64_t>{8, 32}));
+  const NodeView reshape = node("Reshape");
+  EXPECT_EQ(reshape.inputs[1].int_values, (std::vector<int64_t>{16, 16}));
+  EXPECT_EQ(Dims(reshape.outputs[0]), (std::vector<int64_t>{16, 16}));  // 8 x 32 = 256 = 16 x 16
 }
 
 TEST(ModelLoad, OpsetNewerThanSupportedIsAnError) {
