@@ -354,9 +354,12 @@ int OpsetOf(const onnx::ModelProto& model, const std::string& domain) {
   return 0;
 }
 
-// One pass over the nodes in order: every value the known ones fold to.
+// One pass over the nodes in order: every value the known ones fold to. `node_folds`: how many
+// values a node other than a Constant folded to.
 std::unordered_map<std::string, FoldedValue> FoldAll(const onnx::ModelProto& model,
-                                                     const std::unordered_map<std::string, FoldedValue>& seeds) {
+                                                     const std::unordered_map<std::string, FoldedValue>& seeds,
+                                                     size_t* node_folds) {
+  *node_folds = 0;
   const auto& graph = model.graph();
   const int opset = OpsetOf(model, "");
   std::unordered_map<std::string, FoldedValue> values = seeds;
@@ -409,6 +412,7 @@ std::unordered_map<std::string, FoldedValue> FoldAll(const onnx::ModelProto& mod
         v->scalar = seen->second.scalar || v->scalar;
       }
       values[node.output(k)] = std::move(*v);
+      ++*node_folds;
     }
   }
   return values;
@@ -603,9 +607,14 @@ Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
   std::unordered_set<std::string> graph_outputs;
   for (const auto& vi : model->graph().output()) graph_outputs.insert(vi.name());
 
-  size_t shaped_before = CountShaped(model->graph());
+  std::optional<size_t> shaped_before;  // counted before the first rerun changes the model
   for (int run = 0; run < kMaxInferenceRuns; ++run) {
-    result.values = FoldAll(*model, seeds);
+    size_t node_folds = 0;
+    result.values = FoldAll(*model, seeds, &node_folds);
+    // Only a value computed from the graph (onnx's propagation, or a node's fold) can be what a
+    // node lacked; with none, every folded value is an initializer's or a Constant's, which onnx
+    // read itself (and a 100k-node graph skips a pass that hashes every input name).
+    if (seeds.empty() && node_folds == 0) break;
     const ComputedValueReaders readers(model->graph(), result.values);
     if (!readers.AnyIn(model->graph())) break;
     // The shapes the steps below read: those of nodes that read or make a folded value.
@@ -620,6 +629,7 @@ Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
     }
     const std::unordered_map<std::string, TensorInfo> shapes = Shapes(model->graph(), touched);
     if (!NeedsRerun(model->graph(), readers, shapes)) break;
+    if (!shaped_before) shaped_before = CountShaped(model->graph());
     SetSymbolicReshapes(model, result.values, shapes);
     // A node whose outputs all fold to known values becomes initializers in the copy onnx infers,
     // so that Reshape, Expand, Resize, Tile, ConstantOfShape read their targets as constants.
@@ -709,7 +719,7 @@ Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
     for (auto& [name, shape] : symbolic)
       if (auto v = FromPropagated(shape)) seeds.try_emplace(name, std::move(*v));
     const size_t shaped = CountShaped(model->graph());
-    if (shaped == shaped_before) break;
+    if (shaped == *shaped_before) break;
     shaped_before = shaped;
   }
   return result;
