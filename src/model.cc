@@ -31,6 +31,7 @@
 #include "src/current_exception.h"
 #include "src/execution_order.h"
 #include "src/name_index.h"
+#include "src/tensor_catalog.h"
 #include "src/shape_folding.h"
 #include "src/text.h"
 #include "wsest/bytes.h"
@@ -63,16 +64,6 @@ struct SymbolSites {
   std::once_flag once;
   bool substitutable = false;
   std::vector<Site> sites;
-};
-
-// The main graph's tensors by name, numbered in the order the views meet them (so a tensor's number
-// is its Model::TensorIds id), then the initializers no node reads (a body may), and each use's
-// number. Names and the execution order are the same for every Rebind of a parsed graph, so the
-// first load makes it (on a second thread while onnx infers shapes, when it has one) and its
-// Rebinds share it: they look names up only for what inference wrote.
-struct TensorCatalog {
-  NameIndex names;  // views into the unbound graph's names
-  TensorIds ids;
 };
 
 struct Model::Impl {
@@ -301,17 +292,6 @@ Result<bool> CheckRequiredInputs(const onnx::GraphProto& graph, const std::unord
     }
   }
   return true;
-}
-
-// The graph inputs that are initializers too (IR < 4 lists weights as inputs). Inputs are few and
-// initializers many, so the inputs are hashed and the initializers looked up: no name is copied.
-// The views are into `graph`'s names, which binding and inference leave in place.
-std::unordered_set<std::string_view> WeightInputs(const onnx::GraphProto& graph) {
-  std::unordered_set<std::string_view> inputs, weights;
-  for (const auto& vi : graph.input()) inputs.insert(vi.name());
-  for (const auto& t : graph.initializer())
-    if (inputs.count(t.name())) weights.insert(t.name());
-  return weights;
 }
 
 Result<bool> BindInputs(ModelProto* model, const ModelOptions& options, const std::string& label,
@@ -842,45 +822,6 @@ Subgraph BuildSubgraph(const std::string& attribute, const onnx::GraphProto& bod
   for (const auto& vi : body.input()) out.inputs.push_back(info_of(vi.name()));
   for (const auto& vi : body.output()) out.outputs.push_back(info_of(vi.name()));
   return out;
-}
-
-// The catalog of `graph` (the unbound one: its names outlive every model) walked in `order`:
-// each node's inputs, then its outputs, then the graph inputs that are not initializers, then the
-// outputs, numbered at their first use; then the initializers no node reads. Omitted ones are -1.
-std::shared_ptr<const TensorCatalog> CatalogOf(const onnx::GraphProto& graph, const std::vector<int>& order) {
-  auto catalog = std::make_shared<TensorCatalog>();
-  const size_t n = order.size();
-  catalog->names = NameIndex(n * 2 + static_cast<size_t>(graph.input_size() + graph.initializer_size()));
-  TensorIds& ids = catalog->ids;
-  auto number = [&](const std::string& name) {
-    return name.empty() ? -1 : static_cast<int32_t>(catalog->names.Add(name).first);
-  };
-  ids.input_begin.reserve(n + 1);
-  ids.output_begin.reserve(n + 1);
-  ids.input_ids.reserve(n * 2);
-  ids.output_ids.reserve(n);
-  constexpr size_t kAhead = 4;  // nodes whose names are prefetched ahead of the one being numbered
-  for (size_t at = 0; at < n; ++at) {
-    if (at + kAhead < n) {
-      const auto& ahead = graph.node(order[at + kAhead]);
-      for (const auto& name : ahead.input()) catalog->names.Prefetch(name);
-      for (const auto& name : ahead.output()) catalog->names.Prefetch(name);
-    }
-    const auto& node = graph.node(order[at]);
-    ids.input_begin.push_back(static_cast<uint32_t>(ids.input_ids.size()));
-    ids.output_begin.push_back(static_cast<uint32_t>(ids.output_ids.size()));
-    for (const auto& in : node.input()) ids.input_ids.push_back(number(in));
-    for (const auto& out : node.output()) ids.output_ids.push_back(number(out));
-  }
-  ids.input_begin.push_back(static_cast<uint32_t>(ids.input_ids.size()));
-  ids.output_begin.push_back(static_cast<uint32_t>(ids.output_ids.size()));
-  const std::unordered_set<std::string_view> weight_inputs = WeightInputs(graph);
-  for (const auto& vi : graph.input())
-    if (!weight_inputs.count(vi.name())) ids.graph_inputs.push_back(number(vi.name()));
-  for (const auto& vi : graph.output()) ids.graph_outputs.push_back(number(vi.name()));
-  ids.count = catalog->names.size();
-  for (const auto& t : graph.initializer()) catalog->names.Add(t.name());
-  return catalog;
 }
 
 // What Bind can do before shapes are known, on a second thread while onnx infers them when the
