@@ -739,8 +739,10 @@ ValueMap GraphValues(const onnx::GraphProto& graph, const std::map<std::string, 
   const size_t owners = static_cast<size_t>(std::max(threads, 1));
   ForEachBlock(owners, 1, threads, [&](size_t owner, size_t) {
     auto mine = [&](uint32_t at) { return at != NameIndex::kAbsent && (at / 64) % owners == owner; };
-    for (int k = 0; k < initializers; ++k)
-      if (mine(slot[static_cast<size_t>(k)])) values.at(slot[static_cast<size_t>(k)]) = InfoFromTensor(graph.initializer(k));
+    for (int k = 0; k < initializers; ++k) {
+      const uint32_t at = slot[static_cast<size_t>(k)];
+      if (mine(at)) values.at(at) = InfoFromTensor(graph.initializer(k));
+    }
     for (const auto& vi : graph.input())
       if (const uint32_t at = names->Find(vi.name()); mine(at)) remember(vi, &values.at(at));
     for (int k = 0; k < infos; ++k) {
@@ -1129,7 +1131,8 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
   size_t k = 0;
   for (const auto& vi : graph.input())
     if (!weight_inputs.count(vi.name())) add(ids.graph_inputs[k++], vi.name(), &impl->inputs);
-  for (int o = 0; o < graph.output_size(); ++o) add(ids.graph_outputs[static_cast<size_t>(o)], graph.output(o).name(), &impl->outputs);
+  for (int o = 0; o < graph.output_size(); ++o)
+    add(ids.graph_outputs[static_cast<size_t>(o)], graph.output(o).name(), &impl->outputs);
   return std::shared_ptr<const Model::Impl>(std::move(impl));
 }
 

@@ -285,7 +285,10 @@ TEST(ModelLoad, AConstantsLargePayloadIsDroppedAndItsShapeKept) {
   ASSERT_TRUE(model.ok()) << model.error().message;
   ASSERT_EQ(model->nodes().size(), 4u);
   auto node = [&](const std::string& op) {
-    return *std::find_if(model->nodes().begin(), model->nodes().end(), [&](const NodeView& v) { return v.op_type == op; });
+    auto at = std::find_if(model->nodes().begin(), model->nodes().end(),
+                           [&](const NodeView& v) { return v.op_type == op; });
+    EXPECT_NE(at, model->nodes().end()) << op;
+    return at == model->nodes().end() ? NodeView{} : *at;
   };
   const NodeView matmul = node("MatMul");
   EXPECT_EQ(Dims(matmul.inputs[1]), (std::vector<int64_t>{64, 32}));
