@@ -94,7 +94,7 @@ TEST(Conv, RecordAnswersWhenTheKeyMatches) {
   r.versions.device = "h100-sxm";
   r.versions.cudnn = 91900;
   r.numbers = {{"workspace_bytes", 65536}};
-  r.engine = "engine 3";
+  r.engine = "3";
   r.origin = "h100.jsonl:4";
   RecordedQueries recorded("h100-sxm", LibraryVersions{"", 0, 0, 91900, 0, 0});
   recorded.Add(r);
@@ -103,6 +103,8 @@ TEST(Conv, RecordAnswersWhenTheKeyMatches) {
   EXPECT_EQ(e.exactness, Exactness::kExact);
   EXPECT_EQ(e.workspace_bytes(), 65536u);
   EXPECT_NE(e.buffers[0].source.find("recorded h100.jsonl:4"), std::string::npos);
+  // The record's engine is the id alone; the reason says once that it is an engine.
+  EXPECT_EQ(e.reason, "engine 3 (heuristics mode B)");
   // Another dtype is another key: no answer.
   Estimate miss = Ok(estimators::EstimateConv(Conv2d(DataType::kFloat), t));
   EXPECT_EQ(miss.exactness, Exactness::kUnknown);

@@ -225,7 +225,7 @@ class LiveQueries final : public LibraryQueries {
       int64_t workspace = 0;
       cudnnBackendGetAttribute(plan.get(), CUDNN_ATTR_EXECUTION_PLAN_WORKSPACE_SIZE, CUDNN_TYPE_INT64, 1, &n,
                                &workspace);
-      return ConvAnswer{static_cast<uint64_t>(workspace), fmt::format("engine {} (config {} of {})", engine_id, i, got),
+      return ConvAnswer{static_cast<uint64_t>(workspace), fmt::format("{} (config {} of {})", engine_id, i, got),
                         Source()};
     }
     return NotFound(fmt::format("none of {} heuristic engine configs built a plan", got));
