@@ -2,11 +2,14 @@
 // shape corpus of calibrate/record_library_lib.cc on the GPU this runs on. Needs a GPU: without one
 // it says why and exits 2. Usage:
 //   wsest_record_library --device h100-sxm [--out data/records] [--option key=value ...]
+//   wsest_record_library --gpu-name "NVIDIA H200" ...   (the profile of the GPU nvidia-smi names;
+//                                                        calibrate/run_on_gpu.sh passes it)
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <string>
 
+#include "calibrate/ingest.h"
 #include "calibrate/record_library.h"
 
 int main(int argc, char** argv) {
@@ -16,6 +19,12 @@ int main(int argc, char** argv) {
     const std::string flag = argv[i], value = argv[i + 1];
     if (flag == "--device") {
       device = value;
+    } else if (flag == "--gpu-name") {
+      device = wsest::calibrate::DeviceForGpuName(value, 0);
+      if (device.empty()) {
+        std::cerr << "no device profile for the GPU '" << value << "': name one with --device\n";
+        return 1;
+      }
     } else if (flag == "--out") {
       out_dir = value;
     } else if (flag == "--option") {
