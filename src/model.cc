@@ -32,6 +32,7 @@
 #include "src/execution_order.h"
 #include "src/name_index.h"
 #include "src/tensor_catalog.h"
+#include "src/body_folding.h"
 #include "src/shape_folding.h"
 #include "src/text.h"
 #include "wsest/bytes.h"
@@ -547,11 +548,25 @@ Result<bool> VerifyNodes(const ModelProto& model, const std::unordered_map<std::
   return ok;
 }
 
-// The first node reading graph input `input`, for messages.
+// Whether a node of `graph`, or of a body nested in it, reads `name`.
+bool ReadsInside(const onnx::GraphProto& graph, const std::string& name) {
+  for (const auto& node : graph.node()) {
+    if (std::find(node.input().begin(), node.input().end(), name) != node.input().end()) return true;
+    for (const auto& a : node.attribute())
+      if (a.has_g() && ReadsInside(a.g(), name)) return true;
+  }
+  return false;
+}
+
+// The first node reading graph input `input`, for messages: directly, else through one of its bodies
+// (Silero VAD reads its audio only inside an If's branches).
 std::string FirstConsumer(const onnx::GraphProto& graph, const std::string& input) {
   for (int i = 0; i < graph.node_size(); ++i)
     for (const auto& in : graph.node(i).input())
       if (in == input) return NodeLabel(graph.node(i), i);
+  for (int i = 0; i < graph.node_size(); ++i)
+    for (const auto& a : graph.node(i).attribute())
+      if (a.has_g() && ReadsInside(a.g(), input)) return NodeLabel(graph.node(i), i) + " in its " + a.name();
   return "no node";
 }
 
@@ -1025,6 +1040,7 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
   // ORT computes shape tensors before the nodes that read them; onnx's inference stops at some.
   FoldedShapes folded;
   WSEST_ASSIGN_OR_RETURN(folded, FoldShapes(model, propagated, label));
+  FoldBodies(model, folded);  // the same inside If, Loop and Scan bodies
 
   const auto& graph = model->graph();
   impl->catalog = shape_free.Catalog();

@@ -58,7 +58,7 @@ const FoldedValue* Input(const std::vector<const FoldedValue*>& inputs, size_t i
   return i < inputs.size() ? inputs[i] : nullptr;
 }
 
-FoldedValue Vector(std::vector<FoldedElement> elements) { return FoldedValue{false, std::move(elements)}; }
+FoldedValue Vector(std::vector<FoldedElement> elements) { return FoldedValue{false, std::move(elements), {}}; }
 
 // Two elements combined: known values by the op (nullopt when not exact in integers, as a
 // division that leaves a remainder), a symbol kept where the other operand is the identity.
@@ -112,6 +112,10 @@ void FoldNode(const onnx::NodeProto& node, int opset, const std::vector<const Fo
   const std::string& op = node.op_type();
   std::optional<FoldedValue>& result = (*out)[0];
   const FoldedValue* in0 = Input(inputs, 0);
+  const bool moves_elements = op == "Reshape" || op == "Transpose" || op == "Slice" || op == "Identity" || op == "Cast";
+  if (!moves_elements &&
+      std::any_of(inputs.begin(), inputs.end(), [](const FoldedValue* v) { return v != nullptr && v->matrix(); }))
+    return;
 
   if (op == "Shape") {
     const TensorInfo* x = shapes.empty() ? nullptr : shapes[0];
@@ -138,19 +142,33 @@ void FoldNode(const onnx::NodeProto& node, int opset, const std::vector<const Fo
     int64_t n = 1;
     for (const Dim& d : x->dims)
       if (!d.known() || __builtin_mul_overflow(n, d.value, &n)) return;
-    result = FoldedValue{true, {FoldedElement::Known(n)}};
+    result = FoldedValue{true, {FoldedElement::Known(n)}, {}};
     return;
   }
   if (op == "Identity" || op == "Cast") {
     if (in0 == nullptr) return;
     if (op == "Cast") {
-      // A cast to bool or a narrow type could change the values; only wide integer and float targets keep them.
+      // Wide integer and float targets keep the values; bool makes each known one 0 or 1 (torch's
+      // `if x.shape[0]:`); another narrow type could change them.
       const int64_t to = IntAttr(node, "to", 0);
+      if (to == onnx::TensorProto::BOOL) {
+        FoldedValue truth = *in0;
+        for (FoldedElement& e : truth.elements) e = e.known() ? FoldedElement::Known(*e.value != 0 ? 1 : 0) : kUnknownDim;
+        result = std::move(truth);
+        return;
+      }
       const bool keeps = to == onnx::TensorProto::INT64 || to == onnx::TensorProto::INT32 ||
                          to == onnx::TensorProto::FLOAT || to == onnx::TensorProto::DOUBLE;
       if (!keeps) return;
     }
     result = *in0;
+    return;
+  }
+  if (op == "Not") {
+    if (in0 == nullptr) return;
+    FoldedValue negated = *in0;
+    for (FoldedElement& e : negated.elements) e = e.known() ? FoldedElement::Known(*e.value == 0 ? 1 : 0) : kUnknownDim;
+    result = std::move(negated);
     return;
   }
   if (op == "Gather") {
@@ -163,7 +181,7 @@ void FoldNode(const onnx::NodeProto& node, int opset, const std::vector<const Fo
       if (i < -n || i >= n) return;  // ORT fails the node; nothing to fold
       picked.push_back(in0->elements[static_cast<size_t>(i < 0 ? i + n : i)]);
     }
-    result = FoldedValue{idx->scalar, std::move(picked)};
+    result = FoldedValue{idx->scalar, std::move(picked), {}};
     return;
   }
   if (op == "Slice") {
@@ -186,11 +204,103 @@ void FoldNode(const onnx::NodeProto& node, int opset, const std::vector<const Fo
       if (node.input_size() > 3 && !node.input(3).empty() && Input(inputs, 3) == nullptr) return;
       if (node.input_size() > 4 && !node.input(4).empty() && Input(inputs, 4) == nullptr) return;
     }
-    if (starts.size() != 1 || ends.size() != 1) return;
-    if (!axes.empty() && (axes.size() != 1 || (axes[0] != 0 && axes[0] != -1))) return;
+    if (starts.size() != 1 || ends.size() != 1 || steps.size() > 1 || axes.size() > 1) return;
     const int64_t step = steps.empty() ? 1 : steps[0];
-    if (steps.size() > 1) return;
-    result = SliceVector(*in0, starts[0], ends[0], step);
+    if (!in0->matrix()) {
+      if (!axes.empty() && axes[0] != 0 && axes[0] != -1) return;
+      result = SliceVector(*in0, starts[0], ends[0], step);
+      return;
+    }
+    // One axis of a tensor of higher rank: the positions kept along it, each a block of the axes after it.
+    const auto rank = static_cast<int64_t>(in0->dims.size());
+    int64_t axis = axes.empty() ? 0 : axes[0];
+    if (axis < -rank || axis >= rank) return;
+    if (axis < 0) axis += rank;
+    const auto along = static_cast<size_t>(axis);
+    std::vector<FoldedElement> positions;
+    for (int64_t i = 0; i < in0->dims[along]; ++i) positions.push_back(FoldedElement::Known(i));
+    const std::optional<FoldedValue> kept = SliceVector(Vector(std::move(positions)), starts[0], ends[0], step);
+    if (!kept) return;
+    int64_t outer = 1, inner = 1;  // at most the element count, which is at most kMaxFoldedElements
+    for (size_t k = 0; k < along; ++k) outer *= in0->dims[k];
+    for (size_t k = along + 1; k < in0->dims.size(); ++k) inner *= in0->dims[k];
+    FoldedValue sliced{false, {}, in0->dims};
+    sliced.dims[along] = static_cast<int64_t>(kept->elements.size());
+    for (int64_t o = 0; o < outer; ++o)
+      for (const FoldedElement& p : kept->elements)
+        for (int64_t i = 0; i < inner; ++i)
+          sliced.elements.push_back(in0->elements[static_cast<size_t>((o * in0->dims[along] + *p.value) * inner + i)]);
+    result = std::move(sliced);
+    return;
+  }
+  if (op == "Reshape") {
+    // Moves no element (onnx defs.cc Reshape): a 0 copies the input's dim unless allowzero, one -1 is inferred.
+    auto target = KnownInts(Input(inputs, 1));
+    if (in0 == nullptr || !target) return;
+    const auto count = static_cast<int64_t>(in0->elements.size());
+    const std::vector<int64_t> from = in0->matrix() ? in0->dims
+                                      : in0->scalar ? std::vector<int64_t>{}
+                                                    : std::vector<int64_t>{count};
+    const bool allowzero = IntAttr(node, "allowzero", 0) != 0;
+    std::vector<int64_t> to;
+    std::optional<size_t> inferred;
+    int64_t known = 1;
+    for (size_t i = 0; i < target->size(); ++i) {
+      int64_t d = (*target)[i];
+      if (d == 0 && !allowzero) {
+        if (i >= from.size()) return;
+        d = from[i];
+      }
+      if (d == -1 && !inferred) {
+        inferred = i;
+        to.push_back(1);
+        continue;
+      }
+      if (d < 0 || __builtin_mul_overflow(known, d, &known)) return;
+      to.push_back(d);
+    }
+    if (inferred) {
+      if (known == 0 || count % known != 0) return;
+      to[*inferred] = count / known;
+    } else if (known != count) {
+      return;
+    }
+    FoldedValue moved{to.empty(), in0->elements, {}};
+    if (to.size() >= 2) moved.dims = std::move(to);
+    result = std::move(moved);
+    return;
+  }
+  if (op == "Transpose") {
+    if (in0 == nullptr || in0->scalar) return;
+    if (!in0->matrix()) {
+      result = *in0;  // a 1-D transpose keeps its order
+      return;
+    }
+    const size_t rank = in0->dims.size();
+    std::vector<int64_t> perm(rank);
+    for (size_t k = 0; k < rank; ++k) perm[k] = static_cast<int64_t>(rank - 1 - k);  // reversed by default
+    if (auto given = IntsAttr(node, "perm")) perm = *given;
+    std::vector<bool> seen(rank, false);
+    if (perm.size() != rank) return;
+    for (int64_t p : perm) {
+      if (p < 0 || p >= static_cast<int64_t>(rank) || seen[static_cast<size_t>(p)]) return;
+      seen[static_cast<size_t>(p)] = true;
+    }
+    std::vector<int64_t> stride(rank, 1);  // the input's row-major strides
+    for (size_t k = rank - 1; k > 0; --k) stride[k - 1] = stride[k] * in0->dims[k];
+    FoldedValue moved{false, {}, std::vector<int64_t>(rank)};
+    for (size_t k = 0; k < rank; ++k) moved.dims[k] = in0->dims[static_cast<size_t>(perm[k])];
+    std::vector<int64_t> at(rank, 0);  // the output index, counted in row-major order
+    for (size_t n = 0; n < in0->elements.size(); ++n) {
+      int64_t offset = 0;
+      for (size_t k = 0; k < rank; ++k) offset += at[k] * stride[static_cast<size_t>(perm[k])];
+      moved.elements.push_back(in0->elements[static_cast<size_t>(offset)]);
+      for (size_t k = rank; k-- > 0;) {
+        if (++at[k] < moved.dims[k]) break;
+        at[k] = 0;
+      }
+    }
+    result = std::move(moved);
     return;
   }
   if (op == "Concat") {
@@ -215,7 +325,7 @@ void FoldNode(const onnx::NodeProto& node, int opset, const std::vector<const Fo
   }
   if (op == "Squeeze") {
     if (in0 == nullptr || in0->scalar || in0->elements.size() != 1) return;
-    result = FoldedValue{true, in0->elements};
+    result = FoldedValue{true, in0->elements, {}};
     return;
   }
   if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {
@@ -231,7 +341,28 @@ void FoldNode(const onnx::NodeProto& node, int opset, const std::vector<const Fo
       elements.push_back(c ? *c : kUnknownDim);
     }
     const bool scalar = a->scalar && b->scalar;
-    result = FoldedValue{scalar, std::move(elements)};
+    result = FoldedValue{scalar, std::move(elements), {}};
+    return;
+  }
+  if (op == "Equal") {
+    // torch's `if x.dim() == 3` and `if x.shape[1] == 1`: a comparison of dims that an If reads.
+    const FoldedValue* a = in0;
+    const FoldedValue* b = Input(inputs, 1);
+    if (a == nullptr || b == nullptr) return;
+    const size_t na = a->elements.size(), nb = b->elements.size();
+    if (na != nb && na != 1 && nb != 1) return;
+    std::vector<FoldedElement> elements;
+    for (size_t i = 0; i < std::max(na, nb); ++i) {
+      const FoldedElement& x = a->elements[na == 1 ? 0 : i];
+      const FoldedElement& y = b->elements[nb == 1 ? 0 : i];
+      if (x.known() && y.known())
+        elements.push_back(FoldedElement::Known(*x.value == *y.value ? 1 : 0));
+      else if (!x.symbol.empty() && x.symbol == y.symbol && !IsInvented(x.symbol))
+        elements.push_back(FoldedElement::Known(1));  // one dim named twice is equal to itself
+      else
+        elements.push_back(kUnknownDim);
+    }
+    result = FoldedValue{a->scalar && b->scalar, std::move(elements), {}};
     return;
   }
   if (op == "Range") {
@@ -330,13 +461,13 @@ std::optional<FoldedValue> FromTensor(const onnx::TensorProto& t) {
   }
   const int64_t n = scalar ? 1 : t.dims(0);
   if (n < 0 || static_cast<size_t>(n) != ints.size() || ints.size() > kMaxFoldedElements) return std::nullopt;
-  FoldedValue v{scalar, {}};
+  FoldedValue v{scalar, {}, {}};
   for (int64_t i : ints) v.elements.push_back(FoldedElement::Known(i));
   return v;
 }
 
 std::optional<FoldedValue> FromPropagated(const onnx::TensorShapeProto& shape) {
-  FoldedValue v{false, {}};
+  FoldedValue v{false, {}, {}};
   for (const auto& d : shape.dim()) {
     if (d.has_dim_value())
       v.elements.push_back(FoldedElement::Known(d.dim_value()));
@@ -378,9 +509,9 @@ std::unordered_map<std::string, FoldedValue> FoldAll(const onnx::ModelProto& mod
       for (const auto& a : node.attribute()) {
         std::optional<FoldedValue> v;
         if (a.name() == "value" && a.has_t()) v = FromTensor(a.t());
-        if (a.name() == "value_int") v = FoldedValue{true, {FoldedElement::Known(a.i())}};
+        if (a.name() == "value_int") v = FoldedValue{true, {FoldedElement::Known(a.i())}, {}};
         if (a.name() == "value_ints") {
-          v = FoldedValue{false, {}};
+          v = FoldedValue{false, {}, {}};
           for (int64_t i : a.ints()) v->elements.push_back(FoldedElement::Known(i));
         }
         if (v) values[node.output(0)] = std::move(*v);
@@ -423,11 +554,15 @@ bool HasCompleteShape(const TensorInfo* info) {
   return std::all_of(info->dims.begin(), info->dims.end(), [](const Dim& d) { return d.known(); });
 }
 
-// The folded value as an initializer of the element type inference gave the tensor.
-std::optional<onnx::TensorProto> AsInitializer(const std::string& name, const FoldedValue& v, DataType dtype) {
+}  // namespace
+
+std::optional<onnx::TensorProto> FoldedInitializer(const std::string& name, const FoldedValue& v, DataType dtype) {
   onnx::TensorProto t;
   t.set_name(name);
-  if (!v.scalar) t.add_dims(static_cast<int64_t>(v.elements.size()));
+  if (v.matrix())
+    for (int64_t d : v.dims) t.add_dims(d);
+  else if (!v.scalar)
+    t.add_dims(static_cast<int64_t>(v.elements.size()));
   switch (static_cast<int>(dtype)) {
     case onnx::TensorProto::INT64:
       t.set_data_type(onnx::TensorProto::INT64);
@@ -448,6 +583,90 @@ std::optional<onnx::TensorProto> AsInitializer(const std::string& name, const Fo
     default:
       return std::nullopt;
   }
+}
+
+namespace {
+
+// The body an If runs when its condition folded to a known value (ORT's If::Compute reads the
+// condition on the CPU before it runs a branch), or null.
+const onnx::GraphProto* TakenBranch(const onnx::NodeProto& node,
+                                    const std::unordered_map<std::string, FoldedValue>& values) {
+  if (node.op_type() != "If" || !IsOnnxDomain(node.domain()) || node.input_size() < 1) return nullptr;
+  auto cond = values.find(node.input(0));
+  if (cond == values.end() || cond->second.elements.size() != 1 || !cond->second.fully_known()) return nullptr;
+  const char* name = *cond->second.elements[0].value != 0 ? "then_branch" : "else_branch";
+  for (const auto& a : node.attribute())
+    if (a.name() == name && a.has_g()) return &a.g();
+  return nullptr;
+}
+
+// The names a graph defines at its own level: inputs, initializers and node outputs.
+NameSet DefinedNames(const onnx::GraphProto& graph) {
+  NameSet names;
+  for (const auto& vi : graph.input()) names.insert(vi.name());
+  for (const auto& t : graph.initializer()) names.insert(t.name());
+  for (const auto& node : graph.node()) names.insert(node.output().begin(), node.output().end());
+  return names;
+}
+
+// Whether `branch` can stand in for its If in the copy onnx infers: as many outputs, and none of its
+// names already taken in the graph (ONNX forbids the reuse; a file that does it keeps its If).
+bool Inlinable(const onnx::NodeProto& node, const onnx::GraphProto& branch, const NameSet& taken) {
+  if (branch.output_size() != node.output_size()) return false;
+  for (const auto& t : branch.initializer())
+    if (taken.count(t.name())) return false;
+  for (const auto& n : branch.node())
+    for (const auto& o : n.output())
+      if (taken.count(o)) return false;
+  return true;
+}
+
+// Replaces each If whose condition `values` know, and whose branch can stand in for it (Inlinable),
+// by that branch's nodes and initializers and an Identity per output, in a copy of `model` made
+// the first time (`storage`, then `*work` points at it). `inlined` gains the names the branches
+// define. Whether any If was replaced.
+bool InlineTakenBranches(const onnx::ModelProto* model, std::optional<onnx::ModelProto>* storage,
+                         onnx::ModelProto** work, const std::unordered_map<std::string, FoldedValue>& values,
+                         std::unordered_set<std::string>* inlined) {
+  const auto& nodes = (*work)->graph().node();
+  if (std::none_of(nodes.begin(), nodes.end(), [&](const onnx::NodeProto& n) { return TakenBranch(n, values); }))
+    return false;
+  if (!storage->has_value()) {
+    storage->emplace(*model);
+    *work = &**storage;
+  }
+  auto* graph = (*work)->mutable_graph();
+  const NameSet defined = DefinedNames(*graph);
+  google::protobuf::RepeatedPtrField<onnx::NodeProto> kept;
+  std::vector<onnx::TensorProto> initializers;
+  bool replaced = false;
+  for (const auto& node : graph->node()) {
+    const onnx::GraphProto* branch = TakenBranch(node, values);
+    if (branch == nullptr || !Inlinable(node, *branch, defined)) {
+      *kept.Add() = node;
+      continue;
+    }
+    replaced = true;
+    for (const auto& t : branch->initializer()) {
+      initializers.push_back(t);
+      inlined->insert(t.name());
+    }
+    for (const auto& n : branch->node()) {
+      *kept.Add() = n;
+      inlined->insert(n.output().begin(), n.output().end());
+    }
+    for (int k = 0; k < node.output_size(); ++k) {
+      auto* pass = kept.Add();
+      pass->set_op_type("Identity");
+      pass->set_name(node.name() + "/taken_branch_output_" + std::to_string(k));
+      pass->add_input(branch->output(k).name());
+      pass->add_output(node.output(k));
+    }
+  }
+  if (!replaced) return false;
+  graph->mutable_node()->Swap(&kept);  // `defined` viewed the old nodes' names: not used past here
+  for (auto& t : initializers) *graph->add_initializer() = std::move(t);
+  return true;
 }
 
 // Whether a node reads a folded value that a node computed (not an initializer's or a Constant's).
@@ -562,7 +781,8 @@ void SetSymbolicReshapes(onnx::ModelProto* model, const std::unordered_map<std::
     auto target = values.find(node.input(1));
     auto data = shapes.find(node.input(0));
     auto out = shapes.find(node.output(0));
-    if (target == values.end() || target->second.fully_known() || data == shapes.end()) continue;
+    if (target == values.end() || target->second.fully_known() || target->second.matrix() || data == shapes.end())
+      continue;
     if (out != shapes.end() && out->second.has_shape) continue;
     auto dims = ReshapeOutput(data->second, target->second, IntAttr(node, "allowzero", 0) != 0);
     if (!dims) continue;
@@ -608,18 +828,29 @@ Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
   for (const auto& vi : model->graph().output()) graph_outputs.insert(vi.name());
 
   std::optional<size_t> shaped_before;  // counted before the first rerun changes the model
+  // The graph folded and inferred: the model itself until an If's branch is inlined, then a copy.
+  onnx::ModelProto* work = model;
+  std::optional<onnx::ModelProto> inlined_model;
+  std::unordered_set<std::string> inlined;  // the names inlined branches define
+  bool fresh_branches = false;
   for (int run = 0; run < kMaxInferenceRuns; ++run) {
     size_t node_folds = 0;
-    result.values = FoldAll(*model, seeds, &node_folds);
+    result.values = FoldAll(*work, seeds, &node_folds);
+    // An If whose condition is now known becomes its branch in the working copy, and the branch's
+    // values fold too (a branch may hold another such If).
+    while (InlineTakenBranches(model, &inlined_model, &work, result.values, &inlined)) {
+      result.values = FoldAll(*work, seeds, &node_folds);
+      fresh_branches = true;  // onnx has not inferred them yet
+    }
     // Only a value computed from the graph (onnx's propagation, or a node's fold) can be what a
     // node lacked; with none, every folded value is an initializer's or a Constant's, which onnx
     // read itself (and a 100k-node graph skips a pass that hashes every input name).
-    if (seeds.empty() && node_folds == 0) break;
-    const ComputedValueReaders readers(model->graph(), result.values);
-    if (!readers.AnyIn(model->graph())) break;
+    if (seeds.empty() && node_folds == 0 && !fresh_branches) break;
+    const ComputedValueReaders readers(work->graph(), result.values);
+    if (!readers.AnyIn(work->graph()) && !fresh_branches) break;
     // The shapes the steps below read: those of nodes that read or make a folded value.
     NameSet touched;
-    for (const auto& node : model->graph().node()) {
+    for (const auto& node : work->graph().node()) {
       auto folded = [&](const std::string& name) { return !name.empty() && result.values.count(name); };
       if (std::none_of(node.input().begin(), node.input().end(), folded) &&
           std::none_of(node.output().begin(), node.output().end(), folded))
@@ -627,17 +858,18 @@ Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
       touched.insert(node.input().begin(), node.input().end());
       touched.insert(node.output().begin(), node.output().end());
     }
-    const std::unordered_map<std::string, TensorInfo> shapes = Shapes(model->graph(), touched);
-    if (!NeedsRerun(model->graph(), readers, shapes)) break;
-    if (!shaped_before) shaped_before = CountShaped(model->graph());
-    SetSymbolicReshapes(model, result.values, shapes);
+    const std::unordered_map<std::string, TensorInfo> shapes = Shapes(work->graph(), touched);
+    if (!NeedsRerun(work->graph(), readers, shapes) && !fresh_branches) break;
+    fresh_branches = false;
+    if (!shaped_before) shaped_before = CountShaped(work->graph());
+    SetSymbolicReshapes(work, result.values, shapes);
     // A node whose outputs all fold to known values becomes initializers in the copy onnx infers,
     // so that Reshape, Expand, Resize, Tile, ConstantOfShape read their targets as constants.
-    onnx::ModelProto copy(*model);
+    onnx::ModelProto copy(*work);
     auto* graph = copy.mutable_graph();
     google::protobuf::RepeatedPtrField<onnx::NodeProto> kept;
     std::vector<onnx::ValueInfoProto> folded_infos;
-    for (const auto& node : model->graph().node()) {
+    for (const auto& node : work->graph().node()) {
       bool removable = IsOnnxDomain(node.domain()) && node.output_size() > 0 && node.op_type() != "Constant";
       std::vector<onnx::TensorProto> as_initializers;
       for (const auto& o : node.output()) {
@@ -646,7 +878,7 @@ Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
         auto s = shapes.find(o);
         std::optional<onnx::TensorProto> t;
         if (v != result.values.end() && v->second.fully_known() && !graph_outputs.count(o) && s != shapes.end())
-          t = AsInitializer(o, v->second, s->second.dtype);
+          t = FoldedInitializer(o, v->second, s->second.dtype);
         if (!t)
           removable = false;
         else
@@ -678,13 +910,13 @@ Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
     std::unordered_set<std::string> onnx_propagates;
     for (const auto& node : copy.graph().node()) {
       const std::string domain = node.domain() == "ai.onnx" ? std::string() : node.domain();
-      const auto* schema = ops::SchemaRegistry().GetSchema(node.op_type(), OpsetOf(*model, domain), domain);
+      const auto* schema = ops::SchemaRegistry().GetSchema(node.op_type(), OpsetOf(*work, domain), domain);
       if (schema == nullptr || schema->has_data_propagation_function())
         for (const auto& o : node.output()) onnx_propagates.insert(o);
     }
     std::unordered_map<std::string, onnx::TensorShapeProto> symbolic;
     for (const auto& [name, v] : result.values) {
-      if (v.scalar || onnx_propagates.count(name) || !produced.count(name)) continue;
+      if (v.scalar || v.matrix() || onnx_propagates.count(name) || !produced.count(name)) continue;
       onnx::TensorShapeProto shape;
       for (const FoldedElement& d : v.elements) {
         auto* dim = shape.add_dim();
@@ -706,7 +938,7 @@ Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
     ++result.inference_runs;
     // The copy kept the first run's value_info, and onnx merged what it found into it.
     std::unordered_set<std::string> described;
-    auto* value_info = model->mutable_graph()->mutable_value_info();
+    auto* value_info = work->mutable_graph()->mutable_value_info();
     value_info->Clear();
     for (const auto& vi : copy.graph().value_info()) {
       described.insert(vi.name());
@@ -714,13 +946,22 @@ Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
     }
     for (auto& vi : folded_infos)
       if (!described.count(vi.name())) *value_info->Add() = std::move(vi);
-    for (int i = 0; i < model->graph().output_size(); ++i)
-      *model->mutable_graph()->mutable_output(i) = copy.graph().output(i);
+    for (int i = 0; i < work->graph().output_size(); ++i)
+      *work->mutable_graph()->mutable_output(i) = copy.graph().output(i);
     for (auto& [name, shape] : symbolic)
       if (auto v = FromPropagated(shape)) seeds.try_emplace(name, std::move(*v));
-    const size_t shaped = CountShaped(model->graph());
+    const size_t shaped = CountShaped(work->graph());
     if (shaped == *shaped_before) break;
     shaped_before = shaped;
+  }
+  if (work != model) {
+    // The model keeps its If nodes: it takes the shapes, not the inlined branches' own tensors.
+    auto* value_info = model->mutable_graph()->mutable_value_info();
+    value_info->Clear();
+    for (const auto& vi : work->graph().value_info())
+      if (!inlined.count(vi.name())) *value_info->Add() = vi;
+    for (int i = 0; i < model->graph().output_size(); ++i)
+      *model->mutable_graph()->mutable_output(i) = work->graph().output(i);
   }
   return result;
 }

@@ -31,11 +31,15 @@ struct FoldedElement {
   static FoldedElement Symbolic(std::string name) { return FoldedElement{std::nullopt, std::move(name)}; }
 };
 
-// Values of a 0-D or 1-D integer tensor.
+// Values of a small integer tensor, in row-major order. Most are 0-D or 1-D; torch's F.pad export
+// reshapes its pads to [-1, 2] to reverse and transpose them, so Reshape, Transpose, Slice, Cast and
+// Identity also fold tensors of higher rank (`dims`), and every other fold refuses them.
 struct FoldedValue {
   bool scalar = false;
   std::vector<FoldedElement> elements;
+  std::vector<int64_t> dims;  // rank >= 2 only: the tensor's shape; empty for 0-D and 1-D
   bool fully_known() const;
+  bool matrix() const { return !dims.empty(); }
 };
 
 struct FoldedShapes {
@@ -50,6 +54,10 @@ struct FoldedShapes {
 Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
                                 const std::unordered_map<std::string, onnx::TensorShapeProto>& propagated,
                                 const std::string& label);
+
+// A fully known folded value as an initializer of `dtype` (int64, int32, float or double: the element
+// type inference gave the tensor); nullopt for another type.
+std::optional<onnx::TensorProto> FoldedInitializer(const std::string& name, const FoldedValue& v, DataType dtype);
 
 // Folds one node given the values of its inputs (null where not folded) and the shapes of its
 // inputs (null where unknown); the outputs it folds are written to `out`. For the unit tests.

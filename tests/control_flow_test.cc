@@ -481,6 +481,14 @@ TEST(ControlFlowModel, UnboundDimInTheBodyIsUnknownNamingTheBodyNode) {
   EXPECT_NE(e.reason.find("then_branch/layer3_softmax (Softmax) is unknown"), std::string::npos) << e.reason;
 }
 
+TEST(ControlFlowModel, AnUnboundDimReadOnlyInsideABodyNamesTheIf) {
+  // x is read only by the then_branch's Softmax: the If that holds it is where to look.
+  auto model = Model::FromBytes(IfModel("batch").Serialize(), "if.onnx");
+  ASSERT_FALSE(model.ok());
+  EXPECT_NE(model.error().message.find("If 'gate' in its then_branch: input 'x' dim 0 is the symbolic dim 'batch'"), std::string::npos)
+      << model.error().message;
+}
+
 // ys = Loop(M = 3 (a constant), no cond, carried v = x [batch, 3, 4]); body: v declared [batch, 3, 4] (onnx clears
 // carried shapes, so the declared one is what the body has), Softmax(axis 1) of v as the scan output, and v
 // passed on; cond passes through.
@@ -556,6 +564,90 @@ TEST(ControlFlowModel, NodeAndJsonShowTheBodyBuffers) {
   ASSERT_EQ(buffers.size(), 2u);
   EXPECT_EQ(buffers[0]["bytes"], 96);
   EXPECT_EQ(buffers[0]["name"].get<std::string>().rfind("then_branch/layer3_softmax: ", 0), 0u);
+}
+
+// torch's F.pad export inside an If branch (Silero VAD's stft): the pads are a Concat of Constants in
+// the body, a value onnx 1.12 does not propagate inside a body. x [2, 3, 4]; pads [0, 0, 1, 0, 0, 1]
+// pad the last axis by 1 on each side: Pad's output [2, 3, 6], read by Softmax(axis 1).
+GraphBuilder IfPadModel() {
+  GraphBuilder g;
+  g.Input("x", kFloat, {2, 3, 4}).Input("cond", kBool, {}).Output("y");
+  auto* n = AddNode(g.proto().mutable_graph(), "If", {"cond"}, {"y"}, "gate");
+  auto* then_branch = AddBody(n, "then_branch");
+  for (const char* name : {"pads_begin", "pads_end"}) {
+    auto* c = AddNode(then_branch, "Constant", {}, {name}, name);
+    auto* a = c->add_attribute();
+    a->set_name("value_ints");
+    a->set_type(onnx::AttributeProto::INTS);
+    for (int64_t v : {0, 0, 1}) a->add_ints(v);
+  }
+  AddIntAttr(AddNode(then_branch, "Concat", {"pads_begin", "pads_end"}, {"pads"}, "pads"), "axis", 0);
+  AddNode(then_branch, "Pad", {"x", "pads"}, {"padded"}, "pad");
+  AddIntAttr(AddNode(then_branch, "Softmax", {"padded"}, {"t"}, "softmax"), "axis", 1);
+  SetValue(then_branch->add_output(), "t", kFloat, {}, false);
+  auto* else_branch = AddBody(n, "else_branch");
+  AddNode(else_branch, "Identity", {"x"}, {"e"}, "pass");
+  SetValue(else_branch->add_output(), "e", kFloat, {}, false);
+  return g;
+}
+
+TEST(ControlFlowModel, ShapeComputationsInsideABodyAreFolded) {
+  auto model = Model::FromBytes(IfPadModel().Serialize(), "if_pad.onnx");
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  const Subgraph* then_branch = model->nodes().at(0).subgraph("then_branch");
+  ASSERT_NE(then_branch, nullptr);
+  const NodeView& softmax = then_branch->nodes.at(4);
+  ASSERT_EQ(softmax.op_type, "Softmax");
+  const std::vector<Dim>& padded = softmax.inputs.at(0).dims;
+  ASSERT_EQ(padded.size(), 3u);
+  EXPECT_TRUE(padded[0].known() && padded[1].known() && padded[2].known());
+  EXPECT_EQ(padded[0].value * 100 + padded[1].value * 10 + padded[2].value, 236);
+  auto estimate = EstimateModel(*model, DefaultTarget());
+  ASSERT_TRUE(estimate.ok()) << estimate.error().message;
+  const Estimate& e = estimate->nodes[0].estimate;
+  // The IfModel's Softmax(axis 1) of [2, 3, 4] floats (96 B) takes 192 B: twice the tensor. [2, 3, 6] is 144 B: 288.
+  EXPECT_EQ(e.exactness, Exactness::kUpperBound) << e.reason;
+  EXPECT_EQ(e.workspace_bytes(), 288u);
+}
+
+
+// torch's `if x.shape[0] == 2:` on a static shape: cond = Equal(Gather(Shape(x), 0), 2) with x [2, 3, 4].
+// The then_branch reshapes x to [6, 4], the else_branch passes it on: onnx merges [6, 4] and
+// [2, 3, 4] into no shape, ORT runs the then_branch. The Softmax after the If reads [6, 4].
+TEST(ControlFlowModel, AnIfOnAFoldedConditionGivesItsBranchsShapes) {
+  GraphBuilder g;
+  g.Input("x", kFloat, {2, 3, 4}).Output("z");
+  auto* graph = g.proto().mutable_graph();
+  for (const auto& [name, values] : std::vector<std::pair<std::string, std::vector<int64_t>>>{
+           {"zero", {}}, {"two", {}}, {"rows", {6, 4}}}) {
+    auto* t = graph->add_initializer();
+    t->set_name(name);
+    t->set_data_type(kInt64);
+    if (values.empty()) {
+      t->add_int64_data(name == "two" ? 2 : 0);  // 0-D
+    } else {
+      t->add_dims(static_cast<int64_t>(values.size()));
+      for (int64_t v : values) t->add_int64_data(v);
+    }
+  }
+  AddNode(graph, "Shape", {"x"}, {"shape"}, "shape");
+  AddNode(graph, "Gather", {"shape", "zero"}, {"batch"}, "batch");
+  AddNode(graph, "Equal", {"batch", "two"}, {"cond"}, "is_two");
+  auto* n = AddNode(graph, "If", {"cond"}, {"y"}, "gate");
+  auto* then_branch = AddBody(n, "then_branch");
+  AddNode(then_branch, "Reshape", {"x", "rows"}, {"t"}, "flatten");
+  SetValue(then_branch->add_output(), "t", kFloat, {}, false);
+  auto* else_branch = AddBody(n, "else_branch");
+  AddNode(else_branch, "Identity", {"x"}, {"e"}, "pass");
+  SetValue(else_branch->add_output(), "e", kFloat, {}, false);
+  AddIntAttr(AddNode(graph, "Softmax", {"y"}, {"z"}, "softmax"), "axis", 1);
+  auto model = Model::FromBytes(g.Serialize(), "if_shape.onnx");
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  const NodeView& softmax = model->nodes().back();
+  ASSERT_EQ(softmax.op_type, "Softmax");
+  const std::vector<Dim>& y = softmax.inputs.at(0).dims;
+  ASSERT_EQ(y.size(), 2u);
+  EXPECT_TRUE(y[0].known() && y[0].value == 6 && y[1].known() && y[1].value == 4);
 }
 
 }  // namespace

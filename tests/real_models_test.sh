@@ -79,6 +79,52 @@ check hello_deepa_old.onnx "onnx::Flatten_0=1,24,96" \
 check namaste_deepa.onnx "onnx::Flatten_0=1,24,96" \
   " unknown: 0;"
 
+# Silero VAD runs its whole network inside an If on the sample rate, a value ORT reads at run time.
+# ORT exposes no tensor inside a branch, so the branch is checked in a copy that runs it in the If's
+# place (shape_dump --take-branch): every shape wsest infers inside the branch must equal ORT's.
+# What stays partial is the If's outputs in the main graph (and what the model's graph outputs
+# declare there): which branch runs is not known before the run, and the branches differ.
+check_branch() {  # model, IF=branch, wsest's --input flags, ORT's input spec, pinned comparison, pinned unknowns
+  local model=$1 branch=$2 input=$3 spec=$4 pinned_compare=$5 pinned=$6
+  local name; name="$(basename "$model" .onnx)"
+  local args=()
+  for shape in $input; do args+=(--input "$shape"); done
+  local report
+  if ! report="$("$wsest" "$models/$model" "${args[@]}" 2>&1)"; then
+    echo "real_models: FAIL $name: wsest failed: $report"; failures=$((failures + 1)); return
+  fi
+  "$shape_dump" "$models/$model" "${args[@]}" --take-branch "$branch" --expose "$work/$name.branch.onnx" \
+    > "$work/$name.branch.wsest.json"
+  node "$here/ort/output_shapes.js" "$work/$name.branch.onnx" "$spec" > "$work/$name.branch.ort.json"
+  local compared; compared="$(node "$here/ort/compare_shapes.js" "$work/$name.branch.wsest.json" "$work/$name.branch.ort.json")"
+  echo "real_models: $name $branch: $compared"
+  if [[ "$compared" != "$pinned_compare"* ]]; then
+    echo "real_models: FAIL $name: the shapes in $branch against real ORT 1.29.0's"
+    echo "  expected: $pinned_compare"
+    failures=$((failures + 1))
+  fi
+  local summary; summary="$(echo "$report" | sed -n '/^  unknown causes:/,/^$/p;/^  unknown:/p')"
+  local got; got="$(echo "$summary" | tr -s ' ' | tr '\n' ';')"
+  if [[ "$got" != "$pinned" ]]; then
+    echo "real_models: FAIL $name: unknown nodes by cause"
+    echo "  expected: $pinned"
+    echo "  got:      $got"
+    failures=$((failures + 1))
+  fi
+}
+
+# 16 kHz, 512 samples: the then_branch. In it, F.pad's pads are reversed as a [-1, 2] matrix, a
+# nested If on `x.dim() == 3` and one on `state.shape[0]` pick their branches from folded shapes;
+# before body folding (and the matrix and If folds) 13 of the v5 branch's tensors had no shape.
+check_branch silero_vad_v5.onnx If_0=then_branch "input=1,512 state=2,1,128" \
+  '{"inputs":{"input":{"dims":[1,512]},"sr":{"dims":[],"dtype":"int64","values":[16000]},"state":{"dims":[2,1,128]}}}' \
+  '{"tensors":120,"without_shape":0,"partial":4,"differ":0,"equal":116,' \
+  " unknown: 1; unknown causes:; 1 a library decides (no GPU, no record): If x1;"
+check_branch silero_vad_legacy.onnx If_25=then_branch "input=1,512 h=2,1,64 c=2,1,64" \
+  '{"inputs":{"input":{"dims":[1,512]},"sr":{"dims":[],"dtype":"int64","values":[16000]},"h":{"dims":[2,1,64]},"c":{"dims":[2,1,64]}}}' \
+  '{"tensors":94,"without_shape":0,"partial":3,"differ":0,"equal":91,' \
+  " unknown: 1; unknown causes:; 1 a library decides (no GPU, no record): If x1;"
+
 # The files ORT saves (session.optimized_model_filepath) on its CPU EP, as the README tells users to
 # run wsest on them: every one imports ai.onnx.ml opset 5. At level "all" the CPU EP's NCHWc layout
 # ops (com.microsoft.nchwc) have no shape rules here, so only "no error" is asked of it.

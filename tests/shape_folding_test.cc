@@ -73,6 +73,122 @@ TEST(ShapeFolding, ArithmeticOnGatheredDimsFeedsExpand) {
   EXPECT_EQ(Dims(*y), (std::vector<int64_t>{6, 5}));
 }
 
+TEST(ShapeFolding, TorchPadReversesItsPadsAsAMatrix) {
+  // torch.onnx's F.pad (symbolic_opset11 pad): the per-dim [begin, end] pairs, last dim first, are
+  // reshaped to [-1, 2], reversed along axis 0, transposed and flattened into ONNX's order (every
+  // begin, then every end). x [2, 3, 4, 5]; torch pads (1, 2) on the last dim and (3, 4) on the one
+  // before: the pairs [1, 2, 3, 4, 0, 0, 0, 0] become [[1, 2], [3, 4], [0, 0], [0, 0]], reversed
+  // [[0, 0], [0, 0], [3, 4], [1, 2]], transposed [[0, 0, 3, 1], [0, 0, 4, 2]]: pads
+  // [0, 0, 3, 1, 0, 0, 4, 2]. Output [2, 3, 4+3+4, 5+1+2] = [2, 3, 11, 8].
+  GraphBuilder g(/*opset=*/13, /*ir_version=*/7);
+  g.Input("x", kFloat, {2, 3, 4, 5}).Output("y");
+  g.Int64Constant("pairs", {1, 2, 3, 4});
+  g.Int64Constant("zeros", {0, 0, 0, 0});
+  g.Int64Constant("matrix", {-1, 2});
+  g.Int64Constant("last", {-1});
+  g.Int64Constant("before_first", {-9223372036854775807});
+  g.Int64Constant("axis0", {0});
+  g.Int64Constant("flat", {-1});
+  g.Node("Concat", {"pairs", "zeros"}, {"all_pairs"}, "concat").Attr("axis", 0);
+  g.Node("Reshape", {"all_pairs", "matrix"}, {"m"}, "to_matrix");
+  g.Node("Slice", {"m", "last", "before_first", "axis0", "last"}, {"reversed"}, "reverse");
+  g.Node("Transpose", {"reversed"}, {"t"}, "transpose").Attr("perm", std::vector<int64_t>{1, 0});
+  g.Node("Reshape", {"t", "flat"}, {"pads"}, "flatten");
+  g.Node("Pad", {"x", "pads"}, {"y"}, "pad");
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  const TensorInfo* pads = Output(*model, "flatten");
+  ASSERT_TRUE(pads->int_values.has_value());
+  EXPECT_EQ(*pads->int_values, (std::vector<int64_t>{0, 0, 3, 1, 0, 0, 4, 2}));
+  const TensorInfo* y = Output(*model, "pad");
+  ASSERT_TRUE(y->has_shape);
+  EXPECT_EQ(Dims(*y), (std::vector<int64_t>{2, 3, 11, 8}));
+}
+
+TEST(ShapeFolding, FoldNodeMovesMatricesAndRefusesArithmeticOnThem) {
+  // A [2, 3] value 0..5: Transpose gives [3, 2] = 0 3 1 4 2 5; Slice on axis 1, step -1 of the
+  // original gives 2 1 0 5 4 3; Reshape [3, -1] keeps the order as [3, 2]. Add and Concat, which
+  // would need the value's shape, fold nothing.
+  FoldedValue m{false, {}, {2, 3}};
+  for (int64_t i = 0; i < 6; ++i) m.elements.push_back(FoldedElement::Known(i));
+  auto values = [](const FoldedValue& v) {
+    std::vector<int64_t> out;
+    for (const auto& e : v.elements) out.push_back(e.value.value_or(-99));
+    return out;
+  };
+  onnx::NodeProto transpose;
+  transpose.set_op_type("Transpose");
+  transpose.add_input("m");
+  transpose.add_output("t");
+  std::vector<std::optional<FoldedValue>> out;
+  FoldNode(transpose, 13, {&m}, {nullptr}, &out);
+  ASSERT_TRUE(out[0].has_value());
+  EXPECT_EQ(values(*out[0]), (std::vector<int64_t>{0, 3, 1, 4, 2, 5}));
+  EXPECT_EQ(out[0]->dims, (std::vector<int64_t>{3, 2}));
+
+  onnx::NodeProto slice;
+  slice.set_op_type("Slice");
+  for (const char* in : {"m", "start", "end", "axes", "steps"}) slice.add_input(in);
+  slice.add_output("s");
+  const FoldedValue start{false, {FoldedElement::Known(-1)}, {}}, end{false, {FoldedElement::Known(-100)}, {}};
+  const FoldedValue axes{false, {FoldedElement::Known(1)}, {}}, steps{false, {FoldedElement::Known(-1)}, {}};
+  FoldNode(slice, 13, {&m, &start, &end, &axes, &steps}, {nullptr, nullptr, nullptr, nullptr, nullptr}, &out);
+  ASSERT_TRUE(out[0].has_value());
+  EXPECT_EQ(values(*out[0]), (std::vector<int64_t>{2, 1, 0, 5, 4, 3}));
+  EXPECT_EQ(out[0]->dims, (std::vector<int64_t>{2, 3}));
+
+  onnx::NodeProto reshape;
+  reshape.set_op_type("Reshape");
+  reshape.add_input("m");
+  reshape.add_input("shape");
+  reshape.add_output("r");
+  const FoldedValue shape{false, {FoldedElement::Known(3), FoldedElement::Known(-1)}, {}};
+  FoldNode(reshape, 13, {&m, &shape}, {nullptr, nullptr}, &out);
+  ASSERT_TRUE(out[0].has_value());
+  EXPECT_EQ(values(*out[0]), (std::vector<int64_t>{0, 1, 2, 3, 4, 5}));
+  EXPECT_EQ(out[0]->dims, (std::vector<int64_t>{3, 2}));
+
+  for (const char* op : {"Add", "Concat"}) {
+    onnx::NodeProto n;
+    n.set_op_type(op);
+    n.add_input("m");
+    n.add_input("m");
+    n.add_output("o");
+    FoldNode(n, 13, {&m, &m}, {nullptr, nullptr}, &out);
+    EXPECT_FALSE(out[0].has_value()) << op;
+  }
+}
+
+TEST(ShapeFolding, FoldNodeCastToBoolAndNotGiveTruthValues) {
+  // torch's `if state.shape[0]:` casts a dim to bool: 0 stays 0, 3 becomes 1, an unknown stays unknown.
+  const FoldedValue dims{false, {FoldedElement::Known(0), FoldedElement::Known(3), FoldedElement{}}, {}};
+  onnx::NodeProto cast;
+  cast.set_op_type("Cast");
+  cast.add_input("d");
+  cast.add_output("b");
+  auto* to = cast.add_attribute();
+  to->set_name("to");
+  to->set_type(onnx::AttributeProto::INT);
+  to->set_i(onnx::TensorProto::BOOL);
+  std::vector<std::optional<FoldedValue>> out;
+  FoldNode(cast, 13, {&dims}, {nullptr}, &out);
+  ASSERT_TRUE(out[0].has_value());
+  ASSERT_EQ(out[0]->elements.size(), 3u);
+  EXPECT_EQ(out[0]->elements[0].value, 0);
+  EXPECT_EQ(out[0]->elements[1].value, 1);
+  EXPECT_FALSE(out[0]->elements[2].known());
+  const FoldedValue truth = *out[0];
+  onnx::NodeProto negate;
+  negate.set_op_type("Not");
+  negate.add_input("b");
+  negate.add_output("n");
+  FoldNode(negate, 13, {&truth}, {nullptr}, &out);
+  ASSERT_TRUE(out[0].has_value());
+  EXPECT_EQ(out[0]->elements[0].value, 1);
+  EXPECT_EQ(out[0]->elements[1].value, 0);
+  EXPECT_FALSE(out[0]->elements[2].known());
+}
+
 TEST(ShapeFolding, FoldNodeSliceTenNegativeStepAndGatherNegativeIndex) {
   onnx::NodeProto slice;
   slice.set_op_type("Slice");
@@ -137,7 +253,7 @@ TEST(ShapeFolding, RangeCountsAsTheSpecSays) {
   range.set_op_type("Range");
   for (const char* n : {"start", "limit", "delta"}) range.add_input(n);
   range.add_output("out");
-  auto scalar = [](int64_t v) { return FoldedValue{true, {FoldedElement::Known(v)}}; };
+  auto scalar = [](int64_t v) { return FoldedValue{true, {FoldedElement::Known(v)}, {}}; };
   const FoldedValue start = scalar(1), limit = scalar(8), delta = scalar(3);
   std::vector<std::optional<FoldedValue>> out;
   // ceil((8 - 1) / 3) = 3 elements: 1, 4, 7.
