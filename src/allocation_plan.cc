@@ -52,6 +52,32 @@ bool OnCuda(const NodeView& node, const Estimate& estimate) {
          FindEstimator(node.domain, node.op_type, node.opset) != nullptr;
 }
 
+// The weights of `body` (and of the bodies nested in it) that one of its CUDA nodes reads from device
+// memory, each once, appended to `bytes`. A body node's placement is judged as OnCuda judges the main
+// graph's, without ORT's CPU fallback of shape computations (cpu_fallback.h), which a body's small
+// weights alone would feel.
+void AddBodyInitializers(const Subgraph& body, std::vector<uint64_t>* bytes, size_t* unsized) {
+  std::unordered_map<std::string, bool> read_on_device;
+  for (const TensorInfo& t : body.initializers) read_on_device.emplace(t.name, false);
+  for (const NodeView& node : body.nodes) {
+    if (IsFoldedIntoInitializer(node) || FindEstimator(node.domain, node.op_type, node.opset) == nullptr) continue;
+    for (size_t k = 0; k < node.inputs.size(); ++k) {
+      auto it = read_on_device.find(node.inputs[k].name);
+      if (it != read_on_device.end() && !CudaKernelInputOnHost(node, k)) it->second = true;
+    }
+  }
+  for (const TensorInfo& t : body.initializers) {
+    auto it = read_on_device.find(t.name);
+    if (!it->second) continue;
+    it->second = false;  // once
+    const auto b = TensorBytes(t);
+    if (!b) ++*unsized;
+    if (b.value_or(0) > 0) bytes->push_back(*b);
+  }
+  for (const NodeView& node : body.nodes)
+    for (const Subgraph& nested : node.subgraphs) AddBodyInitializers(nested, bytes, unsized);
+}
+
 // A buffer while planning: the value that owns it (its static shape is what reuse compares) and
 // the last node reading any value it holds so far.
 struct Owner {
@@ -120,6 +146,9 @@ Result<AllocationPlan> PlanAllocations(const Model& model, const Model& unbound,
       if (bytes > 0) plan.initializers.push_back(bytes);
     }
   }
+  for (const NodeView& node : nodes)
+    for (const Subgraph& body : node.subgraphs)
+      AddBodyInitializers(body, &plan.body_initializers, &plan.unsized_tensors);
 
   std::vector<size_t> buffer_of(ids.count, kNone);
   std::vector<Owner> owners;

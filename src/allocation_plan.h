@@ -37,6 +37,9 @@ struct PlanStep {
 
 struct AllocationPlan {
   std::vector<uint64_t> initializers;     // bytes of each initializer a device input reads
+  // Then those of the If/Loop/Scan bodies, which ORT places after the main graph's, when it finalizes
+  // each subgraph's session state (session_state.cc FinalizeSessionStateImpl): body by body.
+  std::vector<uint64_t> body_initializers;
   std::vector<uint64_t> session_buffers;  // kernels' own buffers for the session (Estimate::session_buffers)
   std::vector<PlannedBuffer> buffers;
   std::vector<size_t> feeds;           // feed buffers, in graph input order

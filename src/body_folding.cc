@@ -61,8 +61,10 @@ int ShapeKnowledge(const onnx::TypeProto& type) {
   if (!type.has_tensor_type() || !type.tensor_type().has_shape()) return 0;
   int score = 1;
   for (const auto& d : type.tensor_type().shape().dim()) {
-    if (d.has_dim_value()) score += 2;
-    else if (!d.dim_param().empty() && d.dim_param().rfind("unk__", 0) != 0) score += 1;
+    if (d.has_dim_value())
+      score += 2;
+    else if (!d.dim_param().empty() && d.dim_param().rfind("unk__", 0) != 0)
+      score += 1;
   }
   return score;
 }

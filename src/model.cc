@@ -28,12 +28,12 @@
 
 #include "ops/schemas.h"
 #include "src/block_threads.h"
+#include "src/body_folding.h"
 #include "src/current_exception.h"
 #include "src/execution_order.h"
 #include "src/name_index.h"
-#include "src/tensor_catalog.h"
-#include "src/body_folding.h"
 #include "src/shape_folding.h"
+#include "src/tensor_catalog.h"
 #include "src/text.h"
 #include "wsest/bytes.h"
 #include "wsest/registry.h"
@@ -838,6 +838,10 @@ Subgraph BuildSubgraph(const std::string& attribute, const onnx::GraphProto& bod
   }
   for (const auto& vi : body.input()) out.inputs.push_back(info_of(vi.name()));
   for (const auto& vi : body.output()) out.outputs.push_back(info_of(vi.name()));
+  for (const auto& t : body.initializer()) out.initializers.push_back(info_of(t.name()));
+  for (const auto& node : body.node())
+    if (node.op_type() == "Constant" && IsOnnxDomain(node.domain()) && node.output_size() == 1)
+      out.initializers.push_back(info_of(node.output(0)));
   return out;
 }
 

@@ -134,6 +134,27 @@ std::optional<uint64_t> TensorBytes(const TensorInfo& t) {
 
 bool IsFoldedIntoInitializer(const NodeView& node) { return node.op_type == "Constant" && IsOnnxDomain(node.domain); }
 
+namespace {
+
+void AddBodyWeights(const Subgraph& body, Bytes* weights) {
+  for (const TensorInfo& t : body.initializers) *weights += Bytes(TensorBytes(t).value_or(0));
+  for (const NodeView& node : body.nodes)
+    for (const Subgraph& nested : node.subgraphs) AddBodyWeights(nested, weights);
+}
+
+}  // namespace
+
+Bytes WeightBytes(const Model& model) {
+  Bytes weights(model.initializer_bytes());
+  for (const auto& node : model.nodes()) {
+    if (IsFoldedIntoInitializer(node))
+      for (const auto& o : node.outputs)
+        if (o.present()) weights += Bytes(TensorBytes(o).value_or(0));
+    for (const Subgraph& body : node.subgraphs) AddBodyWeights(body, &weights);
+  }
+  return weights;
+}
+
 std::vector<NodeFootprint> NodeFootprints(const Model& model, const ModelEstimate& estimate) {
   std::vector<NodeFootprint> out;
   out.reserve(model.nodes().size());
@@ -172,13 +193,7 @@ Result<PeakPlan> PlanPeak(const Model& model, const ModelEstimate& estimate, con
   plan.cublas_bytes = options.cublas_handle_workspace_bytes;
   plan.exactness = estimate.summary.exactness;
 
-  // Weights: the initializers plus the values of Constant nodes.
-  Bytes weights(model.initializer_bytes());
-  for (const auto& node : nodes) {
-    if (!IsFoldedIntoInitializer(node)) continue;
-    for (const auto& o : node.outputs)
-      if (o.present()) weights += Bytes(TensorBytes(o).value_or(0));
-  }
+  const Bytes weights = WeightBytes(model);
   if (weights.overflow()) return OutOfRange(fmt::format("{}: the weights' total size overflows 64 bits", model.path()));
   plan.weights_bytes = weights.value();
 

@@ -119,13 +119,8 @@ void WriteTable(const ModelEstimate& estimate, const Model& model, std::ostream&
   }
   fmt::print(out, "  workspace:    max {}, sum {} ({} B)\n", HumanBytes(s.workspace_max_bytes),
              HumanBytes(s.workspace_sum_bytes), s.workspace_sum_bytes);
-  // The weights as the memory section counts them (PlanPeak): initializers plus Constant values.
-  Bytes weights(model.initializer_bytes());
-  for (const auto& node : model.nodes()) {
-    if (!IsFoldedIntoInitializer(node)) continue;
-    for (const auto& o : node.outputs)
-      if (o.present()) weights += Bytes(TensorBytes(o).value_or(0));
-  }
+  // The weights as the memory section counts them (PlanPeak).
+  const Bytes weights = WeightBytes(model);
   fmt::print(out, "  weights:      {}\n", weights.overflow() ? std::string("over 2^64 B") : HumanBytes(weights.value()));
   if (s.unknown > 0) {
     // Grouped by cause, so the one thing to fix (a dim, a lost shape, a missing record) is one line.

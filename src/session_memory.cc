@@ -312,6 +312,7 @@ Result<SessionMemory> SimulateSessionMemory(const Model& model, const ModelEstim
   out.unknown_workspace_nodes = plan.unknown_workspace_nodes;
   out.unsized_tensors = plan.unsized_tensors;
   for (uint64_t b : plan.initializers) out.initializer_bytes += b;
+  for (uint64_t b : plan.body_initializers) out.initializer_bytes += b;
   for (uint64_t b : plan.session_buffers) out.session_buffer_bytes += b;
   // The memory pattern (session_state.cc ResolveMemoryPatternFlag): sequential execution and every
   // graph input shaped; the block is laid out from run 1.
@@ -325,7 +326,7 @@ Result<SessionMemory> SimulateSessionMemory(const Model& model, const ModelEstim
     out.pattern_block_bytes = *block;
   }
   // The initializers' order is a hash table's and changes from process to process: replay several,
-  // each a fixed shuffle, so the figures repeat from run to run of wsest.
+  // each a fixed shuffle, so the figures repeat from run to run of wsest. The bodies' come after.
   auto replay_orders = [&](const ArenaSettings& with, bool traced) {
     std::vector<Replay> replays;
     if (!options.initializer_order.empty()) {
@@ -337,6 +338,7 @@ Result<SessionMemory> SimulateSessionMemory(const Model& model, const ModelEstim
       std::vector<uint64_t> order = plan.initializers;
       std::mt19937_64 shuffle(0x5eed0000u + static_cast<uint64_t>(k));
       std::shuffle(order.begin(), order.end(), shuffle);
+      order.insert(order.end(), plan.body_initializers.begin(), plan.body_initializers.end());
       const bool trace_this = traced && replays.empty();
       replays.push_back(ReplaySession(plan, order, labels, with, block, trace_this ? &out.trace : nullptr));
     }
@@ -345,6 +347,7 @@ Result<SessionMemory> SimulateSessionMemory(const Model& model, const ModelEstim
   if (!options.initializer_order.empty()) {
     // A given order (the one a shadow session logged): it must be the plan's initializers.
     std::vector<uint64_t> given = options.initializer_order, planned = plan.initializers;
+    planned.insert(planned.end(), plan.body_initializers.begin(), plan.body_initializers.end());
     std::sort(given.begin(), given.end());
     std::sort(planned.begin(), planned.end());
     if (given != planned) {

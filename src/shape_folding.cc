@@ -153,7 +153,8 @@ void FoldNode(const onnx::NodeProto& node, int opset, const std::vector<const Fo
       const int64_t to = IntAttr(node, "to", 0);
       if (to == onnx::TensorProto::BOOL) {
         FoldedValue truth = *in0;
-        for (FoldedElement& e : truth.elements) e = e.known() ? FoldedElement::Known(*e.value != 0 ? 1 : 0) : kUnknownDim;
+        for (FoldedElement& e : truth.elements)
+          e = e.known() ? FoldedElement::Known(*e.value != 0 ? 1 : 0) : kUnknownDim;
         result = std::move(truth);
         return;
       }

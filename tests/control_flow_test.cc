@@ -18,6 +18,7 @@
 #include "tests/node_builders.h"
 #include "tests/test_graph.h"
 #include "wsest/model.h"
+#include "wsest/plan.h"
 #include "wsest/registry.h"
 
 namespace wsest {
@@ -485,7 +486,8 @@ TEST(ControlFlowModel, AnUnboundDimReadOnlyInsideABodyNamesTheIf) {
   // x is read only by the then_branch's Softmax: the If that holds it is where to look.
   auto model = Model::FromBytes(IfModel("batch").Serialize(), "if.onnx");
   ASSERT_FALSE(model.ok());
-  EXPECT_NE(model.error().message.find("If 'gate' in its then_branch: input 'x' dim 0 is the symbolic dim 'batch'"), std::string::npos)
+  EXPECT_NE(model.error().message.find("If 'gate' in its then_branch: input 'x' dim 0 is the symbolic dim 'batch'"),
+            std::string::npos)
       << model.error().message;
 }
 
@@ -610,6 +612,18 @@ TEST(ControlFlowModel, ShapeComputationsInsideABodyAreFolded) {
   EXPECT_EQ(e.workspace_bytes(), 288u);
 }
 
+TEST(ControlFlowModel, ABodysConstantsAreItsWeights) {
+  // IfPadModel's then_branch holds two Constant nodes of 3 int64 each: 2 x 3 x 8 = 48 B, the model's
+  // only weights (ORT makes a body's Constants initializers of its subgraph and places them).
+  auto model = Model::FromBytes(IfPadModel().Serialize(), "if_pad.onnx");
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  const Subgraph* then_branch = model->nodes().at(0).subgraph("then_branch");
+  ASSERT_NE(then_branch, nullptr);
+  ASSERT_EQ(then_branch->initializers.size(), 2u);
+  EXPECT_EQ(then_branch->initializers[0].name, "pads_begin");
+  EXPECT_EQ(model->initializer_bytes(), 0u);
+  EXPECT_EQ(WeightBytes(*model).value(), 48u);
+}
 
 // torch's `if x.shape[0] == 2:` on a static shape: cond = Equal(Gather(Shape(x), 0), 2) with x [2, 3, 4].
 // The then_branch reshapes x to [6, 4], the else_branch passes it on: onnx merges [6, 4] and
@@ -618,8 +632,8 @@ TEST(ControlFlowModel, AnIfOnAFoldedConditionGivesItsBranchsShapes) {
   GraphBuilder g;
   g.Input("x", kFloat, {2, 3, 4}).Output("z");
   auto* graph = g.proto().mutable_graph();
-  for (const auto& [name, values] : std::vector<std::pair<std::string, std::vector<int64_t>>>{
-           {"zero", {}}, {"two", {}}, {"rows", {6, 4}}}) {
+  for (const auto& [name, values] :
+       std::vector<std::pair<std::string, std::vector<int64_t>>>{{"zero", {}}, {"two", {}}, {"rows", {6, 4}}}) {
     auto* t = graph->add_initializer();
     t->set_name(name);
     t->set_data_type(kInt64);

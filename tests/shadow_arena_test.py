@@ -48,6 +48,42 @@ MODELS = {
     "convnet_1000": (os.path.join(bench_dir, "convnet_1000.onnx"), {"batch": 2}),
     "transformer_1000": (os.path.join(bench_dir, "transformer_1000.onnx"), {"batch": 1, "seq": 128}),
 }
+
+
+def if_weights_model(path):
+    """x = x0 + bias; y = If(cond) { MatMul(x, a Constant [1024, 1024]) } else { Relu(MatMul(x, w2)) },
+    w2 a [1024, 512] initializer of the else_branch: ORT places both branches' weights (4 MiB and
+    2 MiB) at session creation, after the main graph's."""
+    import numpy
+    from onnx import TensorProto, helper, numpy_helper
+    w1 = numpy_helper.from_array(numpy.ones((1024, 1024), numpy.float32), "w1")
+    w2 = numpy_helper.from_array(numpy.ones((1024, 512), numpy.float32), "w2")
+    then_branch = helper.make_graph(
+        [helper.make_node("Constant", [], ["w1c"], value=w1), helper.make_node("MatMul", ["x", "w1c"], ["t"])],
+        "then", [], [helper.make_tensor_value_info("t", TensorProto.FLOAT, None)])
+    else_branch = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w2"], ["e0"]), helper.make_node("Relu", ["e0"], ["e"])],
+        "else", [], [helper.make_tensor_value_info("e", TensorProto.FLOAT, None)], initializer=[w2])
+    graph = helper.make_graph(
+        [helper.make_node("Add", ["x0", "bias"], ["x"]),
+         helper.make_node("If", ["cond"], ["y"], then_branch=then_branch, else_branch=else_branch)],
+        "if_weights",
+        [helper.make_tensor_value_info("x0", TensorProto.FLOAT, [4, 1024]),
+         helper.make_tensor_value_info("cond", TensorProto.BOOL, [])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        initializer=[numpy_helper.from_array(numpy.ones((1024,), numpy.float32), "bias")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 7
+    onnx.save(model, path)
+
+
+if_weights = os.path.join(work, "if_weights.onnx")
+if_weights_model(if_weights)
+MODELS["if_weights_then"] = (if_weights, {})
+MODELS["if_weights_else"] = (if_weights, {})
+# The feeds wsest-session gives the shadow session beside the shapes (wsest needs no value).
+SESSION_FEEDS = {"if_weights_then": ["--input", "cond=@1"], "if_weights_else": ["--input", "cond=@0"]}
+
 real = None
 fetch = os.path.join(src, "tools", "fetch_real_models.sh")
 if os.path.exists(fetch):
@@ -77,8 +113,8 @@ def input_flags(path, dims):
     initializers = {t.name for t in model.graph.initializer}
     flags = []
     for value in model.graph.input:
-        if value.name in initializers:
-            continue
+        if value.name in initializers or not value.type.tensor_type.shape.dim:
+            continue  # a weight, or a scalar: nothing to bind
         if value.name in dims:
             shape = dims[value.name]
         else:
@@ -126,7 +162,7 @@ steady_held = {}
 for name, (path, dims) in MODELS.items():
     log = os.path.join(work, name + ".log.jsonl")
     flags = input_flags(path, dims)
-    measured = shadow_session(path, flags, log, ["--opt-level", "disable", "--runs", "3"])
+    measured = shadow_session(path, flags + SESSION_FEEDS.get(name, []), log, ["--opt-level", "disable", "--runs", "3"])
     if "error" in measured:
         print(f"FAIL {name}: {measured['error']}")
         failures += 1

@@ -87,6 +87,9 @@ struct Subgraph {
   std::vector<NodeView> nodes;     // in the order the producer lists them (the CLI: the body's file order)
   std::vector<TensorInfo> inputs;  // the body's graph inputs: Loop's iter_num, cond, carried values; Scan's
   std::vector<TensorInfo> outputs;
+  // The body's own weights: its initializers and its Constant nodes' values (ORT makes those
+  // initializers too, graph.cc), each once, in file order. Outer-scope weights are not here.
+  std::vector<TensorInfo> initializers;
 };
 
 struct NodeView {

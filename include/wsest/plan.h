@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "wsest/bytes.h"
 #include "wsest/estimate.h"
 #include "wsest/model.h"
 #include "wsest/result.h"
@@ -48,6 +49,10 @@ std::optional<uint64_t> TensorBytes(const TensorInfo& t);
 
 // True for the ops whose node ORT removes at load (Constant: its value becomes an initializer).
 bool IsFoldedIntoInitializer(const NodeView& node);
+
+// The model's weights: its initializers, its Constant nodes' values, and the If/Loop/Scan bodies' own
+// weights (Subgraph::initializers; Silero VAD keeps all of its weights in its If's branches).
+Bytes WeightBytes(const Model& model);
 
 // What one node touches, in the four columns of ORT's per-node stats file.
 struct NodeFootprint {
