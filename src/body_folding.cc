@@ -76,19 +76,6 @@ bool KnowsMore(const onnx::TypeProto& found, const onnx::TypeProto& had) {
   return found.tensor_type().shape().dim_size() == had.tensor_type().shape().dim_size();
 }
 
-// A folded value in onnx's data-propagation form (a scalar is one dim, as onnx stores it).
-onnx::TensorShapeProto AsShapeData(const FoldedValue& v) {
-  onnx::TensorShapeProto shape;
-  for (const FoldedElement& e : v.elements) {
-    auto* dim = shape.add_dim();
-    if (e.known())
-      dim->set_dim_value(*e.value);
-    else if (!e.symbol.empty())
-      dim->set_dim_param(e.symbol);
-  }
-  return shape;
-}
-
 int FoldGraphBodies(onnx::GraphProto* graph, const onnx::ModelProto& header,
                     const std::unordered_map<std::string, FoldedValue>& values);
 

@@ -557,6 +557,18 @@ bool HasCompleteShape(const TensorInfo* info) {
 
 }  // namespace
 
+onnx::TensorShapeProto AsShapeData(const FoldedValue& v) {
+  onnx::TensorShapeProto shape;
+  for (const FoldedElement& e : v.elements) {
+    auto* dim = shape.add_dim();
+    if (e.known())
+      dim->set_dim_value(*e.value);
+    else if (!e.symbol.empty())
+      dim->set_dim_param(e.symbol);
+  }
+  return shape;
+}
+
 std::optional<onnx::TensorProto> FoldedInitializer(const std::string& name, const FoldedValue& v, DataType dtype) {
   onnx::TensorProto t;
   t.set_name(name);
@@ -918,15 +930,7 @@ Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
     std::unordered_map<std::string, onnx::TensorShapeProto> symbolic;
     for (const auto& [name, v] : result.values) {
       if (v.scalar || v.matrix() || onnx_propagates.count(name) || !produced.count(name)) continue;
-      onnx::TensorShapeProto shape;
-      for (const FoldedElement& d : v.elements) {
-        auto* dim = shape.add_dim();
-        if (d.known())
-          dim->set_dim_value(*d.value);
-        else if (!d.symbol.empty())
-          dim->set_dim_param(d.symbol);
-      }
-      symbolic[name] = std::move(shape);
+      symbolic[name] = AsShapeData(v);
     }
     try {
       onnx::ShapeInferenceOptions options(/*check_type=*/false, /*error_mode=*/1, /*data_prop=*/true);

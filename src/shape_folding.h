@@ -55,6 +55,10 @@ Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
                                 const std::unordered_map<std::string, onnx::TensorShapeProto>& propagated,
                                 const std::string& label);
 
+// A 0-D or 1-D folded value in onnx's data-propagation form (a scalar is one dim, as onnx stores it):
+// what InferShapes reads as the value of a tensor (its generated_shape_data_by_name).
+onnx::TensorShapeProto AsShapeData(const FoldedValue& v);
+
 // A fully known folded value as an initializer of `dtype` (int64, int32, float or double: the element
 // type inference gave the tensor); nullopt for another type.
 std::optional<onnx::TensorProto> FoldedInitializer(const std::string& name, const FoldedValue& v, DataType dtype);

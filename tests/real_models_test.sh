@@ -30,6 +30,18 @@ failures=0
 # model | input shapes | the summary's unknown lines, joined with ';' (pinned). Before shape folding the
 # recognizer had 34 nodes unknown for a lost shape and the classifier 2 (issue 17); what is left is
 # the cuDNN convolutions, whose workspace the library decides (no GPU here, no record for them).
+# The report's unknown nodes, counted by cause, against the pinned line.
+expect_unknowns() {  # name, report, pinned
+  local summary; summary="$(echo "$2" | sed -n '/^  unknown causes:/,/^$/p;/^  unknown:/p')"
+  local got; got="$(echo "$summary" | tr -s ' ' | tr '\n' ';')"
+  if [[ "$got" != "$3" ]]; then
+    echo "real_models: FAIL $1: unknown nodes by cause"
+    echo "  expected: $3"
+    echo "  got:      $got"
+    failures=$((failures + 1))
+  fi
+}
+
 check() {
   local model=$1 input=$2 pinned=$3
   local name; name="$(basename "$model" .onnx)"
@@ -41,13 +53,11 @@ check() {
     spec+="\"${shape%%=*}\":{\"dims\":[${shape#*=}]}"
   done
   spec+='}}'
-  local summary
   [[ "$model" == /* ]] || model="$models/$model"
   local report
   if ! report="$("$wsest" "$model" "${args[@]}" 2>&1)"; then
     echo "real_models: FAIL $name: wsest failed: $report"; failures=$((failures + 1)); return
   fi
-  local summary; summary="$(echo "$report" | sed -n '/^  unknown causes:/,/^$/p;/^  unknown:/p')"
   [[ "$pinned" != -* ]] || return 0  # only "no error" is asked of it
   "$shape_dump" "$model" "${args[@]}" --expose "$work/$name.all.onnx" > "$work/$name.wsest.json"
   node "$here/ort/output_shapes.js" "$work/$name.all.onnx" "$spec" > "$work/$name.ort.json"
@@ -57,13 +67,7 @@ check() {
     echo "real_models: FAIL $name: shapes differ from real ORT 1.29.0's, or are missing where ORT knows them"
     failures=$((failures + 1))
   fi
-  local got; got="$(echo "$summary" | tr -s ' ' | tr '\n' ';')"
-  if [[ "$got" != "$pinned" ]]; then
-    echo "real_models: FAIL $name: unknown nodes by cause"
-    echo "  expected: $pinned"
-    echo "  got:      $got"
-    failures=$((failures + 1))
-  fi
+  expect_unknowns "$name" "$report" "$pinned"
 }
 
 check ch_PP-OCRv4_rec_infer.onnx "x=8,3,48,320" \
@@ -103,14 +107,7 @@ check_branch() {  # model, IF=branch, wsest's --input flags, ORT's input spec, p
     echo "  expected: $pinned_compare"
     failures=$((failures + 1))
   fi
-  local summary; summary="$(echo "$report" | sed -n '/^  unknown causes:/,/^$/p;/^  unknown:/p')"
-  local got; got="$(echo "$summary" | tr -s ' ' | tr '\n' ';')"
-  if [[ "$got" != "$pinned" ]]; then
-    echo "real_models: FAIL $name: unknown nodes by cause"
-    echo "  expected: $pinned"
-    echo "  got:      $got"
-    failures=$((failures + 1))
-  fi
+  expect_unknowns "$name" "$report" "$pinned"
 }
 
 # 16 kHz, 512 samples: the then_branch. In it, F.pad's pads are reversed as a [-1, 2] matrix, a
