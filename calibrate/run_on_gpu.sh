@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one command a GPU session runs: it measures ORT 1.29.0's CUDA EP (issue 8) and checks wsest's
 # live path on the GPU (issue 18). Through the device tool, from the repo root, after
-# `bash calibrate/bundle.sh` and `bash calibrate/bundle_live.sh` here:
+# `bash calibrate/bundle.sh build` and `bash calibrate/bundle_live.sh` here (the tree tools/setup.sh builds):
 #
 #   run(command="bash calibrate/run_on_gpu.sh live cases", timeout_s=600,
 #       carry=["calibrate/.cache/bundle", "calibrate/.cache/live_bundle"])
