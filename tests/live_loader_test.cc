@@ -19,13 +19,20 @@ namespace {
 
 // The CUDA libraries the live module links, and the driver it asks first.
 const std::vector<std::string> kCudaLibraries = {"libcudart.so", "libcudnn", "libcublasLt.so", "libcuda.so"};
+// The files the shadow device's links point to (calibrate/shadow/shadow.cmake), as /proc/self/maps names
+// them when the shadow stands in for a GPU (calibrate/run_on_gpu.sh's dry run).
+const std::vector<std::string> kShadowFiles = {"shadow_cudart.so", "shadow_cudnn.so", "shadow_cublaslt.so",
+                                               "shadow_driver.so"};
 
 std::string MappedCudaLibraries() {
   std::ifstream maps("/proc/self/maps");
   std::string line, found;
   while (std::getline(maps, line)) {
-    for (const std::string& lib : kCudaLibraries) {
-      if (line.find("/" + lib) != std::string::npos && found.find(lib) == std::string::npos) found += lib + " ";
+    for (size_t k = 0; k < kCudaLibraries.size(); ++k) {
+      const std::string& lib = kCudaLibraries[k];
+      const bool mapped =
+          line.find("/" + lib) != std::string::npos || line.find("/" + kShadowFiles[k]) != std::string::npos;
+      if (mapped && found.find(lib) == std::string::npos) found += lib + " ";
     }
   }
   return found;
