@@ -157,6 +157,20 @@ Result<Estimate> EstimateIf(const NodeView& node, const Target& target) {
     return Estimate::Unknown(node.Label() + ": bodies nest deeper than " + std::to_string(kMaxBodyNesting));
   }
   std::optional<Estimate> unknown;
+  // A cond computed from shapes alone (torch's `if x.dim() == 3:`, folded by src/shape_folding.cc) is
+  // known before the run: only that branch runs.
+  if (!node.inputs.empty() && node.inputs[0].int_values && node.inputs[0].int_values->size() == 1) {
+    const int64_t cond = node.inputs[0].int_values->front();
+    const std::string taken = cond != 0 ? "then_branch" : "else_branch";
+    WSEST_ASSIGN_OR_RETURN(BodyWorkspace branch, WalkBody(node, taken, target, &unknown));
+    if (unknown) return *unknown;
+    Estimate e{"subgraph", branch.exactness};
+    e.candidates.push_back({taken, "", branch.bytes});
+    AddBodyBuffers(branch, &e);
+    e.reason = BodyReason(BodySummary(branch) + "; cond is " + (cond != 0 ? "true" : "false") +
+                          " before the run (a shape computation): only the " + taken + " runs");
+    return e;
+  }
   WSEST_ASSIGN_OR_RETURN(BodyWorkspace then_branch, WalkBody(node, "then_branch", target, &unknown));
   if (unknown) return *unknown;
   WSEST_ASSIGN_OR_RETURN(BodyWorkspace else_branch, WalkBody(node, "else_branch", target, &unknown));

@@ -110,6 +110,22 @@ TEST(ControlFlowIf, LargerBranchIsAnUpperBound) {
       << e.reason;
 }
 
+TEST(ControlFlowIf, AKnownCondCountsOnlyItsBranch) {
+  // LargerBranchIsAnUpperBound's branches (then 192 B, else 96 B) with cond known before the run:
+  // false counts the else_branch's 96 B, true the then_branch's 192 B, each exact.
+  NodeView node = If("if", {SoftmaxNode("sm", DataType::kFloat, Dims({2, 3, 4}))},
+                     {SoftmaxNode("sm16", DataType::kFloat16, Dims({2, 3, 4})), ReluNode("act")});
+  node.inputs[0].int_values = std::vector<int64_t>{0};
+  Estimate e = ExpectOk(EstimateNode(node, DefaultTarget()));
+  EXPECT_EQ(e.exactness, Exactness::kExact) << e.reason;
+  EXPECT_EQ(e.workspace_bytes(), 96u);
+  EXPECT_NE(e.reason.find("only the else_branch runs"), std::string::npos) << e.reason;
+  node.inputs[0].int_values = std::vector<int64_t>{1};
+  e = ExpectOk(EstimateNode(node, DefaultTarget()));
+  EXPECT_EQ(e.exactness, Exactness::kExact);
+  EXPECT_EQ(e.workspace_bytes(), 192u);
+}
+
 TEST(ControlFlowIf, ElseBranchWinsWhenLarger) {
   // then: Relu 0; else: Softmax float 192 B.
   Estimate e = ExpectOk(EstimateNode(
@@ -662,6 +678,16 @@ TEST(ControlFlowModel, AnIfOnAFoldedConditionGivesItsBranchsShapes) {
   const std::vector<Dim>& y = softmax.inputs.at(0).dims;
   ASSERT_EQ(y.size(), 2u);
   EXPECT_TRUE(y[0].known() && y[0].value == 6 && y[1].known() && y[1].value == 4);
+  // The If itself counts only the branch that runs.
+  auto estimate = EstimateModel(*model, DefaultTarget());
+  ASSERT_TRUE(estimate.ok()) << estimate.error().message;
+  int ifs = 0;
+  for (const auto& n : estimate->nodes) {
+    if (n.op_type != "If") continue;
+    ++ifs;
+    EXPECT_NE(n.estimate.reason.find("only the then_branch runs"), std::string::npos) << n.estimate.reason;
+  }
+  EXPECT_EQ(ifs, 1);
 }
 
 }  // namespace
