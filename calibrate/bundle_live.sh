@@ -61,13 +61,16 @@ pack
 # The device tool carries at most 64 MiB: the working tree (tracked and untracked-not-ignored files)
 # with both bundles. Over 63 MiB, the detector stays behind.
 tree=$(cd "$root" && git ls-files -z --cached --others --exclude-standard | xargs -0 du -cb 2>/dev/null | awk 'END {print $1}')
-ort=$(du -cb "$here/.cache/bundle"/*.tar.xz 2>/dev/null | awk 'END {print $1}')
-total=$((${tree:-0} + ${ort:-0} + $(du -b "$out/live.tar.xz" | cut -f1)))
+ort=0  # calibrate/bundle.sh's archives, when it has been run
+for archive in "$here/.cache/bundle"/*.tar.xz; do
+  [[ -f "$archive" ]] && ort=$((ort + $(stat -c %s "$archive")))
+done
+total=$((${tree:-0} + ort + $(du -b "$out/live.tar.xz" | cut -f1)))
 if ((total > 63 * 1048576)) && [[ -d "$tmp/live/models" ]]; then
   log "$((total / 1048576)) MiB with the working tree and calibrate/.cache/bundle: packing without the detector"
   rm -rf "$tmp/live/models"
   pack
-  total=$((${tree:-0} + ${ort:-0} + $(du -b "$out/live.tar.xz" | cut -f1)))
+  total=$((${tree:-0} + ort + $(du -b "$out/live.tar.xz" | cut -f1)))
 fi
 (cd "$out" && sha256sum live.tar.xz > SHA256SUMS)
 log "$(du -b "$out/live.tar.xz" | cut -f1) bytes in $out/live.tar.xz; with the working tree and the ORT bundle" \
