@@ -76,11 +76,11 @@ bool KnowsMore(const onnx::TypeProto& found, const onnx::TypeProto& had) {
   return found.tensor_type().shape().dim_size() == had.tensor_type().shape().dim_size();
 }
 
-int FoldGraphBodies(onnx::GraphProto* graph, const onnx::ModelProto& header,
-                    const std::unordered_map<std::string, FoldedValue>& values);
+void FoldGraphBodies(onnx::GraphProto* graph, const onnx::ModelProto& header,
+                     const std::unordered_map<std::string, FoldedValue>& values);
 
-// One body, folded as a model of its own (body_folding.h); how many of its tensors gained.
-int FoldBody(onnx::GraphProto* body, const onnx::GraphProto& enclosing, const onnx::ModelProto& header,
+// One body, folded as a model of its own (body_folding.h).
+void FoldBody(onnx::GraphProto* body, const onnx::GraphProto& enclosing, const onnx::ModelProto& header,
              const std::unordered_map<std::string, FoldedValue>& enclosing_values) {
   std::set<std::string> outer;
   CollectOuterNames(*body, {}, &outer);
@@ -116,11 +116,11 @@ int FoldBody(onnx::GraphProto* body, const onnx::GraphProto& enclosing, const on
     onnx::ShapeInferenceOptions options(/*check_type=*/false, /*error_mode=*/1, /*data_prop=*/true);
     onnx::shape_inference::InferShapes(alone, &ops::SchemaRegistry(), options, &propagated);
   } catch (const std::exception&) {
-    return 0;  // inferred on its own, the body contradicts itself: it keeps what the in-place run found
+    return;  // inferred on its own, the body contradicts itself: it keeps what the in-place run found
   }
   Result<FoldedShapes> folded = FoldShapes(&alone, propagated, "body");
-  if (!folded.ok()) return 0;
-  int gained = FoldGraphBodies(graph, header, folded->values);
+  if (!folded.ok()) return;
+  FoldGraphBodies(graph, header, folded->values);
 
   std::unordered_map<std::string, onnx::ValueInfoProto*> had;
   for (auto& vi : *body->mutable_value_info()) had[vi.name()] = &vi;
@@ -128,44 +128,36 @@ int FoldBody(onnx::GraphProto* body, const onnx::GraphProto& enclosing, const on
     if (outer.count(vi.name())) continue;
     auto it = had.find(vi.name());
     if (it == had.end()) {
-      if (ShapeKnowledge(vi.type()) == 0) continue;
-      *body->add_value_info() = vi;
-      ++gained;
+      if (ShapeKnowledge(vi.type()) > 0) *body->add_value_info() = vi;
     } else if (KnowsMore(vi.type(), it->second->type())) {
       *it->second->mutable_type() = vi.type();
-      ++gained;
     }
   }
   for (int k = 0; k < body->output_size() && k < graph->output_size(); ++k) {
-    if (KnowsMore(graph->output(k).type(), body->output(k).type())) {
+    if (KnowsMore(graph->output(k).type(), body->output(k).type()))
       *body->mutable_output(k)->mutable_type() = graph->output(k).type();
-      ++gained;
-    }
   }
   // The nested bodies were folded in the copy.
   body->mutable_node()->Swap(graph->mutable_node());
-  return gained;
 }
 
-int FoldGraphBodies(onnx::GraphProto* graph, const onnx::ModelProto& header,
-                    const std::unordered_map<std::string, FoldedValue>& values) {
-  if (!HasBodies(*graph)) return 0;
-  int gained = 0;
+void FoldGraphBodies(onnx::GraphProto* graph, const onnx::ModelProto& header,
+                     const std::unordered_map<std::string, FoldedValue>& values) {
+  if (!HasBodies(*graph)) return;
   for (auto& node : *graph->mutable_node())
     for (auto& a : *node.mutable_attribute())
-      if (a.has_g()) gained += FoldBody(a.mutable_g(), *graph, header, values);
-  return gained;
+      if (a.has_g()) FoldBody(a.mutable_g(), *graph, header, values);
 }
 
 }  // namespace
 
-int FoldBodies(onnx::ModelProto* model, const FoldedShapes& folded) {
-  if (!HasBodies(model->graph())) return 0;
+void FoldBodies(onnx::ModelProto* model, const FoldedShapes& folded) {
+  if (!HasBodies(model->graph())) return;
   onnx::ModelProto header;
   header.set_ir_version(model->ir_version());
   *header.mutable_opset_import() = model->opset_import();
   *header.mutable_functions() = model->functions();
-  return FoldGraphBodies(model->mutable_graph(), header, folded.values);
+  FoldGraphBodies(model->mutable_graph(), header, folded.values);
 }
 
 }  // namespace wsest

@@ -17,7 +17,7 @@ namespace wsest {
 // reads become graph inputs with the enclosing graph's types, or initializers where the enclosing
 // fold knows them; onnx infers it, FoldShapes folds it, and a tensor's shape replaces the one the
 // body had only where it knows more (a shape where there was none, or more known dims). A body that
-// onnx cannot infer this way keeps its shapes. Returns how many body tensors gained a shape or dims.
-int FoldBodies(onnx::ModelProto* model, const FoldedShapes& folded);
+// onnx cannot infer this way keeps its shapes.
+void FoldBodies(onnx::ModelProto* model, const FoldedShapes& folded);
 
 }  // namespace wsest
