@@ -81,7 +81,7 @@ void FoldGraphBodies(onnx::GraphProto* graph, const onnx::ModelProto& header,
 
 // One body, folded as a model of its own (body_folding.h).
 void FoldBody(onnx::GraphProto* body, const onnx::GraphProto& enclosing, const onnx::ModelProto& header,
-             const std::unordered_map<std::string, FoldedValue>& enclosing_values) {
+              const std::unordered_map<std::string, FoldedValue>& enclosing_values) {
   std::set<std::string> outer;
   CollectOuterNames(*body, {}, &outer);
   const std::map<std::string, onnx::TypeProto> types = TypesOf(enclosing, outer);
