@@ -61,8 +61,16 @@ const FoldedValue* Input(const std::vector<const FoldedValue*>& inputs, size_t i
 FoldedValue Vector(std::vector<FoldedElement> elements) { return FoldedValue{false, std::move(elements), {}}; }
 
 // Two elements combined: known values by the op (nullopt when not exact in integers, as a
-// division that leaves a remainder), a symbol kept where the other operand is the identity.
+// division that leaves a remainder), a symbol kept where the other operand is the identity;
+// Equal gives 1 or 0.
 std::optional<FoldedElement> Combine(const std::string& op, const FoldedElement& a, const FoldedElement& b) {
+  if (op == "Equal") {
+    // torch's `if x.dim() == 3` and `if x.shape[1] == 1`: a comparison of dims that an If reads.
+    if (a.known() && b.known()) return FoldedElement::Known(*a.value == *b.value ? 1 : 0);
+    // One dim named twice is equal to itself.
+    if (!a.symbol.empty() && a.symbol == b.symbol && !IsInvented(a.symbol)) return FoldedElement::Known(1);
+    return std::nullopt;
+  }
   if (a.known() && b.known()) {
     const int64_t x = *a.value, y = *b.value;
     int64_t r = 0;
@@ -329,7 +337,7 @@ void FoldNode(const onnx::NodeProto& node, int opset, const std::vector<const Fo
     result = FoldedValue{true, in0->elements, {}};
     return;
   }
-  if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {
+  if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" || op == "Equal") {
     const FoldedValue* a = in0;
     const FoldedValue* b = Input(inputs, 1);
     if (a == nullptr || b == nullptr) return;
@@ -343,27 +351,6 @@ void FoldNode(const onnx::NodeProto& node, int opset, const std::vector<const Fo
     }
     const bool scalar = a->scalar && b->scalar;
     result = FoldedValue{scalar, std::move(elements), {}};
-    return;
-  }
-  if (op == "Equal") {
-    // torch's `if x.dim() == 3` and `if x.shape[1] == 1`: a comparison of dims that an If reads.
-    const FoldedValue* a = in0;
-    const FoldedValue* b = Input(inputs, 1);
-    if (a == nullptr || b == nullptr) return;
-    const size_t na = a->elements.size(), nb = b->elements.size();
-    if (na != nb && na != 1 && nb != 1) return;
-    std::vector<FoldedElement> elements;
-    for (size_t i = 0; i < std::max(na, nb); ++i) {
-      const FoldedElement& x = a->elements[na == 1 ? 0 : i];
-      const FoldedElement& y = b->elements[nb == 1 ? 0 : i];
-      if (x.known() && y.known())
-        elements.push_back(FoldedElement::Known(*x.value == *y.value ? 1 : 0));
-      else if (!x.symbol.empty() && x.symbol == y.symbol && !IsInvented(x.symbol))
-        elements.push_back(FoldedElement::Known(1));  // one dim named twice is equal to itself
-      else
-        elements.push_back(kUnknownDim);
-    }
-    result = FoldedValue{a->scalar && b->scalar, std::move(elements), {}};
     return;
   }
   if (op == "Range") {
