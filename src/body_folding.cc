@@ -118,7 +118,7 @@ void FoldBody(onnx::GraphProto* body, const onnx::GraphProto& enclosing, const o
   } catch (const std::exception&) {
     return;  // inferred on its own, the body contradicts itself: it keeps what the in-place run found
   }
-  Result<FoldedShapes> folded = FoldShapes(&alone, propagated, "body");
+  Result<FoldedShapes> folded = FoldShapes(&alone, propagated, {}, "body");
   if (!folded.ok()) return;
   FoldGraphBodies(graph, header, folded->values);
 

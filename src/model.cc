@@ -31,6 +31,7 @@
 #include "src/body_folding.h"
 #include "src/current_exception.h"
 #include "src/execution_order.h"
+#include "src/input_binding.h"
 #include "src/name_index.h"
 #include "src/shape_folding.h"
 #include "src/tensor_catalog.h"
@@ -290,102 +291,6 @@ Result<bool> CheckRequiredInputs(const onnx::GraphProto& graph, const std::unord
         return InvalidArgument(fmt::format("{}: {}: required input {} ('{}') is missing", label, NodeLabel(node, i),
                                            k, formals[k].GetName()));
       }
-    }
-  }
-  return true;
-}
-
-Result<bool> BindInputs(ModelProto* model, const ModelOptions& options, const std::string& label,
-                        const std::unordered_set<std::string_view>& initializer_names,
-                        std::vector<std::string>* symbolic_names) {
-  auto* graph = model->mutable_graph();
-
-  std::set<std::string> used_dims;
-  std::set<std::string> used_inputs;
-  // A set beside the ordered list: a hostile input with 10^6 distinct dim names stays linear.
-  std::unordered_set<std::string> seen_symbols(symbolic_names->begin(), symbolic_names->end());
-  for (auto& input : *graph->mutable_input()) {
-    if (initializer_names.count(input.name())) continue;  // IR < 4 lists weights as inputs too
-    auto given = options.input_shapes.find(input.name());
-    if (!input.type().has_tensor_type()) {
-      // Sequences, maps and optionals keep their type; only tensors take --input shapes.
-      if (given != options.input_shapes.end())
-        return InvalidArgument(fmt::format("{}: --input {}: the input is not a tensor", label, input.name()));
-      continue;
-    }
-    auto* tt = input.mutable_type()->mutable_tensor_type();
-    if (given != options.input_shapes.end()) {
-      used_inputs.insert(input.name());
-      if (tt->has_shape() && tt->shape().dim_size() != static_cast<int>(given->second.size())) {
-        return InvalidArgument(fmt::format("{}: --input {}: {} dims given, the model declares rank {}", label,
-                                           input.name(), given->second.size(), tt->shape().dim_size()));
-      }
-      // A fixed dim the input contradicts is an error: ORT refuses such a feed (InferenceSession::
-      // ValidateInputs, "Got invalid dimensions for input").
-      for (int k = 0; tt->has_shape() && k < tt->shape().dim_size(); ++k) {
-        const auto& declared = tt->shape().dim(k);
-        const int64_t want = given->second[static_cast<size_t>(k)];
-        if (declared.has_dim_value() && declared.dim_value() != want) {
-          return InvalidArgument(fmt::format("{}: --input {}: dim {} is {}, but the model fixes it at {} (ORT would "
-                                             "refuse this input)",
-                                             label, input.name(), k, want, declared.dim_value()));
-        }
-        if (declared.dim_param().empty()) continue;
-        // The symbols an --input replaces are still the model's: a --dim naming one must agree.
-        const std::string symbol = declared.dim_param();
-        if (seen_symbols.insert(symbol).second) symbolic_names->push_back(symbol);
-        auto bound = options.dims.find(symbol);
-        if (bound == options.dims.end()) continue;
-        used_dims.insert(symbol);
-        if (bound->second != want) {
-          return InvalidArgument(fmt::format("{}: --input {} gives dim {} = {}, but --dim {}={}", label, input.name(),
-                                             k, want, symbol, bound->second));
-        }
-      }
-      auto* shape = tt->mutable_shape();
-      shape->clear_dim();
-      for (int64_t d : given->second) {
-        if (d < 0) return InvalidArgument(fmt::format("{}: --input {}: negative dim {}", label, input.name(), d));
-        shape->add_dim()->set_dim_value(d);
-      }
-      continue;
-    }
-    if (!tt->has_shape()) continue;
-    for (int k = 0; k < tt->shape().dim_size(); ++k) {
-      auto* dim = tt->mutable_shape()->mutable_dim(k);
-      if (dim->has_dim_value()) {
-        if (dim->dim_value() < 0) {
-          return InvalidArgument(fmt::format("{}: graph input '{}' dim {} is negative ({})", label, input.name(), k,
-                                             dim->dim_value()));
-        }
-        continue;
-      }
-      if (dim->dim_param().empty()) continue;
-      const std::string symbol = dim->dim_param();
-      if (seen_symbols.insert(symbol).second) symbolic_names->push_back(symbol);
-      auto bound = options.dims.find(symbol);
-      if (bound == options.dims.end()) continue;
-      used_dims.insert(symbol);
-      dim->set_dim_value(bound->second);  // clears dim_param (oneof)
-    }
-  }
-  for (const auto& [name, value] : options.dims) {
-    if (value < 0) return InvalidArgument(fmt::format("--dim {}={}: a dim cannot be negative", name, value));
-    if (!used_dims.count(name)) {
-      return InvalidArgument(fmt::format("--dim {}: {} has no symbolic dim named '{}'{}{}", name, label, name,
-                                         DidYouMean(name, *symbolic_names),
-                                         symbolic_names->empty() ? std::string("; it has no symbolic dims")
-                                                                 : fmt::format("; its symbolic dims are: {}",
-                                                                               fmt::join(*symbolic_names, ", "))));
-    }
-  }
-  for (const auto& [name, dims] : options.input_shapes) {
-    if (!used_inputs.count(name)) {
-      std::vector<std::string> names;
-      for (const auto& in : graph->input())
-        if (!initializer_names.count(in.name())) names.push_back(in.name());
-      return InvalidArgument(fmt::format("--input {}: {} has no graph input named '{}'{}", name, label, name,
-                                         DidYouMean(name, names)));
     }
   }
   return true;
@@ -981,6 +886,8 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
     auto bound = BindInputs(model, options, label, weight_inputs, &impl->symbolic_dims);
     if (!bound.ok()) return bound.error();
   }
+  std::unordered_map<std::string, FoldedValue> given_values;
+  WSEST_ASSIGN_OR_RETURN(given_values, InputValues(model->graph(), options, label, weight_inputs));
   if (!options.allow_symbolic) {
     auto all_bound = CheckAllBound(model->graph(), weight_inputs, label);
     if (!all_bound.ok()) return all_bound.error();
@@ -1043,7 +950,7 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
 
   // ORT computes shape tensors before the nodes that read them; onnx's inference stops at some.
   FoldedShapes folded;
-  WSEST_ASSIGN_OR_RETURN(folded, FoldShapes(model, propagated, label));
+  WSEST_ASSIGN_OR_RETURN(folded, FoldShapes(model, propagated, given_values, label));
   FoldBodies(model, folded);  // the same inside If, Loop and Scan bodies
 
   const auto& graph = model->graph();

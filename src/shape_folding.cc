@@ -819,11 +819,12 @@ size_t CountShaped(const onnx::GraphProto& graph) {
 
 Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
                                 const std::unordered_map<std::string, onnx::TensorShapeProto>& propagated,
-                                const std::string& label) {
+                                const std::unordered_map<std::string, FoldedValue>& given, const std::string& label) {
   FoldedShapes result;
   std::unordered_map<std::string, FoldedValue> seeds;
   for (const auto& [name, shape] : propagated)
     if (auto v = FromPropagated(shape)) seeds[name] = std::move(*v);
+  for (const auto& [name, v] : given) seeds[name] = v;  // a scalar stays one (onnx's form makes it [1])
   std::unordered_set<std::string> graph_outputs;
   for (const auto& vi : model->graph().output()) graph_outputs.insert(vi.name());
 
@@ -900,6 +901,14 @@ Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
       }
     }
     graph->mutable_node()->Swap(&kept);
+    // A given input's value is an initializer in the copy too: some inference functions read only
+    // those (TopK's K, Tile's repeats), where ORT reads the fed tensor.
+    for (const auto& in : work->graph().input()) {
+      auto v = given.find(in.name());
+      if (v == given.end()) continue;
+      const auto dtype = static_cast<DataType>(in.type().tensor_type().elem_type());
+      if (auto t = FoldedInitializer(in.name(), v->second, dtype)) *graph->add_initializer() = std::move(*t);
+    }
     std::unordered_set<std::string> produced;
     for (const auto& node : copy.graph().node())
       for (const auto& o : node.output()) produced.insert(o);

@@ -49,11 +49,12 @@ struct FoldedShapes {
 };
 
 // Folds `model` (already inferred once, nodes in execution order) in place: value_info gains the
-// shapes the folded values settle. `propagated` is onnx's data-propagation output of the first run.
-// An onnx inference failure in a re-run is an error naming the model.
+// shapes the folded values settle. `propagated` is onnx's data-propagation output of the first run;
+// `given` the values of graph inputs the caller knows (ModelOptions::input_values). An onnx
+// inference failure in a re-run is an error naming the model.
 Result<FoldedShapes> FoldShapes(onnx::ModelProto* model,
                                 const std::unordered_map<std::string, onnx::TensorShapeProto>& propagated,
-                                const std::string& label);
+                                const std::unordered_map<std::string, FoldedValue>& given, const std::string& label);
 
 // A 0-D or 1-D folded value in onnx's data-propagation form (a scalar is one dim, as onnx stores it):
 // what InferShapes reads as the value of a tensor (its generated_shape_data_by_name).

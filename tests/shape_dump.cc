@@ -5,7 +5,8 @@
 // --take-branch IF=then_branch also dumps the tensors the nodes of every body write, and the exposed
 // copy runs that branch in place of the If node named IF (its nodes, initializers and outputs), so
 // ORT reports the shapes inside a branch, which it does not expose otherwise.
-//   shape_dump MODEL [--input name=d0,d1,...]... [--take-branch IF=ATTRIBUTE] [--expose OUT.onnx]
+//   shape_dump MODEL [--input name=d0,d1,...]... [--value name=v0,v1,...]... [--take-branch IF=ATTRIBUTE]
+//              [--expose OUT.onnx]
 #include <fmt/format.h>
 #include <onnx/onnx_pb.h>
 
@@ -29,7 +30,8 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) return Fail("usage: shape_dump MODEL [--input name=d0,d1,...]... [--expose OUT.onnx]");
+  if (argc < 2)
+    return Fail("usage: shape_dump MODEL [--input name=d0,d1,...]... [--value name=v0,...]... [--expose OUT.onnx]");
   const std::string path = argv[1];
   wsest::ModelOptions options;
   std::string expose, take_if, take_branch;
@@ -46,13 +48,13 @@ int main(int argc, char** argv) {
       take_branch = value.substr(eq + 1);
       continue;
     }
-    if (flag != "--input") return Fail("unknown flag " + flag);
+    if (flag != "--input" && flag != "--value") return Fail("unknown flag " + flag);
     const auto eq = value.find('=');
-    if (eq == std::string::npos) return Fail("--input wants name=d0,d1,...");
-    std::vector<int64_t> dims;
+    if (eq == std::string::npos) return Fail(flag + " wants name=n0,n1,...");
+    std::vector<int64_t> numbers;
     std::stringstream list(value.substr(eq + 1));
-    for (std::string d; std::getline(list, d, ',');) dims.push_back(std::stoll(d));
-    options.input_shapes[value.substr(0, eq)] = dims;
+    for (std::string d; std::getline(list, d, ',');) numbers.push_back(std::stoll(d));
+    (flag == "--input" ? options.input_shapes : options.input_values)[value.substr(0, eq)] = numbers;
   }
   auto model = wsest::Model::Load(path, options);
   if (!model.ok()) return Fail(model.error().message);

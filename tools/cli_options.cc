@@ -72,6 +72,29 @@ std::optional<Error> AddInputShape(const std::string& flag, CliOptions* out) {
   return std::nullopt;
 }
 
+// --value name=v0,v1,...: every value an integer (a bool input takes 0 and 1).
+std::optional<Error> AddInputValue(const std::string& flag, CliOptions* out) {
+  std::string name, text;
+  if (!SplitAssignment(flag, &name, &text))
+    return InvalidArgument(fmt::format("--value '{}': expected name=v0,v1,...", flag));
+  std::vector<int64_t> values;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = text.find(',', start);
+    const std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    int64_t v = 0;
+    if (!ParseInt64(part, &v))
+      return InvalidArgument(fmt::format("--value '{}': '{}' is not a 64-bit integer", flag, part));
+    values.push_back(v);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  if (out->model.input_values.count(name))
+    return InvalidArgument(fmt::format("--value '{}': input '{}' has a value already; give one", flag, name));
+  out->model.input_values[name] = std::move(values);
+  return std::nullopt;
+}
+
 // --max-shape 'a:[8,4096];b:[8,4096]', the format of ORT 1.29.0's session.max_shape_override
 // (include/onnxruntime_session_options_config_keys.h kOrtSessionOptionsMaxShapeOverride: each name a
 // graph input, dims positive integers): each input's largest shape, bound as --input binds it.
@@ -106,7 +129,7 @@ Result<CliOptions> ParseCommandLine(int argc, const char* const* argv, const Cli
   CliOptions out;
   out.records_dir = build.default_records_dir;
   std::string device = kDefaultDevice;
-  std::vector<std::string> dims, inputs, ep_options, ep_env;
+  std::vector<std::string> dims, inputs, values, ep_options, ep_env;
   std::string budget_text;
   bool list = false;
   bool list_devices = false;
@@ -118,6 +141,9 @@ Result<CliOptions> ParseCommandLine(int argc, const char* const* argv, const Cli
                  "bind a symbolic dim: name=value, or name=low..high for a range (each node's maximum over the "
                  "range; repeatable)");
   app.add_option("--input", inputs, "shape of a graph input declared without one: name=d0,d1,... (repeatable)");
+  app.add_option("--value", values,
+                 "contents of an integer or bool graph input that decide shapes or branches, row-major: "
+                 "name=v0,v1,... (Silero VAD's sr=16000; repeatable)");
   std::string max_shape;
   app.add_option("--max-shape", max_shape,
                  "the inputs' largest shapes in ORT's session.max_shape_override syntax: "
@@ -203,6 +229,8 @@ Result<CliOptions> ParseCommandLine(int argc, const char* const* argv, const Cli
     if (auto error = AddDim(d, &out)) return *error;
   for (const auto& in : inputs)
     if (auto error = AddInputShape(in, &out)) return *error;
+  for (const auto& v : values)
+    if (auto error = AddInputValue(v, &out)) return *error;
   if (!max_shape.empty())
     if (auto error = AddMaxShapes(max_shape, &out)) return *error;
 

@@ -30,7 +30,7 @@ struct CliOptions {
   std::string text;  // kHelp, kVersion: printed as is, newline included
 
   std::string model_path;
-  ModelOptions model;              // --dim name=value, --input name=d0,d1,..., --allow-symbolic
+  ModelOptions model;              // --dim, --input, --value, --allow-symbolic
   std::vector<DimRange> ranges;    // --dim name=low..high
   Target target;                   // --device, --ep-option, --ep-env, --variant; no library queries yet
   std::string records_dir;         // --records

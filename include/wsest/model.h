@@ -27,6 +27,9 @@ struct ModelOptions {
   // 2, one of them also does what needs no shape while onnx infers shapes. The default starts no
   // thread (EstimateOptions::threads has it for the same reason). The model is the same for any count.
   int threads = 1;
+  // --value name=v0,v1,...: the contents of an integer or bool graph input, row-major, where they
+  // decide a shape or a branch (an If on Silero VAD's sample rate, a Reshape target, TopK's k).
+  std::map<std::string, std::vector<int64_t>> input_values = {};
 };
 
 // Builds the operator schemas Model::Load and Rebind infer shapes with (onnx's registration and
