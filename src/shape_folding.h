@@ -64,9 +64,4 @@ onnx::TensorShapeProto AsShapeData(const FoldedValue& v);
 // type inference gave the tensor); nullopt for another type.
 std::optional<onnx::TensorProto> FoldedInitializer(const std::string& name, const FoldedValue& v, DataType dtype);
 
-// Folds one node given the values of its inputs (null where not folded) and the shapes of its
-// inputs (null where unknown); the outputs it folds are written to `out`. For the unit tests.
-void FoldNode(const onnx::NodeProto& node, int opset, const std::vector<const FoldedValue*>& inputs,
-              const std::vector<const TensorInfo*>& shapes, std::vector<std::optional<FoldedValue>>* out);
-
 }  // namespace wsest

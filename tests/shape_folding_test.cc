@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "src/node_folding.h"
 #include "tests/test_graph.h"
 #include "wsest/model.h"
 #include "wsest/target.h"
