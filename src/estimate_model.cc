@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "src/block_threads.h"
@@ -31,8 +34,10 @@ std::optional<Error> TensorOverflow(const NodeView& node) {
       if (!overflows(t)) continue;
       std::vector<std::string> dims;
       for (const Dim& d : t.dims) dims.push_back(std::to_string(d.value));
-      return OutOfRange(fmt::format("{}: the byte size of tensor '{}' ([{}] {}) overflows 64 bits; check the input "
-                                    "dims", node.Label(), t.name, fmt::join(dims, ", "), DataTypeName(t.dtype)));
+      return OutOfRange(
+          fmt::format("{}: the byte size of tensor '{}' ([{}] {}) overflows 64 bits; check the input "
+                      "dims",
+                      node.Label(), t.name, fmt::join(dims, ", "), DataTypeName(t.dtype)));
     }
   }
   return std::nullopt;
@@ -45,6 +50,62 @@ void AddLostShape(const NodeView& node, Estimate* estimate) {
     estimate->reason += fmt::format(" (the shape of '{}' was lost at {})", t.name, t.shape_lost_at);
     return;
   }
+}
+
+// The graph inputs whose values decide `tensor`'s (an If's condition, a Loop's trip count): those
+// reached walking back through the nodes that compute it, except a Shape's or Size's input, whose
+// dims alone they read. Integer and bool inputs only: what --value takes. Bounded: a hint, not a proof.
+std::vector<std::string> ValueSources(const Model& model, const std::string& tensor,
+                                      const std::unordered_map<std::string_view, size_t>& producer) {
+  std::vector<std::string> sources;
+  std::vector<std::string_view> pending{tensor};
+  std::unordered_set<std::string_view> seen{tensor};
+  for (size_t walked = 0; !pending.empty() && walked < 256; ++walked) {
+    const std::string_view name = pending.back();
+    pending.pop_back();
+    auto made = producer.find(name);
+    if (made == producer.end()) {
+      for (const TensorInfo& in : model.inputs()) {
+        const bool integral =
+            in.dtype == DataType::kBool || in.dtype == DataType::kInt64 || in.dtype == DataType::kInt32 ||
+            in.dtype == DataType::kInt16 || in.dtype == DataType::kInt8 || in.dtype == DataType::kUint8 ||
+            in.dtype == DataType::kUint16 || in.dtype == DataType::kUint32 || in.dtype == DataType::kUint64;
+        if (in.name == name && integral && !in.int_values) sources.push_back(in.name);
+      }
+      continue;
+    }
+    const NodeView& node = model.nodes()[made->second];
+    if (node.op_type == "Shape" || node.op_type == "Size") continue;
+    for (const TensorInfo& in : node.inputs)
+      if (in.present() && !in.int_values && seen.insert(in.name).second) pending.push_back(in.name);
+  }
+  std::sort(sources.begin(), sources.end());
+  return sources;
+}
+
+// An If whose branch, or a Loop whose trip count, is not known before the run names the graph
+// inputs whose values would settle it (ORT reads both on the CPU: If::Compute, Loop::Compute).
+void AddValueHint(const Model& model, const NodeView& node,
+                  std::optional<std::unordered_map<std::string_view, size_t>>* producer, Estimate* estimate) {
+  if (!IsOnnxDomain(node.domain) || (node.op_type != "If" && node.op_type != "Loop")) return;
+  if (estimate->exactness == Exactness::kExact || node.inputs.empty() || !node.inputs[0].present() ||
+      node.inputs[0].int_values)
+    return;
+  if (!producer->has_value()) {
+    producer->emplace();
+    const auto& nodes = model.nodes();
+    for (size_t i = 0; i < nodes.size(); ++i)
+      for (const TensorInfo& out : nodes[i].outputs)
+        if (out.present()) (**producer)[out.name] = i;
+  }
+  const std::vector<std::string> sources = ValueSources(model, node.inputs[0].name, **producer);
+  if (sources.empty()) return;
+  std::vector<std::string> flags;
+  for (const std::string& name : sources) flags.push_back(fmt::format("--value {}=...", name));
+  estimate->reason +=
+      fmt::format(" ({} depends on the value of graph input{} {}: {} settles it)",
+                  node.op_type == "If" ? "which branch runs" : "the trip count", sources.size() > 1 ? "s" : "",
+                  fmt::format("'{}'", fmt::join(sources, "', '")), fmt::join(flags, " "));
 }
 
 // Every node's own estimate, and whether the CUDA EP takes it, on `threads` threads (the caller's
@@ -98,13 +159,15 @@ Result<ModelEstimate> EstimateModel(const Model& model, const Target& target, co
   for (size_t i = 0; i < nodes.size(); ++i) {
     if (!moved[i]) continue;
     Estimate cpu("cpu_ep", Exactness::kExact);
-    cpu.reason = fmt::format("onnxruntime {} moves this shape computation to the CPU EP "
-                             "(core/framework/fallback_cpu_capability.cc GetCpuPreferredNodes: every input is a "
-                             "host tensor, a graph input or a small initializer), so it takes no GPU workspace",
-                             kEpRelease);
+    cpu.reason = fmt::format(
+        "onnxruntime {} moves this shape computation to the CPU EP "
+        "(core/framework/fallback_cpu_capability.cc GetCpuPreferredNodes: every input is a "
+        "host tensor, a graph input or a small initializer), so it takes no GPU workspace",
+        kEpRelease);
     estimates[i] = std::move(cpu);
   }
   bool first = true;
+  std::optional<std::unordered_map<std::string_view, size_t>> producer;  // made for the first hint
   out.nodes.reserve(nodes.size());
   for (size_t i = 0; i < nodes.size(); ++i) {
     const NodeView& node = nodes[i];
@@ -129,6 +192,7 @@ Result<ModelEstimate> EstimateModel(const Model& model, const Target& target, co
       ++summary.unknown;
     }
     if (!estimate.workspace_bytes()) AddLostShape(node, &estimate);
+    AddValueHint(model, node, &producer, &estimate);
     out.nodes.push_back(NodeEstimate{i, node.name, node.op_type, node.domain, std::move(estimate)});
   }
   if (out.summary.unknown > 0) out.summary.exactness = Exactness::kUnknown;

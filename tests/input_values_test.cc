@@ -114,6 +114,11 @@ TEST(InputValues, AnIfOnAFedValueRunsOneBranch) {
   const Estimate& both = estimate->nodes[1].estimate;
   EXPECT_EQ(both.exactness, Exactness::kUpperBound) << both.reason;
   EXPECT_EQ(both.workspace_bytes(), 192u);
+  // The report says which value would settle it: sr, through Equal (a Shape's input would not count).
+  EXPECT_NE(both.reason.find("(which branch runs depends on the value of graph input 'sr': --value sr=... settles "
+                             "it)"),
+            std::string::npos)
+      << both.reason;
   EXPECT_FALSE(Find(*blind, "if")->outputs[0].has_shape && Dims(Find(*blind, "if")->outputs[0]).size() == 3);
 
   for (const auto& [rate, bytes, dims] :

@@ -58,8 +58,10 @@ struct TensorInfo {
   bool has_shape = false;         // false: rank unknown
   std::vector<Dim> dims;
   bool is_initializer = false;    // a graph initializer (a weight), or a Constant node's output
-  // The values of a small integer constant (initializer or Constant node) whose data is inline in
-  // the model: Reshape shapes, TopK's K, Reduce axes. Never read from external data.
+  // The values of a small integer tensor known before the run: a constant whose data is inline in
+  // the model (initializer or Constant node), a folded shape computation, or a graph input's value
+  // the caller gave (ModelOptions::input_values). Reshape shapes, TopK's K, If's condition. Never
+  // read from external data.
   std::optional<std::vector<int64_t>> int_values;
   // Where the shape has a dim no one can name (or no shape at all): the first node, in execution
   // order, whose output lost it although its inputs had theirs, as "Reshape 'p2o.Reshape.64'".
