@@ -699,13 +699,14 @@ void FillViewHead(const NodeProto& node, const std::unordered_map<std::string, i
 
 Subgraph BuildSubgraph(const std::string& attribute, const onnx::GraphProto& body,
                        const std::unordered_map<std::string, int>& opsets, const std::map<std::string, int64_t>& dims,
-                       const ValueScope& outer);
+                       const std::unordered_set<std::string>& declared, const ValueScope& outer);
 
 // A node's GRAPH attributes as Subgraphs, appended to view->subgraphs.
 void AddSubgraphs(const NodeProto& node, const std::unordered_map<std::string, int>& opsets,
-                  const std::map<std::string, int64_t>& dims, const ValueScope& scope, NodeView* view) {
+                  const std::map<std::string, int64_t>& dims, const std::unordered_set<std::string>& declared,
+                  const ValueScope& scope, NodeView* view) {
   for (const auto& a : node.attribute())
-    if (a.has_g()) view->subgraphs.push_back(BuildSubgraph(a.name(), a.g(), opsets, dims, scope));
+    if (a.has_g()) view->subgraphs.push_back(BuildSubgraph(a.name(), a.g(), opsets, dims, declared, scope));
 }
 
 // onnx 1.12's InferShapes infers each body in place (implementation.cc GraphInferencerImpl::doInferencing
@@ -713,12 +714,13 @@ void AddSubgraphs(const NodeProto& node, const std::unordered_map<std::string, i
 // value_info for the body's own values), so a body's shapes are in its inputs, value_info, outputs and
 // initializers; a name not found there is an outer-scope value, looked up in the enclosing graphs. Loop's
 // carried values reach the body without a shape unless the body declares one (defs.cc LoopInferenceFunction
-// clears it: it may change between iterations). The bodies' own symbolic dims take the --dim values too.
+// clears it: it may change between iterations). The bodies' own symbolic dims take the --dim values too,
+// and the dims onnx invents in them (unk__N) are hidden as the main graph's are.
 // Nesting is bounded by the parser's recursion limit (Parse).
 Subgraph BuildSubgraph(const std::string& attribute, const onnx::GraphProto& body,
                        const std::unordered_map<std::string, int>& opsets, const std::map<std::string, int64_t>& dims,
-                       const ValueScope& outer) {
-  ValueMap values = GraphValues(body, &dims);
+                       const std::unordered_set<std::string>& declared, const ValueScope& outer) {
+  ValueMap values = GraphValues(body, &dims, &declared);
   const ValueScope scope{&values, &outer};
   auto info_of = [&](const std::string& name) {
     if (name.empty()) return TensorInfo{};
@@ -738,7 +740,7 @@ Subgraph BuildSubgraph(const std::string& attribute, const onnx::GraphProto& bod
     FillViewHead(node, opsets, &view);
     for (const auto& in : node.input()) view.inputs.push_back(info_of(in));
     for (const auto& o : node.output()) view.outputs.push_back(info_of(o));
-    AddSubgraphs(node, opsets, dims, scope, &view);
+    AddSubgraphs(node, opsets, dims, declared, scope, &view);
     out.nodes.push_back(std::move(view));
   }
   for (const auto& vi : body.input()) out.inputs.push_back(info_of(vi.name()));
@@ -1040,7 +1042,7 @@ Result<std::shared_ptr<const Model::Impl>> Bind(std::shared_ptr<const ModelProto
       copy_values(ids.input_ids, ids.input_begin[at], ids.input_begin[at + 1], &view.inputs);
       copy_values(ids.output_ids, ids.output_begin[at], ids.output_begin[at + 1], &view.outputs);
       // Bodies are read from the copy inference wrote them into (their shapes are there).
-      AddSubgraphs(node, opsets, options.dims, {&known, nullptr}, &view);
+      AddSubgraphs(node, opsets, options.dims, declared, {&known, nullptr}, &view);
     }
     return true;
   });

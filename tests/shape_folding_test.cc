@@ -292,6 +292,37 @@ TEST(ShapeFolding, LostShapeNamesTheFirstNodeThatLostItAndHidesInventedDims) {
   EXPECT_NE(mean.reason.find("(the shape of 't' was lost at NonZero 'nz')"), std::string::npos) << mean.reason;
 }
 
+TEST(ShapeFolding, InventedDimsAreHiddenInsideBodiesToo) {
+  // The same NonZero inside an If's then_branch: the body's [2, unk__N] is shown [2, ?], as in the
+  // main graph (Silero's stft Conv said "dim 0 'unk__0'", a name no --dim binds).
+  GraphBuilder g;
+  g.Input("x", kFloat, {4, 4}).Input("cond", onnx::TensorProto::BOOL, {}).Output("y");
+  onnx::NodeProto* node = g.Node("If", {"cond"}, {"y"}, "if").proto();
+  for (const char* attribute : {"then_branch", "else_branch"}) {
+    onnx::AttributeProto* a = node->add_attribute();
+    a->set_name(attribute);
+    a->set_type(onnx::AttributeProto::GRAPH);
+    onnx::GraphProto* body = a->mutable_g();
+    body->set_name(attribute);
+    onnx::NodeProto* nz = body->add_node();
+    nz->set_op_type("NonZero");
+    nz->set_name(std::string(attribute) + "_nz");
+    nz->add_input("x");
+    nz->add_output(std::string(attribute) + "_idx");
+    body->add_output()->set_name(std::string(attribute) + "_idx");
+  }
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  const NodeView& if_node = model->nodes().back();
+  ASSERT_EQ(if_node.subgraphs.size(), 2u);
+  const TensorInfo& idx = if_node.subgraphs[0].nodes[0].outputs[0];
+  ASSERT_TRUE(idx.has_shape);
+  ASSERT_EQ(idx.dims.size(), 2u);
+  EXPECT_EQ(idx.dims[0].value, 2);
+  EXPECT_FALSE(idx.dims[1].known());
+  EXPECT_EQ(idx.dims[1].symbol, "");  // not unk__N
+}
+
 }  // namespace
 }  // namespace wsest
 
