@@ -1,5 +1,5 @@
 // libFuzzer target: bytes -> argv -> the wsest tool's flag parsing and checks (tools/cli_options.cc:
-// CLI11, --dim/--input parsing, device lookup, EP options and variables, --budget sizes), as both
+// CLI11, --dim/--input/--value parsing, device lookup, EP options and variables, --budget sizes), as both
 // builds of the tool parse it (with and without --no-live). The model is never loaded: the other
 // targets cover that. The seeds in fuzz/corpus/args are command lines from README.md, one argument
 // per line, without the program name.
@@ -67,6 +67,9 @@ void CheckParsed(const wsest::Result<wsest::cli::CliOptions>& parsed, const wses
     for (int64_t d : shape) {
       if (d < 0) Fail("--input", "'" + name + "' has a negative dim");
     }
+  }
+  for (const auto& [name, values] : cli.model.input_values) {
+    if (name.empty() || values.empty()) Fail("--value", "'" + name + "' empty name or no value");
   }
   if (cli.target.device.id.empty()) Fail("--device", "no device profile");
   if ((!cli.max_dim.empty() || cli.partition) && !cli.budget) Fail("--max-dim/--partition", "no budget");

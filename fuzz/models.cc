@@ -11,6 +11,7 @@ namespace {
 constexpr int kFloat = onnx::TensorProto::FLOAT;
 constexpr int kFloat16 = onnx::TensorProto::FLOAT16;
 constexpr int kInt32 = onnx::TensorProto::INT32;
+constexpr int kInt64 = onnx::TensorProto::INT64;
 
 // Small on purpose: the target runs shape inference once per input, and a 12-layer demo model
 // makes that 30 times slower without reaching more estimator code than one node of each kind.
@@ -86,6 +87,15 @@ std::vector<std::pair<std::string, std::string>> Built() {
     g.Weight("R", kFloat, {1, 64, 16});
     g.Node("LSTM", {"x", "W", "R"}, {"y"}, "lstm").Attr("hidden_size", 16);
     out.emplace_back("lstm.onnx", g.Serialize());
+  }
+  {
+    // Inputs whose values --value gives: a Reshape target and TopK's K.
+    testing::GraphBuilder g(/*opset=*/13);
+    g.Input("x", kFloat, {"n", 12}).Input("target", kInt64, {2}).Input("k", kInt64, {1});
+    g.Output("values").Output("indices");
+    g.Node("Reshape", {"x", "target"}, {"r"}, "reshape");
+    g.Node("TopK", {"r", "k"}, {"values", "indices"}, "topk");
+    out.emplace_back("fed_values.onnx", g.Serialize());
   }
   return out;
 }

@@ -1,8 +1,8 @@
 // libFuzzer target: what users pass on the command line, as the library receives it. The input
-// picks one of a few small built-in models (fuzz/models.cc), then ModelOptions (--dim, --input, --allow-symbolic) and a
-// Target (--device, --ep-option, --ep-env, --variant) with names drawn from the real ones or made
-// up, and values anywhere in int64 or arbitrary strings. Runs the load (Rebind of the parsed seed),
-// EstimateModel, a second Rebind and every writer.
+// picks one of a few small built-in models (fuzz/models.cc), then ModelOptions (--dim, --input,
+// --value, --allow-symbolic) and a Target (--device, --ep-option, --ep-env, --variant) with names
+// drawn from the real ones or made up, and values anywhere in int64 or arbitrary strings. Runs the
+// load (Rebind of the parsed seed), EstimateModel, a second Rebind and every writer.
 //
 // The tool's own flag parsing (name=value splitting, integer parsing, tools/cli_options.cc) is
 // args_fuzzer.cc's target; this one starts from the options it produces.
@@ -47,6 +47,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::vector<int64_t> shape(in.ConsumeIntegralInRange<size_t>(0, 6));
     for (auto& d : shape) d = FuzzDim(in);
     options.input_shapes[PickOrMake(in, seed.inputs)] = shape;
+  }
+  for (int n = in.ConsumeIntegralInRange<int>(0, 2); n > 0; --n) {
+    std::vector<int64_t> values(in.ConsumeIntegralInRange<size_t>(0, 4));
+    for (auto& v : values) v = in.ConsumeBool() ? in.ConsumeIntegralInRange<int64_t>(-2, 16) : FuzzDim(in);
+    options.input_values[PickOrMake(in, seed.inputs)] = values;
   }
 
   Target target = DefaultTarget();
