@@ -28,6 +28,17 @@ std::string ShapeText(const TensorInfo& t) {
   return fmt::format("{} {}", DataTypeName(t.dtype), dims);
 }
 
+// " = 16000", " = [4, -1, 2]": the values known before the run (a constant, a folded shape
+// computation, a --value), the first 16 of a longer one; empty when none are known.
+std::string ValuesText(const TensorInfo& t) {
+  if (!t.int_values) return "";
+  const std::vector<int64_t>& v = *t.int_values;
+  if (t.has_shape && t.dims.empty() && v.size() == 1) return fmt::format(" = {}", v[0]);
+  constexpr size_t kShown = 16;
+  if (v.size() <= kShown) return fmt::format(" = [{}]", fmt::join(v, ", "));
+  return fmt::format(" = [{}, ... ({} values)]", fmt::join(v.begin(), v.begin() + kShown, ", "), v.size());
+}
+
 std::string Truncate(const std::string& s, size_t width) {
   return s.size() <= width ? s : s.substr(0, width - 3) + "...";
 }
@@ -203,10 +214,11 @@ bool WriteNodeDetail(const ModelEstimate& estimate, const Model& model, const st
   fmt::print(out, "op:        {}{} (opset {})\n", view.domain.empty() ? "" : view.domain + ".", view.op_type,
              view.opset);
   for (size_t i = 0; i < view.inputs.size(); ++i)
-    fmt::print(out, "input {}:   {} {}\n", i, view.inputs[i].name.empty() ? "-" : view.inputs[i].name,
-               ShapeText(view.inputs[i]));
+    fmt::print(out, "input {}:   {} {}{}\n", i, view.inputs[i].name.empty() ? "-" : view.inputs[i].name,
+               ShapeText(view.inputs[i]), ValuesText(view.inputs[i]));
   for (size_t i = 0; i < view.outputs.size(); ++i)
-    fmt::print(out, "output {}:  {} {}\n", i, view.outputs[i].name, ShapeText(view.outputs[i]));
+    fmt::print(out, "output {}:  {} {}{}\n", i, view.outputs[i].name, ShapeText(view.outputs[i]),
+               ValuesText(view.outputs[i]));
   fmt::print(out, "device:    {}\nep:        {}\ncudnn:     {}\n", estimate.device, estimate.ep, estimate.cudnn);
   fmt::print(out, "variant:   {}\n", e.known() ? e.variant : "-");
   const auto bytes = e.workspace_bytes();
