@@ -8,8 +8,11 @@
 #include <iterator>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
+#include "src/cpu_fallback.h"
 #include "wsest/plan.h"
 #include "wsest/registry.h"
 
@@ -52,30 +55,60 @@ bool OnCuda(const NodeView& node, const Estimate& estimate) {
          FindEstimator(node.domain, node.op_type, node.opset) != nullptr;
 }
 
-// The weights of `body` (and of the bodies nested in it) that one of its CUDA nodes reads from device
-// memory, each once, appended to `bytes`. A body node's placement is judged as OnCuda judges the main
-// graph's, without ORT's CPU fallback of shape computations (cpu_fallback.h), which a body's small
-// weights alone would feel.
-void AddBodyInitializers(const Subgraph& body, std::vector<uint64_t>* bytes, size_t* unsized) {
-  std::unordered_map<std::string, bool> read_on_device;
-  for (const TensorInfo& t : body.initializers) read_on_device.emplace(t.name, false);
-  for (const NodeView& node : body.nodes) {
-    if (IsFoldedIntoInitializer(node) || FindEstimator(node.domain, node.op_type, node.opset) == nullptr) continue;
+// One body's weights (its initializers and Constants) and whether a CUDA node reads each from device
+// memory, chained to the enclosing body's (null at a body of the main graph).
+struct BodyScope {
+  std::unordered_map<std::string_view, bool> read_on_device;
+  BodyScope* outer;
+};
+
+// The weights of `body`, and of the bodies nested in it, that a CUDA node reads from device memory,
+// each once: its own first, then its nested bodies', appended to `bytes`. ORT places a weight where
+// its readers need it, an outer scope's included (allocation_planner.cc GeneratePlanForWeights
+// follows implicit inputs into the subgraphs): Silero VAD's decoder LSTM weights are Constants of
+// one branch read in a nested If's branches. A read that no body in the chain holds goes to
+// `outer_reads` (a main-graph weight). A body node is the CUDA EP's as far as it has a CUDA kernel,
+// less what ORT's CPU fallback of shape computations moves (cpu_fallback.h, run per graph as ORT
+// partitions each subgraph): their small weights stay on the host.
+void PlaceBodyWeights(const Subgraph& body, BodyScope* outer, std::vector<const TensorInfo*>* outer_reads,
+                      std::vector<uint64_t>* bytes, size_t* unsized) {
+  BodyScope scope{{}, outer};
+  for (const TensorInfo& t : body.initializers) scope.read_on_device.emplace(t.name, false);
+  std::vector<bool> cuda(body.nodes.size());
+  for (size_t i = 0; i < body.nodes.size(); ++i) {
+    const NodeView& node = body.nodes[i];
+    cuda[i] = !IsFoldedIntoInitializer(node) && FindEstimator(node.domain, node.op_type, node.opset) != nullptr;
+  }
+  const std::vector<bool> moved = CpuPreferredNodes(body.nodes, body.inputs, cuda);
+  for (size_t i = 0; i < body.nodes.size(); ++i) {
+    if (!cuda[i] || moved[i]) continue;
+    const NodeView& node = body.nodes[i];
     for (size_t k = 0; k < node.inputs.size(); ++k) {
-      auto it = read_on_device.find(node.inputs[k].name);
-      if (it != read_on_device.end() && !CudaKernelInputOnHost(node, k)) it->second = true;
+      if (!node.inputs[k].present() || CudaKernelInputOnHost(node, k)) continue;
+      bool* read = nullptr;  // the innermost scope's entry for the name: bodies may reuse an outer name
+      for (BodyScope* s = &scope; s != nullptr && read == nullptr; s = s->outer) {
+        auto it = s->read_on_device.find(node.inputs[k].name);
+        if (it != s->read_on_device.end()) read = &it->second;
+      }
+      if (read != nullptr)
+        *read = true;
+      else
+        outer_reads->push_back(&node.inputs[k]);
     }
   }
+  // Nested bodies mark this body's weights too: they are walked before its weights are counted.
+  std::vector<uint64_t> nested;
+  for (const NodeView& node : body.nodes)
+    for (const Subgraph& inner : node.subgraphs) PlaceBodyWeights(inner, &scope, outer_reads, &nested, unsized);
   for (const TensorInfo& t : body.initializers) {
-    auto it = read_on_device.find(t.name);
+    auto it = scope.read_on_device.find(t.name);
     if (!it->second) continue;
     it->second = false;  // once
     const auto b = TensorBytes(t);
     if (!b) ++*unsized;
     if (b.value_or(0) > 0) bytes->push_back(*b);
   }
-  for (const NodeView& node : body.nodes)
-    for (const Subgraph& nested : node.subgraphs) AddBodyInitializers(nested, bytes, unsized);
+  bytes->insert(bytes->end(), nested.begin(), nested.end());
 }
 
 // A buffer while planning: the value that owns it (its static shape is what reuse compares) and
@@ -146,9 +179,22 @@ Result<AllocationPlan> PlanAllocations(const Model& model, const Model& unbound,
       if (bytes > 0) plan.initializers.push_back(bytes);
     }
   }
-  for (const NodeView& node : nodes)
-    for (const Subgraph& body : node.subgraphs)
-      AddBodyInitializers(body, &plan.body_initializers, &plan.unsized_tensors);
+  // The bodies' weights, and the main graph's that only a body reads, as ORT places them.
+  std::unordered_set<std::string_view> placed;  // main-graph weights counted
+  for (size_t i = 0; i < n; ++i)
+    for (const TensorInfo& in : nodes[i].inputs)
+      if (in.present() && in.is_initializer) placed.insert(in.name);
+  for (const NodeView& node : nodes) {
+    for (const Subgraph& body : node.subgraphs) {
+      std::vector<const TensorInfo*> outer_reads;
+      PlaceBodyWeights(body, nullptr, &outer_reads, &plan.body_initializers, &plan.unsized_tensors);
+      for (const TensorInfo* t : outer_reads) {
+        if (!t->is_initializer || !placed.insert(t->name).second) continue;
+        const uint64_t bytes = bytes_of(*t);
+        if (bytes > 0) plan.initializers.push_back(bytes);
+      }
+    }
+  }
 
   std::vector<size_t> buffer_of(ids.count, kNone);
   std::vector<Owner> owners;

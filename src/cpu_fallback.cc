@@ -34,7 +34,11 @@ bool KeepsNodeOnGpu(DataType t) {
 }  // namespace
 
 std::vector<bool> CpuPreferredNodes(const Model& model, const std::vector<bool>& cuda) {
-  const auto& nodes = model.nodes();
+  return CpuPreferredNodes(model.nodes(), model.inputs(), cuda);
+}
+
+std::vector<bool> CpuPreferredNodes(const std::vector<NodeView>& nodes, const std::vector<TensorInfo>& inputs,
+                                    const std::vector<bool>& cuda) {
   const size_t n = nodes.size();
   std::vector<bool> moved(n, false);
   // The walk starts from the outputs CUDA kernels leave in host memory; a graph without any (most
@@ -54,7 +58,7 @@ std::vector<bool> CpuPreferredNodes(const Model& model, const std::vector<bool>&
       if (in.present()) consumers[in.name].push_back(i);
   }
   std::unordered_set<std::string_view> graph_inputs;
-  for (const auto& in : model.inputs())
+  for (const auto& in : inputs)
     if (!in.is_initializer) graph_inputs.insert(in.name);
   std::unordered_set<std::string_view> host_values;  // cpu_output_args
   // A min-heap by topological order; each node is visited once.

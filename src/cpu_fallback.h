@@ -17,4 +17,10 @@ namespace wsest {
 // it). Returns, per node, whether ORT moves it to the CPU EP all the same.
 std::vector<bool> CpuPreferredNodes(const Model& model, const std::vector<bool>& cuda);
 
+// The same over one graph's nodes in topological order and its graph inputs: a body's (Subgraph), whose
+// outer-scope reads carry the enclosing graph's TensorInfo (an outer initializer is one here too, as
+// IsSmallInitializer looks it up in the outer scopes).
+std::vector<bool> CpuPreferredNodes(const std::vector<NodeView>& nodes, const std::vector<TensorInfo>& inputs,
+                                    const std::vector<bool>& cuda);
+
 }  // namespace wsest

@@ -232,5 +232,73 @@ TEST(SessionMemory, ArenaOptionsORTRefusesAreErrors) {
   EXPECT_EQ(s->memory_limit, uint64_t{2147483648});
 }
 
+// Where ORT places the weights bodies read (checked against the binary in tests/shadow_arena_test.py on
+// Silero VAD, whose decoder LSTM weights are Constants of one branch read in a nested If):
+//   w_main  float [1024]      a main-graph weight only then_branch's Add reads      4096 B on the device
+//   big     float [256, 256]  then_branch's, read by a MatMul in a nested If      262144 B on the device
+//   idx     int64 []          then_branch's, Gather's indices into Shape(x): ORT's CPU fallback moves
+//                             the Gather to the CPU (its inputs are a host tensor and a small weight)
+//                                                                                      0 B on the device
+// 4096 + 262144 = 266240 B.
+TEST(SessionMemory, BodiesWeightsGoWhereTheirReadersAreNestedBodiesIncluded) {
+  GraphBuilder g(/*opset=*/13);
+  g.Input("x", kFloat, {4, 1024}).Input("y", kFloat, {4, 256}).Weight("w_main", kFloat, {1024});
+  g.Input("cond", onnx::TensorProto::BOOL, {}).Input("cond2", onnx::TensorProto::BOOL, {});
+  g.Output("a").Output("n");
+  auto node = [](onnx::GraphProto* graph, const char* op, std::vector<std::string> in, std::string out) {
+    onnx::NodeProto* n = graph->add_node();
+    n->set_op_type(op);
+    n->set_name(out + "_node");
+    for (auto& i : in) n->add_input(i);
+    n->add_output(out);
+    return n;
+  };
+  auto branch = [](onnx::NodeProto* n, const char* name) {
+    onnx::AttributeProto* a = n->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::GRAPH);
+    a->mutable_g()->set_name(name);
+    return a->mutable_g();
+  };
+  onnx::NodeProto* outer = g.Node("If", {"cond"}, {"a", "n"}, "outer").proto();
+  onnx::GraphProto* then_branch = branch(outer, "then_branch");
+  onnx::TensorProto* big = then_branch->add_initializer();
+  big->set_name("big");
+  big->set_data_type(kFloat);
+  big->add_dims(256);
+  big->add_dims(256);
+  big->set_data_location(onnx::TensorProto::EXTERNAL);
+  onnx::StringStringEntryProto* where = big->add_external_data();
+  where->set_key("location");
+  where->set_value("weights.bin");
+  onnx::TensorProto* idx = then_branch->add_initializer();
+  idx->set_name("idx");
+  idx->set_data_type(onnx::TensorProto::INT64);
+  idx->add_int64_data(0);
+  node(then_branch, "Shape", {"x"}, "s");
+  node(then_branch, "Gather", {"s", "idx"}, "d");
+  node(then_branch, "Add", {"x", "w_main"}, "ta");
+  onnx::NodeProto* inner = node(then_branch, "If", {"cond2"}, "tn");
+  node(branch(inner, "then_branch"), "MatMul", {"y", "big"}, "m");
+  inner->mutable_attribute(0)->mutable_g()->add_output()->set_name("m");
+  node(branch(inner, "else_branch"), "Identity", {"y"}, "i");
+  inner->mutable_attribute(1)->mutable_g()->add_output()->set_name("i");
+  then_branch->add_output()->set_name("ta");
+  then_branch->add_output()->set_name("tn");
+  onnx::GraphProto* else_branch = branch(outer, "else_branch");
+  node(else_branch, "Relu", {"x"}, "ea");
+  node(else_branch, "Identity", {"y"}, "en");
+  else_branch->add_output()->set_name("ea");
+  else_branch->add_output()->set_name("en");
+
+  auto model = Model::FromBytes(g.Serialize(), "m.onnx");
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  auto estimate = EstimateModel(*model, DefaultTarget());
+  ASSERT_TRUE(estimate.ok()) << estimate.error().message;
+  auto memory = SimulateSessionMemory(*model, *estimate, DefaultTarget());
+  ASSERT_TRUE(memory.ok()) << memory.error().message;
+  EXPECT_EQ(memory->initializer_bytes, 266240u);
+}
+
 }  // namespace
 }  // namespace wsest
