@@ -86,7 +86,8 @@ std::vector<std::string> ValueSources(const Model& model, const std::string& ten
 // An If whose branch, or a Loop whose trip count, is not known before the run names the graph
 // inputs whose values would settle it (ORT reads both on the CPU: If::Compute, Loop::Compute).
 void AddValueHint(const Model& model, const NodeView& node,
-                  std::optional<std::unordered_map<std::string_view, size_t>>* producer, Estimate* estimate) {
+                  std::optional<std::unordered_map<std::string_view, size_t>>* producer, Estimate* estimate,
+                  std::vector<std::string>* value_inputs) {
   if (!IsOnnxDomain(node.domain) || (node.op_type != "If" && node.op_type != "Loop")) return;
   if (estimate->exactness == Exactness::kExact || node.inputs.empty() || !node.inputs[0].present() ||
       node.inputs[0].int_values)
@@ -100,6 +101,9 @@ void AddValueHint(const Model& model, const NodeView& node,
   }
   const std::vector<std::string> sources = ValueSources(model, node.inputs[0].name, **producer);
   if (sources.empty()) return;
+  for (const std::string& name : sources)
+    if (std::find(value_inputs->begin(), value_inputs->end(), name) == value_inputs->end())
+      value_inputs->push_back(name);
   std::vector<std::string> flags;
   for (const std::string& name : sources) flags.push_back(fmt::format("--value {}=...", name));
   estimate->reason +=
@@ -192,7 +196,7 @@ Result<ModelEstimate> EstimateModel(const Model& model, const Target& target, co
       ++summary.unknown;
     }
     if (!estimate.workspace_bytes()) AddLostShape(node, &estimate);
-    AddValueHint(model, node, &producer, &estimate);
+    AddValueHint(model, node, &producer, &estimate, &out.summary.value_inputs);
     out.nodes.push_back(NodeEstimate{i, node.name, node.op_type, node.domain, std::move(estimate)});
   }
   if (out.summary.unknown > 0) out.summary.exactness = Exactness::kUnknown;

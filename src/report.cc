@@ -133,6 +133,12 @@ void WriteTable(const ModelEstimate& estimate, const Model& model, std::ostream&
   // The weights as the memory section counts them (PlanPeak).
   const Bytes weights = WeightBytes(model);
   fmt::print(out, "  weights:      {}\n", weights.overflow() ? std::string("over 2^64 B") : HumanBytes(weights.value()));
+  if (!s.value_inputs.empty()) {
+    std::vector<std::string> flags;
+    for (const std::string& name : s.value_inputs) flags.push_back(fmt::format("--value {}=...", name));
+    fmt::print(out, "  run time:     an If's branch or a Loop's trip count depends on the value of {}: {} settles it\n",
+               fmt::format("'{}'", fmt::join(s.value_inputs, "', '")), fmt::join(flags, " "));
+  }
   if (s.unknown > 0) {
     // Grouped by cause, so the one thing to fix (a dim, a lost shape, a missing record) is one line.
     std::map<std::string, std::map<std::string, size_t>> by_cause;
@@ -194,7 +200,8 @@ void WriteJson(const ModelEstimate& estimate, std::ostream& out) {
                 {"upper_bound", s.upper_bound},
                 {"heuristic", s.heuristic},
                 {"workspace_max_bytes", s.workspace_max_bytes},
-                {"workspace_sum_bytes", s.workspace_sum_bytes}}}};
+                {"workspace_sum_bytes", s.workspace_sum_bytes},
+                {"value_inputs", s.value_inputs}}}};
   // Names come from the model and may be any bytes: invalid UTF-8 becomes U+FFFD instead of a throw.
   out << doc.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }

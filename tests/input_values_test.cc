@@ -119,6 +119,7 @@ TEST(InputValues, AnIfOnAFedValueRunsOneBranch) {
                              "it)"),
             std::string::npos)
       << both.reason;
+  EXPECT_EQ(estimate->summary.value_inputs, std::vector<std::string>{"sr"});
   EXPECT_FALSE(Find(*blind, "if")->outputs[0].has_shape && Dims(Find(*blind, "if")->outputs[0]).size() == 3);
 
   for (const auto& [rate, bytes, dims] :
@@ -131,6 +132,7 @@ TEST(InputValues, AnIfOnAFedValueRunsOneBranch) {
     const Estimate& e = one->nodes[1].estimate;
     EXPECT_EQ(e.exactness, Exactness::kExact) << rate << ": " << e.reason;
     EXPECT_EQ(e.workspace_bytes(), bytes) << rate;
+    EXPECT_TRUE(one->summary.value_inputs.empty());
   }
 }
 
@@ -198,6 +200,12 @@ TEST(InputValues, TheCliTakesValuesAndRefusesWhatIsNotAnInteger) {
   auto twice = RunWsest({path, "--value", "sr=16000", "--value", "sr=8000"});
   EXPECT_EQ(twice.exit_code, 2);
   EXPECT_EQ(twice.err, "wsest: error: --value 'sr=8000': input 'sr' has a value already; give one\n");
+  auto blind = RunWsest({path});
+  EXPECT_EQ(blind.exit_code, 0) << blind.err;
+  EXPECT_NE(blind.out.find("  run time:     an If's branch or a Loop's trip count depends on the value of 'sr': "
+                           "--value sr=... settles it\n"),
+            std::string::npos)
+      << blind.out;
   auto ok = RunWsest({path, "--value", "sr=8000", "--node", "if"});
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_NE(ok.out.find("output 0:  y float [6, 4]"), std::string::npos) << ok.out;

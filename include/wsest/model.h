@@ -113,6 +113,9 @@ struct ModelSummary {
   uint64_t workspace_sum_bytes = 0;
   std::optional<size_t> largest_node;  // index of the node with the most workspace
   Exactness exactness = Exactness::kExact;  // combined over all nodes: unknown if any is
+  // Graph inputs whose values decide an If's branch or a Loop's trip count left open, in the order
+  // the nodes name them: what ModelOptions::input_values (--value) would settle.
+  std::vector<std::string> value_inputs;
 };
 
 struct ModelEstimate {

@@ -285,3 +285,46 @@ def test_fit_layers(demo):
     assert result.layer_plan == report["layer_plan"] and result.layer_plan
     assert wsest.estimate_args(fit_layers=2**30, layer_pattern="^(layer[0-9]+)/") == [
         "--json", "--fit-layers", str(2**30), "--layer-pattern", "^(layer[0-9]+)/"]
+
+
+def sample_rate_if():
+    """y = If(sr == 16000) { Softmax(x, axis 1) } else { Relu(Reshape(x, [6, 4])) }, x float [2, 3, 4]."""
+    from onnx import TensorProto, helper, numpy_helper
+    import numpy
+    then_branch = helper.make_graph([helper.make_node("Softmax", ["x"], ["t"], axis=1)], "then", [],
+                                    [helper.make_tensor_value_info("t", TensorProto.FLOAT, None)])
+    else_branch = helper.make_graph(
+        [helper.make_node("Reshape", ["x", "six_by_four"], ["f"]), helper.make_node("Relu", ["f"], ["e"])], "else", [],
+        [helper.make_tensor_value_info("e", TensorProto.FLOAT, None)],
+        initializer=[numpy_helper.from_array(numpy.array([6, 4], numpy.int64), "six_by_four")])
+    graph = helper.make_graph(
+        [helper.make_node("Equal", ["sr", "rate"], ["is_16k"]),
+         helper.make_node("If", ["is_16k"], ["y"], name="if", then_branch=then_branch, else_branch=else_branch)],
+        "sample_rate_if",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3, 4]),
+         helper.make_tensor_value_info("sr", TensorProto.INT64, [])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        initializer=[numpy_helper.from_array(numpy.array(16000, numpy.int64), "rate")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 7
+    return model
+
+
+def test_values_settle_an_if(tmp_path):
+    # The If counts both branches (Softmax's 192 B, an upper bound) until sr is given; 8000 runs the else
+    # branch, whose Reshape and Relu take none: exact 0 B, and y is [6, 4].
+    model = sample_rate_if()
+    blind = wsest.estimate(model, label="sr.onnx")
+    assert blind.summary.value_inputs == ["sr"]
+    assert (blind.nodes[1].exactness, blind.nodes[1].workspace_bytes) == ("upper_bound", 192)
+    assert wsest.estimate_args(values={"sr": 8000, "t": [4, -1, 2]}) == [
+        "--json", "--value", "sr=8000", "--value", "t=4,-1,2"]
+    known = wsest.estimate(model, values={"sr": 8000}, label="sr.onnx")
+    assert known.summary.value_inputs == []
+    assert (known.nodes[1].exactness, known.nodes[1].workspace_bytes) == ("exact", 0)
+    path = tmp_path / "sr.onnx"
+    path.write_bytes(model.SerializeToString())
+    report = binary_json(path, "--value", "sr=8000")
+    assert report["nodes"] == known.json["nodes"]
+    with pytest.raises(TypeError, match="value 'sr'"):
+        wsest.estimate_args(values={"sr": "16k"})

@@ -43,6 +43,15 @@ def _shape(name: str, shape: Sequence[int]) -> str:
     return ",".join(str(_whole(name, d)) for d in shape)
 
 
+def _values(name: str, values) -> str:
+    # A single int is a scalar's value; a sequence is the tensor's, row-major.
+    if isinstance(values, int) and not isinstance(values, bool):
+        return str(values)
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+        raise TypeError(f"value {name!r}: expected an int or a sequence of ints, got {values!r}")
+    return ",".join(str(_whole(name, v)) for v in values)
+
+
 def _text(name: str, value) -> str:
     # Python's True/False for a provider option are ORT's "1"/"0".
     if isinstance(value, bool):
@@ -106,7 +115,7 @@ def _run(source: _Source, args: list, files: Sequence[str]):
         return run, stderr, texts
 
 
-def estimate_args(*, dims=None, inputs=None, device=None, provider_options=None, env=None,
+def estimate_args(*, dims=None, inputs=None, values=None, device=None, provider_options=None, env=None,
                   cudnn_version=None, budget=None, max_dim=None, partition=None, variant=None,
                   allow_symbolic=False, strict=False, records=None, arena=False, fit_layers=None,
                   layer_pattern=None) -> list:
@@ -114,6 +123,7 @@ def estimate_args(*, dims=None, inputs=None, device=None, provider_options=None,
     args = ["--json"]
     args += _pairs("--dim", dims, _dim)
     args += _pairs("--input", inputs, _shape)
+    args += _pairs("--value", values, _values)
     args += _pairs("--ep-option", provider_options, _text)
     args += _pairs("--ep-env", env, _text)
     if device is not None:
@@ -147,7 +157,8 @@ def estimate_args(*, dims=None, inputs=None, device=None, provider_options=None,
 
 
 def estimate(model, *, dims: Optional[Mapping[str, DimValue]] = None,
-             inputs: Optional[Mapping[str, Sequence[int]]] = None, device: Optional[str] = None,
+             inputs: Optional[Mapping[str, Sequence[int]]] = None,
+             values: Optional[Mapping[str, Union[int, Sequence[int]]]] = None, device: Optional[str] = None,
              provider_options: Optional[Mapping[str, Any]] = None, env: Optional[Mapping[str, Any]] = None,
              cudnn_version: Union[str, Sequence[int], None] = None, budget: Union[int, str, None] = None,
              max_dim: Optional[str] = None, partition: Optional[bool] = None, variant: Optional[str] = None,
@@ -163,6 +174,8 @@ def estimate(model, *, dims: Optional[Mapping[str, DimValue]] = None,
             never read, so ``onnx.load(path, load_external_data=False)`` is the cheap way to get one).
         dims: symbolic dims, name -> int, or name -> (low, high) for a range, both ends included (--dim).
         inputs: shapes of graph inputs declared without one, name -> [d0, d1, ...] (--input).
+        values: contents of integer or bool graph inputs that decide shapes or branches, name -> int for a
+            scalar or [v0, v1, ...] row-major, e.g. {"sr": 16000} for Silero VAD (--value).
         device: device profile, e.g. "h100-sxm" (--device; ``python3 -m wsest --list-devices``).
         provider_options: CUDA EP provider options, e.g. {"sdpa_kernel": 1} (--ep-option).
         env: ORT_* environment variables the EP reads, e.g. {"ORT_DISABLE_FLASH_ATTENTION": 1} (--ep-env).
@@ -190,8 +203,8 @@ def estimate(model, *, dims: Optional[Mapping[str, DimValue]] = None,
         TypeError: for arguments of the wrong type.
     """
     source = _Source(model, label)
-    args = estimate_args(dims=dims, inputs=inputs, device=device, provider_options=provider_options, env=env,
-                         cudnn_version=cudnn_version, budget=budget, max_dim=max_dim, partition=partition,
+    args = estimate_args(dims=dims, inputs=inputs, values=values, device=device, provider_options=provider_options,
+                         env=env, cudnn_version=cudnn_version, budget=budget, max_dim=max_dim, partition=partition,
                          variant=variant, allow_symbolic=allow_symbolic, strict=strict, records=records, arena=arena,
                          fit_layers=fit_layers, layer_pattern=layer_pattern)
     run, stderr, texts = _run(source, args, ["--ort-stats"])

@@ -1,6 +1,6 @@
 """Typed views of the wsest CLI's ``--json`` report; the field names are the JSON's."""
 import dataclasses
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 
 def _pick(cls, data: Dict[str, Any], **converted):
@@ -70,7 +70,8 @@ class Node:
 
 @dataclasses.dataclass(frozen=True)
 class Summary:
-    """The report's summary (JSON ``summary``): node counts by exactness, workspace max and sum, the peak."""
+    """The report's summary (JSON ``summary``): node counts by exactness, workspace max and sum, the peak, and
+    the graph inputs whose values would settle an If's branch or a Loop's trip count (``values=``)."""
 
     nodes: int
     estimated: int
@@ -82,6 +83,7 @@ class Summary:
     workspace_max_bytes: int
     workspace_sum_bytes: int
     peak_bytes: int
+    value_inputs: List[str]
 
 
 @dataclasses.dataclass(frozen=True)
