@@ -268,7 +268,10 @@ RecordStats RecordCorpus(const std::vector<NodeView>& corpus, const Target& targ
       log << key << ": " << a.error().message << "\n";
       continue;
     }
-    write("rnn", key, {{"workspace_bytes", a->workspace_bytes}, {"reserve_bytes", a->reserve_bytes}}, "");
+    std::map<std::string, uint64_t> numbers{{"workspace_bytes", a->workspace_bytes},
+                                            {"reserve_bytes", a->reserve_bytes}};
+    if (a->dropout_states_bytes) numbers["dropout_states_bytes"] = *a->dropout_states_bytes;
+    write("rnn", key, numbers, "");
   }
   for (const CubQuery& q : capture.cub) {
     const std::string key = CanonicalKey(q);

@@ -21,9 +21,10 @@ Result<ReductionAnswer> ShadowQueries::ReductionWorkspace(const ReductionQuery&)
   return ReductionAnswer{workspace_, workspace_, Source(workspace_)};
 }
 
-// calibrate/shadow/cudnn_stub.cc cudnnGetRNNTempSpaceSizes: inference mode, so no reserve space.
+// calibrate/shadow/cudnn_stub.cc cudnnGetRNNTempSpaceSizes: inference mode, so no reserve space;
+// cudnnDropoutGetStatesSize answers the library workspace too.
 Result<RnnAnswer> ShadowQueries::RnnTempSpace(const RnnQuery&) const {
-  return RnnAnswer{workspace_, 0, Source(workspace_)};
+  return RnnAnswer{workspace_, 0, Source(workspace_), workspace_};
 }
 
 // calibrate/shadow/cudnn_backend_stub.cc: the SDPA graph's one execution plan, like a conv plan.

@@ -55,13 +55,17 @@ struct BodyWorkspace {
   uint64_t bytes = 0;
   Exactness exactness = Exactness::kExact;
   std::string unknown;  // non-empty: the first unknown body node, and why
+  // Every body node's session buffers (Estimate::session_buffers), named by their path: ORT creates
+  // the kernels of every body at session creation, whichever branch later runs.
+  std::vector<Buffer> session_buffers;
 };
 
 std::string BodyNodeName(const NodeView& n, size_t index) {
   return n.name.empty() ? "#" + std::to_string(index) + " (" + n.op_type + ")" : n.name;
 }
 
-// Runs every body node's estimator: a maximum over nodes that run one at a time.
+// Runs every body node's estimator: a maximum over nodes that run one at a time. Past an unknown node
+// the walk goes on for the session buffers only.
 Result<BodyWorkspace> EstimateBody(const NodeView& node, const Subgraph& body, const Target& target) {
   BodyWorkspace out;
   out.attribute = body.attribute;
@@ -74,10 +78,15 @@ Result<BodyWorkspace> EstimateBody(const NodeView& node, const Subgraph& body, c
     Result<Estimate> r = EstimateNode(inner, target);
     if (!r.ok()) return Error{r.error().code, node.Label() + ": " + body.attribute + ": " + r.error().message};
     const Estimate& e = *r;
+    for (const Buffer& b : e.session_buffers) {
+      const bool nested = b.name.find(": ") != std::string::npos;
+      out.session_buffers.push_back({path + (nested ? "/" : ": ") + b.name, b.bytes, b.source, b.allocator});
+    }
+    if (!out.unknown.empty()) continue;
     if (!e.known()) {
       out.unknown = label + " is unknown: " + e.reason;
       out.exactness = Exactness::kUnknown;
-      return out;
+      continue;
     }
     const uint64_t bytes = *e.workspace_bytes();
     out.exactness = CombineExactness(out.exactness, e.exactness);
@@ -115,7 +124,7 @@ std::string NoBody(const NodeView& node, const std::string& attribute) {
 // Walks the body named `attribute`; an Unknown estimate in `unknown` when the view has no such body or a body
 // node is unknown.
 Result<BodyWorkspace> WalkBody(const NodeView& node, const std::string& attribute, const Target& target,
-                               std::optional<Estimate>* unknown) {
+                               std::optional<Estimate>* unknown, std::vector<Buffer>* session) {
   const Subgraph* body = node.subgraph(attribute);
   if (body == nullptr) {
     *unknown = Estimate::Unknown(NoBody(node, attribute));
@@ -123,7 +132,16 @@ Result<BodyWorkspace> WalkBody(const NodeView& node, const std::string& attribut
   }
   WSEST_ASSIGN_OR_RETURN(BodyWorkspace w, EstimateBody(node, *body, target));
   if (!w.unknown.empty()) *unknown = Estimate::Unknown(node.Label() + ": body node " + w.unknown);
+  session->insert(session->end(), w.session_buffers.begin(), w.session_buffers.end());
   return w;
+}
+
+// A control-flow node's estimate with its bodies' session buffers, whatever the estimate says.
+Result<Estimate> WithSessionBuffers(Result<Estimate> r, std::vector<Buffer> session) {
+  if (!r.ok()) return r;
+  Estimate e = std::move(r).value();
+  e.session_buffers.insert(e.session_buffers.end(), session.begin(), session.end());
+  return e;
 }
 
 // Bytes of a fully known tensor, or the reason it is not known in `*unknown`.
@@ -148,11 +166,10 @@ std::string BodyReason(const std::string& summary) {
          ", ORT_SEQUENTIAL); the body's activations are not counted";
 }
 
-}  // namespace
 
 // Mirrors ORT 1.29.0 core/providers/cpu/controlflow/if.cc IfImpl::Execute: one branch runs, chosen by `cond`
 // at run time, and writes straight into the If's outputs (AllocateOutputTensors): no scratch of its own.
-Result<Estimate> EstimateIf(const NodeView& node, const Target& target) {
+Result<Estimate> IfEstimate(const NodeView& node, const Target& target, std::vector<Buffer>* session) {
   if (BodyNesting(node) > kMaxBodyNesting) {
     return Estimate::Unknown(node.Label() + ": bodies nest deeper than " + std::to_string(kMaxBodyNesting));
   }
@@ -162,7 +179,11 @@ Result<Estimate> EstimateIf(const NodeView& node, const Target& target) {
   if (!node.inputs.empty() && node.inputs[0].int_values && node.inputs[0].int_values->size() == 1) {
     const int64_t cond = node.inputs[0].int_values->front();
     const std::string taken = cond != 0 ? "then_branch" : "else_branch";
-    WSEST_ASSIGN_OR_RETURN(BodyWorkspace branch, WalkBody(node, taken, target, &unknown));
+    WSEST_ASSIGN_OR_RETURN(BodyWorkspace branch, WalkBody(node, taken, target, &unknown, session));
+    // The other branch's kernels are created all the same: its session buffers count.
+    std::optional<Estimate> other_unknown;
+    WSEST_ASSIGN_OR_RETURN(BodyWorkspace other, WalkBody(node, cond != 0 ? "else_branch" : "then_branch", target,
+                                                         &other_unknown, session));
     if (unknown) return *unknown;
     Estimate e{"subgraph", branch.exactness};
     e.candidates.push_back({taken, "", branch.bytes});
@@ -171,10 +192,11 @@ Result<Estimate> EstimateIf(const NodeView& node, const Target& target) {
                           " before the run (a shape computation): only the " + taken + " runs");
     return e;
   }
-  WSEST_ASSIGN_OR_RETURN(BodyWorkspace then_branch, WalkBody(node, "then_branch", target, &unknown));
+  WSEST_ASSIGN_OR_RETURN(BodyWorkspace then_branch, WalkBody(node, "then_branch", target, &unknown, session));
+  std::optional<Estimate> else_unknown;
+  WSEST_ASSIGN_OR_RETURN(BodyWorkspace else_branch, WalkBody(node, "else_branch", target, &else_unknown, session));
   if (unknown) return *unknown;
-  WSEST_ASSIGN_OR_RETURN(BodyWorkspace else_branch, WalkBody(node, "else_branch", target, &unknown));
-  if (unknown) return *unknown;
+  if (else_unknown) return *else_unknown;
   const BodyWorkspace& larger = else_branch.bytes > then_branch.bytes ? else_branch : then_branch;
   // The branch is a run-time choice: with different workspaces the larger is a maximum.
   const bool branches_agree = then_branch.bytes == else_branch.bytes;
@@ -193,12 +215,12 @@ Result<Estimate> EstimateIf(const NodeView& node, const Target& target) {
 // loop_output_tensors_ (SaveOutputsAndUpdateFeeds) until ConcatenateLoopOutput copies them into the Loop's
 // outputs (cuda/controlflow/loop.cc ConcatenateGpuOutput): as many bytes as those outputs, held beside the
 // body's scratch.
-Result<Estimate> EstimateLoop(const NodeView& node, const Target& target) {
+Result<Estimate> LoopEstimate(const NodeView& node, const Target& target, std::vector<Buffer>* session) {
   if (BodyNesting(node) > kMaxBodyNesting) {
     return Estimate::Unknown(node.Label() + ": bodies nest deeper than " + std::to_string(kMaxBodyNesting));
   }
   std::optional<Estimate> unknown;
-  WSEST_ASSIGN_OR_RETURN(BodyWorkspace body, WalkBody(node, "body", target, &unknown));
+  WSEST_ASSIGN_OR_RETURN(BodyWorkspace body, WalkBody(node, "body", target, &unknown, session));
   if (unknown) return *unknown;
   const Subgraph& graph = *node.subgraph("body");
   // Loop inputs: M, cond, then the carried values; outputs: the carried values, then the scan outputs.
@@ -264,12 +286,12 @@ Result<Estimate> EstimateLoop(const NodeView& node, const Target& target) {
 // is longer than 1, b_ when longer than 2; per batch row in opset 8); in opset 9+, a transposed copy of each
 // scan input whose axis is not 0 (SetupInputs) and a temporary for each scan output whose axis is not 0,
 // transposed into the output at the end (AllocateOutputTensors, TransposeOutput).
-Result<Estimate> EstimateScan(const NodeView& node, const Target& target) {
+Result<Estimate> ScanEstimate(const NodeView& node, const Target& target, std::vector<Buffer>* session) {
   if (BodyNesting(node) > kMaxBodyNesting) {
     return Estimate::Unknown(node.Label() + ": bodies nest deeper than " + std::to_string(kMaxBodyNesting));
   }
   std::optional<Estimate> unknown;
-  WSEST_ASSIGN_OR_RETURN(BodyWorkspace body, WalkBody(node, "body", target, &unknown));
+  WSEST_ASSIGN_OR_RETURN(BodyWorkspace body, WalkBody(node, "body", target, &unknown, session));
   if (unknown) return *unknown;
 
   const bool v8 = node.opset < 9;
@@ -353,6 +375,26 @@ Result<Estimate> EstimateScan(const NodeView& node, const Target& target) {
   e.reason = BodyReason(BodySummary(body)) +
              (own == Exactness::kUpperBound ? "; the state copies are counted for the longest sequence" : "");
   return e;
+}
+
+}  // namespace
+
+Result<Estimate> EstimateIf(const NodeView& node, const Target& target) {
+  std::vector<Buffer> session;
+  Result<Estimate> r = IfEstimate(node, target, &session);
+  return WithSessionBuffers(std::move(r), std::move(session));
+}
+
+Result<Estimate> EstimateLoop(const NodeView& node, const Target& target) {
+  std::vector<Buffer> session;
+  Result<Estimate> r = LoopEstimate(node, target, &session);
+  return WithSessionBuffers(std::move(r), std::move(session));
+}
+
+Result<Estimate> EstimateScan(const NodeView& node, const Target& target) {
+  std::vector<Buffer> session;
+  Result<Estimate> r = ScanEstimate(node, target, &session);
+  return WithSessionBuffers(std::move(r), std::move(session));
 }
 
 }  // namespace wsest::estimators

@@ -18,6 +18,10 @@ namespace {
 constexpr const char* kRnnSource = "onnxruntime 1.29.0 core/providers/cuda/rnn/cudnn_rnn_base.cc CudnnRnnBase<T>::ComputeInternal";
 constexpr const char* kReorganizeSource =
     "onnxruntime 1.29.0 core/providers/cuda/rnn/cudnn_rnn_base.cc CudnnRnnBase<T>::ReorganizeWeights";
+constexpr const char* kCacheSource =
+    "onnxruntime 1.29.0 core/providers/cuda/rnn/cudnn_rnn_base.cc CudnnRnnBase<T>::CacheCudnnRnnWeights";
+constexpr const char* kStatesSource =
+    "onnxruntime 1.29.0 core/providers/cuda/rnn/cudnn_rnn_base.h CudnnRnnBase constructor";
 constexpr const char* kAsyncBufferSource = "onnxruntime 1.29.0 core/providers/cuda/cuda_kernel.h CudaAsyncBuffer::CopyToGpu";
 
 bool IsRegistered(DataType t) { return t == DataType::kFloat || t == DataType::kDouble || t == DataType::kFloat16; }
@@ -96,6 +100,12 @@ Result<Estimate> EstimateRnn(const NodeView& node, const Target& target) {
   } else {
     e.candidates.push_back({"weights_repacked_per_run", "W and R are initializers: repacked once at load (kernel state)",
                             std::nullopt});
+    // w_data_cache_: the constructor's CacheCudnnRnnWeights -> ReorganizeWeights takes the same
+    // w_size * sizeof(T) with GetScratchBuffer (the arena) and the kernel holds it for the session.
+    const Bytes cache =
+        Bytes::FromDim(num_directions) * gates * hidden * (Bytes::FromDim(input_size) + hidden + 2) * elem;
+    if (cache.overflow()) return OutOfRange(node.Label() + ": the cached weights' byte size overflows 64 bits");
+    e.session_buffers.push_back({"w_data_cache", cache.value(), kCacheSource, Allocator::kScratch});
   }
   // y_reorganized_data: GetScratchBuffer<T>(output_size) for reverse or bidirectional output.
   if (reverse || num_directions == 2) e.Add("y_reorganized_data", output_size * elem, kRnnSource);
@@ -131,6 +141,17 @@ Result<Estimate> EstimateRnn(const NodeView& node, const Target& target) {
       // (CUDNN_FWD_MODE_INFERENCE; the reserve size is typically 0 in inference mode but is allocated as returned).
       e.Add("cudnn_workspace", Bytes(a->workspace_bytes), src);
       e.Add("cudnn_reserve_space", Bytes(a->reserve_bytes), src);
+      // state_buffer_: the constructor takes cudnnDropoutGetStatesSize's bytes with GetScratchBuffer
+      // (the arena) for the dropout descriptor and holds them for the session.
+      if (!a->dropout_states_bytes) {
+        e.exactness = Exactness::kUnknown;
+        e.reason = node.Label() + ": the answer for " + CanonicalKey(q) +
+                   " has no dropout states size (cudnnDropoutGetStatesSize; a record made before it was recorded: "
+                   "record it again with calibrate/record_library)";
+        return e;
+      }
+      e.session_buffers.push_back({"dropout_states", *a->dropout_states_bytes,
+                                   std::string(kStatesSource) + "; " + a->source, Allocator::kScratch});
       return e;
     }
     why_not = a.error().message;

@@ -294,7 +294,10 @@ Result<AllocationPlan> PlanAllocations(const Model& model, const Model& unbound,
       }
       // Scratch: the estimate's buffers on ORT's allocators, taken while the node runs.
       const Estimate& e = estimate.nodes[i].estimate;
-      for (const Buffer& b : e.session_buffers) plan.session_buffers.push_back(b.bytes);
+      // GetScratchBuffer(0) allocates nothing (cuda_kernel.h).
+      for (const Buffer& b : e.session_buffers)
+        if (b.bytes > 0)
+          (b.allocator == Allocator::kExternal ? plan.session_buffers : plan.session_arena_buffers).push_back(b.bytes);
       step.ep_buffers = e.ep_buffers;
       if (!e.known()) ++plan.unknown_workspace_nodes;
       for (const Buffer& b : e.buffers)

@@ -40,7 +40,11 @@ struct AllocationPlan {
   // Then those of the If/Loop/Scan bodies, which ORT places after the main graph's, when it finalizes
   // each subgraph's session state (session_state.cc FinalizeSessionStateImpl): body by body.
   std::vector<uint64_t> body_initializers;
-  std::vector<uint64_t> session_buffers;  // kernels' own buffers for the session (Estimate::session_buffers)
+  // Kernels' own buffers for the session (Estimate::session_buffers): cudaMallocs outside the arena
+  // (the allocator's Reserve), and those taken from the arena (GetScratchBuffer in a constructor: an
+  // RNN's cached weights and dropout states).
+  std::vector<uint64_t> session_buffers;
+  std::vector<uint64_t> session_arena_buffers;
   std::vector<PlannedBuffer> buffers;
   std::vector<size_t> feeds;           // feed buffers, in graph input order
   std::vector<PlanStep> steps;         // one per node of the model

@@ -160,7 +160,10 @@ Result<ReductionAnswer> RecordedQueries::ReductionWorkspace(const ReductionQuery
 }
 Result<RnnAnswer> RecordedQueries::RnnTempSpace(const RnnQuery& q) const {
   WSEST_ASSIGN_OR_RETURN(const Record* r, Find("rnn", CanonicalKey(q)));
-  return RnnAnswer{Number(*r, "workspace_bytes"), Number(*r, "reserve_bytes"), SourceOf(*r)};
+  RnnAnswer a{Number(*r, "workspace_bytes"), Number(*r, "reserve_bytes"), SourceOf(*r)};
+  if (auto states = r->numbers.find("dropout_states_bytes"); states != r->numbers.end())
+    a.dropout_states_bytes = states->second;
+  return a;
 }
 Result<CubAnswer> RecordedQueries::CubTempStorage(const CubQuery& q) const {
   WSEST_ASSIGN_OR_RETURN(const Record* r, Find("cub", CanonicalKey(q)));

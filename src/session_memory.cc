@@ -225,7 +225,17 @@ Replay ReplaySession(const AllocationPlan& plan, const std::vector<uint64_t>& in
       return r;
     }
   }
-  // Kernels are created after the initializers are in place; their own buffers are Reserves.
+  // Kernels are created after the initializers are in place: what their constructors take from the
+  // arena (session_state.cc FinalizeSessionStateImpl: SaveInitializedTensors, then CreateKernels), then
+  // their Reserves.
+  for (uint64_t bytes : plan.session_arena_buffers) {
+    if (!Take(arena, bytes, BfcArena::kNoStream, Site{{}, "session creation (a kernel)", {}}, &r)) {
+      r.out_of_memory = true;
+      r.out_of_memory_at = "session creation (a kernel's own buffer)";
+      r.session = r.first_run = r.steady = arena.held_bytes();
+      return r;
+    }
+  }
   for (uint64_t bytes : plan.session_buffers) {
     if (!arena.Reserve(bytes)) {
       r.out_of_memory = true;
@@ -314,6 +324,7 @@ Result<SessionMemory> SimulateSessionMemory(const Model& model, const ModelEstim
   for (uint64_t b : plan.initializers) out.initializer_bytes += b;
   for (uint64_t b : plan.body_initializers) out.initializer_bytes += b;
   for (uint64_t b : plan.session_buffers) out.session_buffer_bytes += b;
+  for (uint64_t b : plan.session_arena_buffers) out.session_buffer_bytes += b;
   // The memory pattern (session_state.cc ResolveMemoryPatternFlag): sequential execution and every
   // graph input shaped; the block is laid out from run 1.
   bool shaped_inputs = true;

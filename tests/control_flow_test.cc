@@ -126,6 +126,34 @@ TEST(ControlFlowIf, AKnownCondCountsOnlyItsBranch) {
   EXPECT_EQ(e.workspace_bytes(), 192u);
 }
 
+TEST(ControlFlowIf, EveryBranchsKernelBuffersAreHeldWhicheverRuns) {
+  // ORT creates the kernels of both branches at session creation: the then_branch LSTM's repacked
+  // weights (W and R initializers; 1 * 4 * 16 * (8 + 16 + 2) = 1664 floats = 6656 B) are held even
+  // when cond is known false, and even while the LSTM's own workspace is unknown (no cuDNN here).
+  NodeView lstm;
+  lstm.name = "lstm";
+  lstm.op_type = "LSTM";
+  lstm.opset = 14;
+  TensorInfo w = Tensor("w", DataType::kFloat, Dims({1, 64, 8}));
+  TensorInfo r = Tensor("r", DataType::kFloat, Dims({1, 64, 16}));
+  w.is_initializer = r.is_initializer = true;
+  lstm.inputs = {Tensor("x", DataType::kFloat, Dims({5, 2, 8})), w, r};
+  lstm.outputs = {Tensor("y", DataType::kFloat, Dims({5, 1, 2, 16}))};
+  lstm.attributes["hidden_size"] = int64_t{16};
+  NodeView node = If("if", {lstm}, {ReluNode("act")});
+  node.inputs[0].int_values = std::vector<int64_t>{0};
+  Estimate e = ExpectOk(EstimateNode(node, DefaultTarget()));
+  EXPECT_EQ(e.workspace_bytes(), 0u);  // the else_branch's Relu
+  ASSERT_EQ(e.session_buffers.size(), 1u);
+  EXPECT_EQ(e.session_buffers[0].name, "then_branch/lstm: w_data_cache");
+  EXPECT_EQ(e.session_buffers[0].bytes, 6656u);
+  node.inputs[0].int_values.reset();
+  e = ExpectOk(EstimateNode(node, DefaultTarget()));
+  EXPECT_FALSE(e.known());  // the LSTM's cuDNN workspace needs a GPU
+  ASSERT_EQ(e.session_buffers.size(), 1u);
+  EXPECT_EQ(e.session_buffers[0].bytes, 6656u);
+}
+
 TEST(ControlFlowIf, ElseBranchWinsWhenLarger) {
   // then: Relu 0; else: Softmax float 192 B.
   Estimate e = ExpectOk(EstimateNode(

@@ -25,7 +25,7 @@ class FakeQueries final : public LibraryQueries {
   Result<RnnAnswer> RnnTempSpace(const RnnQuery& q) const override {
     last_rnn = q;
     if (!rnn) return NotFound("fake: no rnn answer");
-    return RnnAnswer{rnn->first, rnn->second, "fake live"};
+    return RnnAnswer{rnn->first, rnn->second, "fake live", rnn_dropout_states};
   }
   Result<CubAnswer> CubTempStorage(const CubQuery& q) const override {
     last_cub = q;
@@ -41,6 +41,7 @@ class FakeQueries final : public LibraryQueries {
   std::optional<uint64_t> conv;
   std::optional<std::pair<uint64_t, uint64_t>> reduction;  // workspace, indices
   std::optional<std::pair<uint64_t, uint64_t>> rnn;        // workspace, reserve
+  std::optional<uint64_t> rnn_dropout_states = 2048;      // cudnnDropoutGetStatesSize
   std::optional<uint64_t> cub;
   std::optional<uint64_t> sdpa;
   mutable std::optional<ConvQuery> last_conv;

@@ -51,6 +51,34 @@ TEST(Rnn, LstmWithLiveAnswer) {
   EXPECT_EQ(CanonicalKey(*fake.last_rnn), "RNN mode=lstm dtype=float seq=10 batch=4 input=32 hidden=64 dirs=1 bias=1 tf32=1");
 }
 
+TEST(Rnn, TheKernelHoldsItsCachedWeightsAndDropoutStatesForTheSession) {
+  // W and R are initializers: CacheCudnnRnnWeights keeps w_size = 1 * 4 * 64 * (32 + 64 + 2) = 25088
+  // floats = 100352 B from the arena, and the constructor the fake's 2048 B of dropout states. Neither
+  // is workspace. On the shadow device the binary copies Silero VAD legacy's 8 LSTM caches of
+  // 4 * 64 * (64 + 64 + 2) floats = 133120 B into place at session creation (tests/shadow_arena_test.py).
+  FakeQueries fake;
+  fake.rnn = {{0, 0}};
+  Target t = DefaultTarget();
+  t.live = &fake;
+  Estimate e = Ok(estimators::EstimateRnn(Rnn("LSTM", "forward"), t));
+  EXPECT_EQ(e.exactness, Exactness::kExact) << e.reason;
+  EXPECT_EQ(e.workspace_bytes(), 16u);  // the sequence lengths only
+  ASSERT_EQ(e.session_buffers.size(), 2u);
+  EXPECT_EQ(e.session_buffers[0].name, "w_data_cache");
+  EXPECT_EQ(e.session_buffers[0].bytes, 100352u);
+  EXPECT_EQ(e.session_buffers[1].name, "dropout_states");
+  EXPECT_EQ(e.session_buffers[1].bytes, 2048u);
+  // Weights computed at run time are repacked per run: no cache.
+  Estimate per_run = Ok(estimators::EstimateRnn(Rnn("LSTM", "forward", /*weights_are_initializers=*/false), t));
+  ASSERT_EQ(per_run.session_buffers.size(), 1u);
+  EXPECT_EQ(per_run.session_buffers[0].name, "dropout_states");
+  // A record made before the dropout states were recorded cannot say what the kernel holds.
+  fake.rnn_dropout_states = std::nullopt;
+  Estimate old = Ok(estimators::EstimateRnn(Rnn("LSTM", "forward"), t));
+  EXPECT_EQ(old.exactness, Exactness::kUnknown);
+  EXPECT_NE(old.reason.find("no dropout states size"), std::string::npos) << old.reason;
+}
+
 TEST(Rnn, WeightsThatAreNotInitializersAreRepackedPerRun) {
   // w_size = 1 * 4 * 64 * (32 + 64 + 2) = 25088 floats = 100352 bytes.
   FakeQueries fake;
@@ -109,7 +137,7 @@ TEST(Rnn, RecordedAnswer) {
   r.key = CanonicalKey(q);
   r.versions.device = "h100-sxm";
   r.versions.cudnn = 91900;
-  r.numbers = {{"workspace_bytes", 777}, {"reserve_bytes", 0}};
+  r.numbers = {{"workspace_bytes", 777}, {"reserve_bytes", 0}, {"dropout_states_bytes", 4096}};
   r.origin = "test:1";
   RecordedQueries recorded("h100-sxm");
   recorded.Add(r);
@@ -119,6 +147,9 @@ TEST(Rnn, RecordedAnswer) {
   EXPECT_EQ(e.exactness, Exactness::kExact);
   EXPECT_EQ(e.workspace_bytes(), 16u + 777u);
   EXPECT_NE(e.buffers[1].source.find("recorded test:1"), std::string::npos) << e.buffers[1].source;
+  ASSERT_FALSE(e.session_buffers.empty());
+  EXPECT_EQ(e.session_buffers.back().name, "dropout_states");
+  EXPECT_EQ(e.session_buffers.back().bytes, 4096u);
 }
 
 TEST(Rnn, NoLibraryIsUnknown) {

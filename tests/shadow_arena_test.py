@@ -201,6 +201,30 @@ for name, (path, dims) in MODELS.items():
             failures += 1
             print(f"FAIL {name} {point}: ORT held {bytes_held} B, wsest's replay of the same order {predicted} B")
 
+# gpu_mem_limit (--ep-option): the smallest limit wsest says every sampled order fits must let the binary
+# create the session, and a limit 1 MiB under it must not (Silero VAD legacy: its 1779784 B of
+# initializers fit 2 MiB, but its eight LSTM kernels each hold 133120 B of cached weights from the arena).
+limit_rows = []
+for name in sorted(SESSION_ONLY):
+    path, dims = MODELS[name]
+    flags = input_flags(path, dims)
+    answer = subprocess.run([shadow.wsest, path, *flags, "--arena", "--json"], capture_output=True, text=True)
+    if answer.returncode != 0:
+        print(f"FAIL {name}: wsest --arena: {answer.stderr}")
+        failures += 1
+        continue
+    needed = json.loads(answer.stdout)["memory"]["arena"]["gpu_mem_limit_needed_bytes"]
+    for limit, should_run in ((needed, True), (needed - (1 << 20), False)):
+        log = os.path.join(work, f"{name}.limit.log.jsonl")
+        measured = shadow_session(path, flags + SESSION_FEEDS.get(name, []), log,
+                                  ["--opt-level", "disable", "--runs", "0", "--ep-option", f"gpu_mem_limit={limit}"])
+        ran = "error" not in measured
+        limit_rows.append((name, limit, "session created" if ran else "out of memory"))
+        if ran != should_run:
+            failures += 1
+            print(f"FAIL {name}: gpu_mem_limit={limit}: ORT {'created' if ran else 'could not create'} the session; "
+                  f"wsest says {needed} B is the least that fits")
+
 # Budgets: the device made smaller (WSEST_SHADOW_MEMORY) so that cudaMalloc fails past it, as on a GPU
 # with that much free. The binary either runs (its arena backing off to smaller regions) or runs out;
 # wsest's replay of the same process's initializer order under the same memory must say the same,
@@ -274,6 +298,8 @@ for name, point, held, predicted, median, low, high in rows:
 print(f"\n{'model':<19} {'device memory':>14}  {'ORT 1.29.0':<22} wsest (same initializer order)")
 for name, memory, ort, predicted in budget_rows:
     print(f"{name:<19} {memory:>14}  {ort:<22} {predicted}")
+for name, limit, outcome in limit_rows:
+    print(f"{name:<19} gpu_mem_limit {limit:>10}: {outcome}")
 print("\nbert_base, sequence 2048, 8 GiB device: " + ", ".join(f"batch {b} {r}" for b, r in max_dim_rows) +
       f"; wsest --max-dim batch: {largest}")
 sys.exit(1 if failures else 0)

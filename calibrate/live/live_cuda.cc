@@ -298,15 +298,16 @@ class LiveQueries final : public LibraryQueries {
       s = cudnnSetRNNDataDescriptor(x, type, CUDNN_RNN_DATA_LAYOUT_SEQ_MAJOR_UNPACKED, static_cast<int>(q.seq_length),
                                     static_cast<int>(q.batch), static_cast<int>(q.input_size), lens.data(), &padding);
     }
-    size_t workspace = 0, reserve = 0;
+    size_t workspace = 0, reserve = 0, states = 0;
     if (s == CUDNN_STATUS_SUCCESS) {
       s = cudnnGetRNNTempSpaceSizes(handle_, rnn, CUDNN_FWD_MODE_INFERENCE, x, &workspace, &reserve);
     }
+    if (s == CUDNN_STATUS_SUCCESS) s = cudnnDropoutGetStatesSize(handle_, &states);
     cudnnDestroyRNNDataDescriptor(x);
     cudnnDestroyRNNDescriptor(rnn);
     cudnnDestroyDropoutDescriptor(dropout);
     if (s != CUDNN_STATUS_SUCCESS) return NotFound("cudnnGetRNNTempSpaceSizes: " + CudnnError(s));
-    return RnnAnswer{workspace, reserve, Source()};
+    return RnnAnswer{workspace, reserve, Source(), states};
   }
 
   Result<CubAnswer> CubTempStorage(const CubQuery& q) const override {

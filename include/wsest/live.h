@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,10 @@ struct RnnAnswer {
   uint64_t workspace_bytes = 0;
   uint64_t reserve_bytes = 0;
   std::string source;
+  // cudnnDropoutGetStatesSize on the handle: the dropout states every CUDA RNN kernel's constructor
+  // takes from the arena and holds (cudnn_rnn_base.h CudnnRnnBase). Nullopt from a record made before
+  // it was recorded.
+  std::optional<uint64_t> dropout_states_bytes = std::nullopt;
 };
 
 // The CUB device algorithms ORT's kernels size temp storage for.
