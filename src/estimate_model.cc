@@ -12,6 +12,7 @@
 
 #include "src/block_threads.h"
 #include "src/cpu_fallback.h"
+#include "src/input_binding.h"
 #include "src/current_exception.h"
 #include "wsest/bytes.h"
 #include "wsest/model.h"
@@ -65,13 +66,8 @@ std::vector<std::string> ValueSources(const Model& model, const std::string& ten
     pending.pop_back();
     auto made = producer.find(name);
     if (made == producer.end()) {
-      for (const TensorInfo& in : model.inputs()) {
-        const bool integral =
-            in.dtype == DataType::kBool || in.dtype == DataType::kInt64 || in.dtype == DataType::kInt32 ||
-            in.dtype == DataType::kInt16 || in.dtype == DataType::kInt8 || in.dtype == DataType::kUint8 ||
-            in.dtype == DataType::kUint16 || in.dtype == DataType::kUint32 || in.dtype == DataType::kUint64;
-        if (in.name == name && integral && !in.int_values) sources.push_back(in.name);
-      }
+      for (const TensorInfo& in : model.inputs())
+        if (in.name == name && TakesInputValues(in.dtype) && !in.int_values) sources.push_back(in.name);
       continue;
     }
     const NodeView& node = model.nodes()[made->second];

@@ -156,6 +156,8 @@ Result<bool> BindInputs(onnx::ModelProto* model, const ModelOptions& options, co
   return true;
 }
 
+bool TakesInputValues(DataType type) { return ValueRange(static_cast<int32_t>(type)).has_value(); }
+
 Result<std::unordered_map<std::string, FoldedValue>> InputValues(
     const onnx::GraphProto& graph, const ModelOptions& options, const std::string& label,
     const std::unordered_set<std::string_view>& initializer_names) {

@@ -24,6 +24,9 @@ Result<bool> BindInputs(onnx::ModelProto* model, const ModelOptions& options, co
                         const std::unordered_set<std::string_view>& initializer_names,
                         std::vector<std::string>* symbolic_names);
 
+// Whether an input of this element type takes a --value: the integer types and bool.
+bool TakesInputValues(DataType type);
+
 // options.input_values as folded values by input name, read after BindInputs. ORT reads an input's
 // contents on the CPU where they decide a shape or a branch (a Reshape target, an If's condition on
 // Silero VAD's sample rate, a Loop's trip count, TopK's k): the caller knows them, the file does not.

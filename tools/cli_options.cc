@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstdlib>
+#include <limits>
 #include <optional>
 
 namespace wsest::cli {
@@ -51,47 +52,47 @@ std::optional<Error> AddDim(const std::string& flag, CliOptions* out) {
   return std::nullopt;
 }
 
-// --input name=d0,d1,...: every dim a non-negative integer.
-std::optional<Error> AddInputShape(const std::string& flag, CliOptions* out) {
-  std::string name, value;
-  if (!SplitAssignment(flag, &name, &value))
-    return InvalidArgument(fmt::format("--input '{}': expected name=d0,d1,...", flag));
-  std::vector<int64_t> shape;
-  size_t start = 0;
-  while (start <= value.size()) {
-    const size_t comma = value.find(',', start);
-    const std::string part = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    int64_t v = 0;
-    if (!ParseInt64(part, &v) || v < 0)
-      return InvalidArgument(fmt::format("--input '{}': '{}' is not a non-negative integer dim", flag, part));
-    shape.push_back(v);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  out->model.input_shapes[name] = shape;
-  return std::nullopt;
-}
-
-// --value name=v0,v1,...: every value an integer (a bool input takes 0 and 1).
-std::optional<Error> AddInputValue(const std::string& flag, CliOptions* out) {
-  std::string name, text;
-  if (!SplitAssignment(flag, &name, &text))
-    return InvalidArgument(fmt::format("--value '{}': expected name=v0,v1,...", flag));
-  std::vector<int64_t> values;
+// "a,b,c" -> its integers; on the first part that is not one of at least `min`, nullopt and that part in `bad`.
+std::optional<std::vector<int64_t>> ParseIntList(const std::string& text, int64_t min, std::string* bad) {
+  std::vector<int64_t> ints;
   size_t start = 0;
   while (start <= text.size()) {
     const size_t comma = text.find(',', start);
     const std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     int64_t v = 0;
-    if (!ParseInt64(part, &v))
-      return InvalidArgument(fmt::format("--value '{}': '{}' is not a 64-bit integer", flag, part));
-    values.push_back(v);
+    if (!ParseInt64(part, &v) || v < min) {
+      *bad = part;
+      return std::nullopt;
+    }
+    ints.push_back(v);
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
+  return ints;
+}
+
+// --input name=d0,d1,...: every dim a non-negative integer.
+std::optional<Error> AddInputShape(const std::string& flag, CliOptions* out) {
+  std::string name, value, bad;
+  if (!SplitAssignment(flag, &name, &value))
+    return InvalidArgument(fmt::format("--input '{}': expected name=d0,d1,...", flag));
+  std::optional<std::vector<int64_t>> shape = ParseIntList(value, 0, &bad);
+  if (!shape)
+    return InvalidArgument(fmt::format("--input '{}': '{}' is not a non-negative integer dim", flag, bad));
+  out->model.input_shapes[name] = *shape;
+  return std::nullopt;
+}
+
+// --value name=v0,v1,...: every value an integer (a bool input takes 0 and 1).
+std::optional<Error> AddInputValue(const std::string& flag, CliOptions* out) {
+  std::string name, text, bad;
+  if (!SplitAssignment(flag, &name, &text))
+    return InvalidArgument(fmt::format("--value '{}': expected name=v0,v1,...", flag));
+  std::optional<std::vector<int64_t>> values = ParseIntList(text, std::numeric_limits<int64_t>::min(), &bad);
+  if (!values) return InvalidArgument(fmt::format("--value '{}': '{}' is not a 64-bit integer", flag, bad));
   if (out->model.input_values.count(name))
     return InvalidArgument(fmt::format("--value '{}': input '{}' has a value already; give one", flag, name));
-  out->model.input_values[name] = std::move(values);
+  out->model.input_values[name] = std::move(*values);
   return std::nullopt;
 }
 
