@@ -180,10 +180,10 @@ Result<Estimate> IfEstimate(const NodeView& node, const Target& target, std::vec
     const int64_t cond = node.inputs[0].int_values->front();
     const std::string taken = cond != 0 ? "then_branch" : "else_branch";
     WSEST_ASSIGN_OR_RETURN(BodyWorkspace branch, WalkBody(node, taken, target, &unknown, session));
-    // The other branch's kernels are created all the same: its session buffers count.
-    std::optional<Estimate> other_unknown;
-    WSEST_ASSIGN_OR_RETURN(BodyWorkspace other, WalkBody(node, cond != 0 ? "else_branch" : "then_branch", target,
-                                                         &other_unknown, session));
+    // The other branch's kernels are created all the same: it is walked for its session buffers only.
+    std::optional<Estimate> ignored;
+    if (auto other = WalkBody(node, cond != 0 ? "else_branch" : "then_branch", target, &ignored, session); !other.ok())
+      return other.error();
     if (unknown) return *unknown;
     Estimate e{"subgraph", branch.exactness};
     e.candidates.push_back({taken, "", branch.bytes});

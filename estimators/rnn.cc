@@ -92,20 +92,19 @@ Result<Estimate> EstimateRnn(const NodeView& node, const Target& target) {
   if (!node.has_output(0)) e.Add("y_alloc_data", output_size * elem, kRnnSource);
   // w_data: ReorganizeWeights -> GetScratchBuffer<void>(w_size * sizeof(T)) per run unless the
   // constructor cached them (CacheCudnnRnnWeights: W and R constant initializers).
+  // w_size = num_directions * (gates * hidden * (input_size + hidden + 2)).
+  const Bytes w_bytes =
+      Bytes::FromDim(num_directions) * gates * hidden * (Bytes::FromDim(input_size) + hidden + 2) * elem;
   const bool weight_cached = node.inputs[1].is_initializer && node.inputs[2].is_initializer;
   if (!weight_cached) {
-    // w_size = num_directions * (gates * hidden * (input_size + hidden + 2)).
-    e.Add("reorganized_w_data", Bytes::FromDim(num_directions) * gates * hidden * (Bytes::FromDim(input_size) + hidden + 2) * elem,
-          kReorganizeSource);
+    e.Add("reorganized_w_data", w_bytes, kReorganizeSource);
   } else {
     e.candidates.push_back({"weights_repacked_per_run", "W and R are initializers: repacked once at load (kernel state)",
                             std::nullopt});
-    // w_data_cache_: the constructor's CacheCudnnRnnWeights -> ReorganizeWeights takes the same
-    // w_size * sizeof(T) with GetScratchBuffer (the arena) and the kernel holds it for the session.
-    const Bytes cache =
-        Bytes::FromDim(num_directions) * gates * hidden * (Bytes::FromDim(input_size) + hidden + 2) * elem;
-    if (cache.overflow()) return OutOfRange(node.Label() + ": the cached weights' byte size overflows 64 bits");
-    e.session_buffers.push_back({"w_data_cache", cache.value(), kCacheSource, Allocator::kScratch});
+    // w_data_cache_: the constructor's CacheCudnnRnnWeights -> ReorganizeWeights takes the same bytes
+    // with GetScratchBuffer (the arena) and the kernel holds them for the session.
+    if (w_bytes.overflow()) return OutOfRange(node.Label() + ": the cached weights' byte size overflows 64 bits");
+    e.session_buffers.push_back({"w_data_cache", w_bytes.value(), kCacheSource, Allocator::kScratch});
   }
   // y_reorganized_data: GetScratchBuffer<T>(output_size) for reverse or bidirectional output.
   if (reverse || num_directions == 2) e.Add("y_reorganized_data", output_size * elem, kRnnSource);
